@@ -1,0 +1,50 @@
+# twofold — the two commands (`make demo`, `make test`) and the stack helpers.
+# Everything installed outside node_modules lives under $(TWOFOLD_HOME) (default ~/.cache/twofold).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+NPM_STAMP := node_modules/.twofold-installed
+
+.PHONY: help deps toolchain up down status test lint typecheck demo bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(NPM_STAMP): package.json package-lock.json
+	@echo "[twofold] installing npm dependencies (npm ci)"
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(NPM_STAMP) ## install npm dependencies from the lockfile (skipped when up to date)
+
+toolchain: ## install the Temporal CLI and PostgreSQL if missing (reused when present)
+	@bash scripts/ensure-temporal-cli.sh >/dev/null
+	@if [ -z "$${DATABASE_URL:-}" ]; then bash scripts/ensure-postgres.sh >/dev/null; fi
+	@bash scripts/ensure-compose.sh >/dev/null
+
+up: deps toolchain ## start Temporal + PostgreSQL in the background, migrate, print URLs
+	@bash scripts/stack.sh up >/dev/null
+	@node bin/twofold.js db migrate
+	@bash scripts/print-urls.sh
+
+down: ## stop what `make up` started (data is kept)
+	@bash scripts/stack.sh down
+
+status: ## show which services are running
+	@bash scripts/stack.sh status
+
+lint: deps ## ESLint + Prettier check
+	npm run lint
+
+typecheck: deps ## strict TypeScript check
+	npm run typecheck
+
+test: deps toolchain lint typecheck ## install what is missing, lint, typecheck, run every test
+	npx jest $(if $(JEST_JSON_OUTPUT),--json --outputFile=$(JEST_JSON_OUTPUT))
+
+demo: deps toolchain ## run the main job end to end (KEEP=1 leaves the stack running)
+	@bash scripts/demo.sh
+
+bench: deps toolchain ## run every benchmark under bench/
+	@bash bench/run.sh

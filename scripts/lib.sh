@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Shared settings and helpers for the twofold bootstrap scripts. Sourced, never run.
+# Everything these scripts install or keep lives outside the repository, under TWOFOLD_HOME.
+
+set -euo pipefail
+
+TEMPORAL_CLI_VERSION="1.5.1"
+TWOFOLD_HOME="${TWOFOLD_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/twofold}"
+TWOFOLD_RUN_DIR="$TWOFOLD_HOME/run"
+TWOFOLD_LOG_DIR="$TWOFOLD_HOME/log"
+TEMPORAL_BIN_DIR="$TWOFOLD_HOME/temporal-$TEMPORAL_CLI_VERSION"
+TEMPORAL_BIN="$TEMPORAL_BIN_DIR/temporal"
+TEMPORAL_DB_FILE="${TEMPORAL_DB_FILE:-$TWOFOLD_HOME/data/temporal.sqlite}"
+
+TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+TEMPORAL_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
+
+TWOFOLD_PG_PORT="${TWOFOLD_PG_PORT:-55432}"
+TWOFOLD_DEFAULT_DATABASE_URL="postgres://twofold:twofold@127.0.0.1:$TWOFOLD_PG_PORT/twofold"
+# initdb refuses to run as root, and the postgres user cannot enter /root: as root the throwaway
+# cluster lives under /var/lib, owned by postgres; otherwise under TWOFOLD_HOME.
+if [ "$(id -u)" = 0 ]; then
+  TWOFOLD_PG_DATA="${TWOFOLD_PG_DATA:-/var/lib/twofold/postgres}"
+else
+  TWOFOLD_PG_DATA="${TWOFOLD_PG_DATA:-$TWOFOLD_HOME/data/postgres}"
+fi
+
+mkdir -p "$TWOFOLD_RUN_DIR" "$TWOFOLD_LOG_DIR" "$(dirname "$TEMPORAL_DB_FILE")"
+
+say() { printf '\033[1m[twofold]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[twofold] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# port_open HOST PORT: true when something accepts TCP connections there.
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# wait_for TIMEOUT_S DESCRIPTION COMMAND...: polls COMMAND every 0.25 s until it succeeds.
+wait_for() {
+  local timeout=$1 what=$2; shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@"; do
+    if ((SECONDS >= deadline)); then return 1; fi
+    sleep 0.25
+  done
+}
+
+temporal_host() { echo "${TEMPORAL_ADDRESS%:*}"; }
+temporal_port() { echo "${TEMPORAL_ADDRESS##*:}"; }
+is_local_host() { case "$1" in 127.0.0.1 | localhost | ::1) return 0 ;; *) return 1 ;; esac; }

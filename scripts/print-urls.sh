@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Prints where the local stack's services are.
+source "$(dirname "$0")/lib.sh"
+ui="http://$(temporal_host):$TEMPORAL_UI_PORT"
+cat <<EOT
+twofold local stack
+  Temporal gRPC     $TEMPORAL_ADDRESS (namespace $TEMPORAL_NAMESPACE)
+  Temporal Web UI   $ui/namespaces/$TEMPORAL_NAMESPACE/workflows
+  PostgreSQL        ${DATABASE_URL:-$TWOFOLD_DEFAULT_DATABASE_URL}
+  Stuck onboardings $ui/namespaces/$TEMPORAL_NAMESPACE/workflows?query=OnboardingStage%3D%22awaiting_device%22
+Stop with: make down
+EOT

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Starts and stops the local twofold stack: a Temporal dev server (with Web UI) and a throwaway
+# PostgreSQL cluster. Usage: stack.sh up|down|status [temporal] [postgres]
+#
+# `up` starts only what is not already running and prints one line per service on stdout,
+# `started <name>` or `reused <name>`, so callers (the Jest global setup) can later stop only what
+# they started. `down` stops services that these scripts started (pid files) and keeps their data.
+source "$(dirname "$0")/lib.sh"
+here="$(cd "$(dirname "$0")" && pwd)"
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# ---------------------------------------------------------------- Temporal
+temporal_up() {
+  local host port; host=$(temporal_host); port=$(temporal_port)
+  if port_open "$host" "$port"; then
+    ensure_search_attributes
+    echo "reused temporal"; return
+  fi
+  is_local_host "$host" || die "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS is not reachable and is not local, so it cannot be started here.
+  Fix: start that server, or unset TEMPORAL_ADDRESS to use the local dev server."
+  local bin; bin=$("$here/ensure-temporal-cli.sh")
+  say "Starting Temporal dev server on $host:$port (Web UI :$TEMPORAL_UI_PORT, state in $TEMPORAL_DB_FILE)"
+  setsid nohup "$bin" server start-dev \
+    --ip "$host" --port "$port" --ui-port "$TEMPORAL_UI_PORT" \
+    --db-filename "$TEMPORAL_DB_FILE" --namespace "$TEMPORAL_NAMESPACE" \
+    --search-attribute OnboardingStage=Keyword --search-attribute AuthyId=Keyword \
+    --dynamic-config-value limit.maxIDLength=255 \
+    --log-level warn >"$TWOFOLD_LOG_DIR/temporal.log" 2>&1 </dev/null &
+  echo $! >"$TWOFOLD_RUN_DIR/temporal.pid"
+  if ! wait_for 90 "Temporal" temporal_healthy "$bin"; then
+    tail -n 20 "$TWOFOLD_LOG_DIR/temporal.log" >&2
+    die "Temporal did not become healthy within 90 s (log: $TWOFOLD_LOG_DIR/temporal.log)"
+  fi
+  ensure_search_attributes
+  echo "started temporal"
+}
+
+temporal_healthy() {
+  "$1" operator cluster health --address "$TEMPORAL_ADDRESS" 2>/dev/null | grep -q SERVING &&
+    port_open "$(temporal_host)" "$TEMPORAL_UI_PORT"
+}
+
+# The onboarding workflow upserts these; they must exist first. Idempotent on any server we can reach.
+ensure_search_attributes() {
+  local bin; bin=$("$here/ensure-temporal-cli.sh")
+  local existing
+  existing=$("$bin" operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$TEMPORAL_NAMESPACE" 2>/dev/null || true)
+  local name
+  for name in OnboardingStage AuthyId; do
+    if ! grep -qw "$name" <<<"$existing"; then
+      "$bin" operator search-attribute create --address "$TEMPORAL_ADDRESS" --namespace "$TEMPORAL_NAMESPACE" \
+        --name "$name" --type Keyword >/dev/null
+      say "registered search attribute $name (Keyword)"
+    fi
+  done
+}
+
+temporal_down() {
+  local pidfile="$TWOFOLD_RUN_DIR/temporal.pid"
+  if pid_alive "$pidfile"; then
+    say "Stopping Temporal dev server"
+    kill -TERM "$(cat "$pidfile")"
+    wait_for 30 "Temporal to stop" bash -c "! kill -0 $(cat "$pidfile") 2>/dev/null" || kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+as_pg_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+postgres_up() {
+  if [ -n "${DATABASE_URL:-}" ]; then
+    echo "reused postgres"; return  # the user's database always wins
+  fi
+  if port_open 127.0.0.1 "$TWOFOLD_PG_PORT"; then
+    echo "reused postgres"; return
+  fi
+  local bindir; bindir=$("$here/ensure-postgres.sh")
+  if [ ! -s "$TWOFOLD_PG_DATA/PG_VERSION" ]; then
+    say "Creating a throwaway PostgreSQL cluster in $TWOFOLD_PG_DATA"
+    mkdir -p "$TWOFOLD_PG_DATA"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$(dirname "$TWOFOLD_PG_DATA")"
+    chmod 700 "$TWOFOLD_PG_DATA"
+    local pwfile; pwfile=$(mktemp); echo twofold >"$pwfile"; chmod 644 "$pwfile"
+    as_pg_owner "$bindir/initdb" -D "$TWOFOLD_PG_DATA" -U twofold --pwfile="$pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$TWOFOLD_LOG_DIR/initdb.log" 2>&1 ||
+      { rm -f "$pwfile"; die "initdb failed (log: $TWOFOLD_LOG_DIR/initdb.log)"; }
+    rm -f "$pwfile"
+  fi
+  # A pid file left by a killed server blocks start-up only if its process lives; pg_ctl handles stale ones.
+  say "Starting PostgreSQL on 127.0.0.1:$TWOFOLD_PG_PORT"
+  local log="$TWOFOLD_PG_DATA/server.log"
+  as_pg_owner "$bindir/pg_ctl" -D "$TWOFOLD_PG_DATA" -l "$log" -w -t 60 \
+    -o "-p $TWOFOLD_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$TWOFOLD_PG_DATA -c max_connections=300" \
+    start >/dev/null || { tail -n 20 "$log" >&2; die "PostgreSQL did not start (log: $log)"; }
+  as_pg_owner "$bindir/psql" -h "$TWOFOLD_PG_DATA" -p "$TWOFOLD_PG_PORT" -U twofold -d postgres -tAc \
+    "select 1 from pg_database where datname='twofold'" | grep -q 1 ||
+    as_pg_owner "$bindir/createdb" -h "$TWOFOLD_PG_DATA" -p "$TWOFOLD_PG_PORT" -U twofold twofold
+  touch "$TWOFOLD_RUN_DIR/postgres.started"
+  echo "started postgres"
+}
+
+postgres_down() {
+  [ -f "$TWOFOLD_RUN_DIR/postgres.started" ] || return 0
+  if [ -s "$TWOFOLD_PG_DATA/postmaster.pid" ]; then
+    say "Stopping PostgreSQL"
+    local bindir; bindir=$("$here/ensure-postgres.sh")
+    as_pg_owner "$bindir/pg_ctl" -D "$TWOFOLD_PG_DATA" -m fast -w stop >/dev/null || true
+  fi
+  rm -f "$TWOFOLD_RUN_DIR/postgres.started"
+}
+
+# ---------------------------------------------------------------- main
+cmd="${1:-}"; shift || true
+services=("$@"); ((${#services[@]})) || services=(postgres temporal)
+case "$cmd" in
+  up)
+    for s in "${services[@]}"; do "${s}_up"; done ;;
+  down)
+    for s in "${services[@]}"; do "${s}_down"; done ;;
+  status)
+    port_open "$(temporal_host)" "$(temporal_port)" && echo "temporal: up ($TEMPORAL_ADDRESS)" || echo "temporal: down"
+    if [ -n "${DATABASE_URL:-}" ]; then echo "postgres: external (DATABASE_URL)"
+    elif port_open 127.0.0.1 "$TWOFOLD_PG_PORT"; then echo "postgres: up (127.0.0.1:$TWOFOLD_PG_PORT)"
+    else echo "postgres: down"; fi ;;
+  *) die "usage: stack.sh up|down|status [temporal] [postgres]" ;;
+esac

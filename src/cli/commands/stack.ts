@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { createPool } from '../../db/pool';
+import { connectClient, connectWorkerConnection } from '../../temporal/connection';
+import { installTemporalRuntime } from '../../temporal/runtime';
+import { createWorker } from '../../worker';
+import { checkStack } from '../../workflows/check-stack';
+import { commandContext } from '../context';
+
+/**
+ * `twofold stack check`: runs the checkStack workflow through a short-lived worker on its own task
+ * queue, proving Temporal, a worker and PostgreSQL work together.
+ */
+export function registerStackCommands(program: Command): void {
+  const stack = program.command('stack').description('local stack diagnostics');
+  stack
+    .command('check')
+    .description('run a one-activity workflow end to end (Temporal → worker → PostgreSQL)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { config, log } = commandContext();
+      installTemporalRuntime(log);
+      const pool = createPool(config.databaseUrl, { max: 2 });
+      const connection = await connectWorkerConnection(config.temporal);
+      const client = await connectClient(config.temporal);
+      const taskQueue = `stack-check-${process.pid}-${Date.now()}`;
+      try {
+        const worker = await createWorker({
+          connection,
+          namespace: config.temporal.namespace,
+          taskQueue,
+          deps: { pool },
+        });
+        const result = await worker.runUntil(
+          client.workflow.execute(checkStack, { taskQueue, workflowId: taskQueue }),
+        );
+        if (options.json) console.log(JSON.stringify(result));
+        else
+          console.log(
+            `stack ok: workflow ${result.workflowId} ran on a worker and read PostgreSQL ${result.postgresVersion} at ${result.databaseTime}`,
+          );
+      } finally {
+        await client.connection.close();
+        await connection.close();
+        await pool.end();
+      }
+    });
+}

@@ -1,0 +1,31 @@
+import { Pool } from 'pg';
+import type { PoolClient } from 'pg';
+
+/** The connection pool type; the db folder is the only place that imports pg. */
+export type DbPool = Pool;
+export type DbClient = PoolClient;
+
+/** Creates a pool for `databaseUrl`. Callers own it and must `end()` it on shutdown. */
+export function createPool(databaseUrl: string, options: { max?: number } = {}): DbPool {
+  const pool = new Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // An idle client losing its connection (server restart) must not crash the process: the pool
+  // drops it and the next query opens a fresh one.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Runs `work` inside one transaction: committed if it resolves, rolled back if it throws. */
+export async function withTransaction<T>(pool: DbPool, work: (client: DbClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,71 @@
+import { Worker } from '@temporalio/worker';
+import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import type { ActivityDeps } from './activities';
+import type { Config } from './config';
+import { createPool } from './db/pool';
+import { migrateUp } from './db/migrate';
+import type { Logger } from './logger';
+import { connectWorkerConnection } from './temporal/connection';
+import { installTemporalRuntime } from './temporal/runtime';
+
+/** Where a worker gets its workflow code: a path to bundle at start, or a prebuilt bundle. */
+export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
+
+/** The workflow bundle entry, resolved at runtime so both `src/` (tsx) and compiled code work. */
+export const WORKFLOWS_PATH = require.resolve('./workflows');
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  workflows?: WorkflowSource;
+  /** Extra worker tuning (concurrency limits, identity, ...). */
+  tuning?: Partial<WorkerOptions>;
+}
+
+/** Builds a worker from already-open dependencies; the caller runs and shuts it down. */
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(options.deps),
+    ...(options.workflows ?? { workflowsPath: WORKFLOWS_PATH }),
+    ...options.tuning,
+  });
+}
+
+/**
+ * The worker process (`twofold worker`): opens PostgreSQL and Temporal, applies migrations, polls the
+ * task queue until SIGINT/SIGTERM, then drains in-flight tasks and closes everything it opened.
+ */
+export async function runWorker(config: Config, log: Logger): Promise<void> {
+  installTemporalRuntime(log);
+  const pool = createPool(config.databaseUrl);
+  let connection: NativeConnection | undefined;
+  try {
+    await migrateUp({ databaseUrl: config.databaseUrl, log: (line) => log.info(line) });
+    connection = await connectWorkerConnection(config.temporal);
+    const { workflowBundlePath } = config.temporal;
+    const worker = await createWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      deps: { pool },
+      ...(workflowBundlePath ? { workflows: { workflowBundle: { codePath: workflowBundlePath } } } : {}),
+    });
+    log.info(
+      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
+      'worker started',
+    );
+    // Worker.run() resolves after SIGINT/SIGTERM (the SDK's default shutdown signals) once
+    // in-flight tasks have drained.
+    await worker.run();
+    log.info('worker stopped');
+  } finally {
+    await connection?.close();
+    await pool.end();
+  }
+}

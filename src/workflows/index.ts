@@ -1,0 +1,2 @@
+// Workflow bundle entry: every workflow the worker registers is exported here.
+export { checkStack } from './check-stack';

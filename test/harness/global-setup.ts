@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { migrateUp } from '../../src/db/migrate';
+import { WORKFLOWS_PATH } from '../../src/worker';
+import { LOCAL_DATABASE_URL } from '../../src/config';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * Runs once per Jest run: brings up (or reuses) the real Temporal dev server and PostgreSQL,
+ * applies migrations, bundles the workflow code once, and exports what test files need via env.
+ */
+export default async function globalSetup(): Promise<void> {
+  const output = execFileSync('bash', [path.join(repoRoot, 'scripts/stack.sh'), 'up'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const started = output
+    .split('\n')
+    .filter((line) => line.startsWith('started '))
+    .map((line) => line.slice('started '.length).trim());
+
+  process.env.DATABASE_URL ??= LOCAL_DATABASE_URL;
+  process.env.TEMPORAL_ADDRESS ??= '127.0.0.1:7233';
+  process.env.LOG_LEVEL ??= 'warn';
+  await migrateUp({ databaseUrl: process.env.DATABASE_URL });
+
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'twofold-bundle-'));
+  const workflowBundlePath = path.join(bundleDir, 'workflows.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+  process.env.TWOFOLD_TEST_WORKFLOW_BUNDLE = workflowBundlePath;
+
+  const state = { started, workflowBundlePath };
+  process.env.TWOFOLD_HARNESS_STATE = JSON.stringify(state);
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
