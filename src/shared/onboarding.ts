@@ -1,0 +1,123 @@
+// Plain types and constants of the onboarding workflow, shared by the workflow, activities, gateway,
+// CLI and applications. No I/O and no Temporal imports: safe on both sides of the sandbox.
+
+/** Every stage an onboarding can be in (CONTRACT.md section 4). The last five are final. */
+export const ONBOARDING_STAGES = [
+  'registering',
+  'awaiting_device',
+  'awaiting_approval',
+  'enabled',
+  'denied',
+  'expired',
+  'failed',
+  'cancelled',
+] as const;
+export type OnboardingStage = (typeof ONBOARDING_STAGES)[number];
+
+export const FINAL_STAGES: readonly OnboardingStage[] = [
+  'enabled',
+  'denied',
+  'expired',
+  'failed',
+  'cancelled',
+];
+
+/** Timings of one onboarding; durations in milliseconds. Every field can be overridden per run. */
+export interface OnboardingTiming {
+  /** Wait this long for the app install before (re)sending the install link. */
+  installReminderIntervalMs: number;
+  /** Install-link resends before giving up. */
+  maxInstallReminders: number;
+  /** After the last reminder, wait this long more, then `expired`. */
+  installGiveUpAfterMs: number;
+  /** Safety net for lost webhooks: read the user status this often while awaiting the device. */
+  deviceStatusPollIntervalMs: number;
+  /** `seconds_to_expire` of each OneTouch approval request, in ms. */
+  approvalExpiryMs: number;
+  /** Approval requests to send (the first plus re-sends after expiry) before `expired`. */
+  maxApprovalAttempts: number;
+  /** Safety net for lost callbacks: read the approval request this often. */
+  approvalStatusPollIntervalMs: number;
+}
+
+/** Production defaults: days for the install, minutes for the approval. */
+export const DEFAULT_ONBOARDING_TIMING: OnboardingTiming = {
+  installReminderIntervalMs: 24 * 60 * 60 * 1000,
+  maxInstallReminders: 3,
+  installGiveUpAfterMs: 24 * 60 * 60 * 1000,
+  deviceStatusPollIntervalMs: 60 * 60 * 1000,
+  approvalExpiryMs: 10 * 60 * 1000,
+  maxApprovalAttempts: 3,
+  approvalStatusPollIntervalMs: 60 * 1000,
+};
+
+/** Input of the `onboardUser` workflow. Email and phone travel only here, never in ids or attributes. */
+export interface OnboardUserInput {
+  userId: string;
+  email: string;
+  /** Numeric calling code, e.g. "1" or "57". */
+  countryCode: string;
+  cellphone: string;
+  timing?: Partial<OnboardingTiming>;
+}
+
+/** Result of the `status` query (CONTRACT.md section 4). Timestamps are ISO 8601. */
+export interface OnboardingStatus {
+  userId: string;
+  stage: OnboardingStage;
+  authyId?: string;
+  approvalUuid?: string;
+  remindersSent: number;
+  approvalAttempts: number;
+  phoneChanges: number;
+  stageEnteredAt: string;
+  reason?: string;
+}
+
+/** Signal: the user's authenticator app is installed (Authy `device_registration_completed`). */
+export interface DeviceRegisteredSignal {
+  /** Unique id of the event that reported it; repeated ids are ignored. */
+  eventId: string;
+  authyId: string;
+  occurredAt?: string;
+}
+
+/** Signal: the person answered a OneTouch approval request. */
+export interface ApprovalRespondedSignal {
+  eventId: string;
+  approvalUuid: string;
+  status: 'approved' | 'denied';
+  occurredAt?: string;
+}
+
+/** Signal: Authy reports the user's phone changed (`user_phone_changed`). */
+export interface PhoneChangedSignal {
+  eventId: string;
+  authyId: string;
+  occurredAt?: string;
+}
+
+/** Signal or update: stop this onboarding (`cancelled`). */
+export interface CancelRequest {
+  eventId?: string;
+  reason?: string;
+}
+
+/** The workflow id of a user's onboarding: one open run per user. */
+export function onboardingWorkflowId(userId: string): string {
+  return `onboarding-${userId}`;
+}
+
+/**
+ * User ids become workflow ids, which are visible to operators and kept in history: they must be
+ * opaque. This rejects ids that look like an email address or a phone number.
+ */
+export function userIdProblem(userId: string): string | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(userId)) {
+    return 'userId must be 1-128 characters of letters, digits, ".", "_", ":" or "-"';
+  }
+  if (/^\d{9,}$/.test(userId.replace(/[.\-_:]/g, ''))) {
+    return 'userId looks like a phone number; use an opaque id (workflow ids must not carry personal data)';
+  }
+  return undefined;
+}
