@@ -1,0 +1,23 @@
+// ApplicationFailure types that cross the activity → workflow boundary. Workflows compare
+// `failure.cause.type` against these strings (never `instanceof`), and activity retry policies list the
+// non-retryable ones.
+
+/** Authy rejected the input for good (invalid phone 60027, invalid email, ...): retrying cannot help. */
+export const AUTHY_REJECTED_INPUT = 'AuthyRejectedInput';
+/** Authy answered a non-retryable error other than bad input (404 for a resource, contract mismatch). */
+export const AUTHY_PERMANENT_ERROR = 'AuthyPermanentError';
+/** Authy is rate limiting (429 / 60003); retried, honouring Retry-After when sent. */
+export const AUTHY_RATE_LIMITED = 'AuthyRateLimited';
+/** Authy or the network failed transiently (5xx, timeout, connection refused); retried with backoff. */
+export const AUTHY_UNAVAILABLE = 'AuthyUnavailable';
+/** An operator-fixable configuration error (bad API key): retried with backoff until fixed. */
+export const AUTHY_MISCONFIGURED = 'AuthyMisconfigured';
+/** The Reporting API refused the query (60089/60094/60095): the sync run fails with this reason. */
+export const AUTHY_INVALID_REPORTING_QUERY = 'AuthyInvalidReportingQuery';
+
+/** Failure types no retry can fix; activity retry policies list them as non-retryable. */
+export const NON_RETRYABLE_AUTHY_FAILURES = [
+  AUTHY_REJECTED_INPUT,
+  AUTHY_PERMANENT_ERROR,
+  AUTHY_INVALID_REPORTING_QUERY,
+];
