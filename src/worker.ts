@@ -1,6 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { createAuthyHttp } from './authy/http';
 import type { ActivityDeps } from './activities';
 import type { Config } from './config';
 import { createPool } from './db/pool';
@@ -53,7 +54,10 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { pool },
+      deps: {
+        pool,
+        authyHttp: createAuthyHttp({ baseUrl: config.authy.apiUrl, apiKey: config.authy.apiKey }),
+      },
       ...(workflowBundlePath ? { workflows: { workflowBundle: { codePath: workflowBundlePath } } } : {}),
     });
     log.info(

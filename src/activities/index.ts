@@ -1,15 +1,25 @@
+import type { AuthyHttp } from '../authy/http';
+import { createAuthyProvider } from '../authy/provider';
 import type { DbPool } from '../db/pool';
+import type { SecondFactorProvider } from '../second-factor/provider';
 import { createDatabaseInfoActivities } from './database-info';
+import { createOnboardingActivities } from './onboarding';
 
 /** Everything activities need from the outside world, built once by the worker's composition root. */
 export interface ActivityDeps {
   pool: DbPool;
+  /** HTTP core for the Authy application (auth, timeouts, typed errors). */
+  authyHttp: AuthyHttp;
+  /** The 2FA service onboarding talks to; defaults to Authy over `authyHttp`. */
+  secondFactor?: SecondFactorProvider;
 }
 
 /** Builds every activity the worker registers, closing over real I/O dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  const provider = deps.secondFactor ?? createAuthyProvider(deps.authyHttp);
   return {
     ...createDatabaseInfoActivities(deps),
+    ...createOnboardingActivities({ pool: deps.pool, provider }),
   };
 }
 

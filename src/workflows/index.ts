@@ -1,2 +1,3 @@
 // Workflow bundle entry: every workflow the worker registers is exported here.
 export { checkStack } from './check-stack';
+export { onboardUser } from './onboarding/onboard-user';

@@ -1,3 +1,4 @@
+import { createAuthyHttp } from '../../src/authy/http';
 import { checkStack } from '../../src/workflows/check-stack';
 import type { DbPool } from '../../src/db/pool';
 import { createTestPool } from '../harness/database';
@@ -18,7 +19,8 @@ describe('the real Temporal dev server', () => {
 
   it('when a workflow runs on a real worker, then its activity reads PostgreSQL and the result comes back', async () => {
     const taskQueue = temporal.uniqueTaskQueue('stack');
-    const worker = await temporal.createWorker(taskQueue, { pool });
+    const authyHttp = createAuthyHttp({ baseUrl: 'http://127.0.0.1:9', apiKey: 'unused' });
+    const worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
     const result = await worker.runUntil(
       temporal.client.workflow.execute(checkStack, { taskQueue, workflowId: taskQueue }),
     );

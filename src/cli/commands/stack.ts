@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createAuthyHttp } from '../../authy/http';
 import { createPool } from '../../db/pool';
 import { connectClient, connectWorkerConnection } from '../../temporal/connection';
 import { installTemporalRuntime } from '../../temporal/runtime';
@@ -28,7 +29,10 @@ export function registerStackCommands(program: Command): void {
           connection,
           namespace: config.temporal.namespace,
           taskQueue,
-          deps: { pool },
+          deps: {
+            pool,
+            authyHttp: createAuthyHttp({ baseUrl: config.authy.apiUrl, apiKey: config.authy.apiKey }),
+          },
         });
         const result = await worker.runUntil(
           client.workflow.execute(checkStack, { taskQueue, workflowId: taskQueue }),

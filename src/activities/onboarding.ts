@@ -1,0 +1,95 @@
+import type { DbPool } from '../db/pool';
+import { recordOnboardingProgress, recordPhoneChange } from '../db/onboardings';
+import type { ApprovalState, EnrolmentContact, SecondFactorProvider } from '../second-factor/provider';
+import { callAuthy } from './authy-failure';
+
+/** Dependencies of the onboarding activities. */
+export interface OnboardingActivityDeps {
+  pool: DbPool;
+  provider: SecondFactorProvider;
+}
+
+/** Stage change reported by the workflow; timestamps ISO 8601 (workflow time). */
+export interface RecordProgressInput {
+  userId: string;
+  workflowId: string;
+  runId: string;
+  seq: number;
+  stage: string;
+  authyId?: string;
+  approvalUuid?: string;
+  reason?: string;
+  remindersSent: number;
+  startedAt: string;
+  stageEnteredAt: string;
+  final: boolean;
+}
+
+export interface RecordPhoneChangeInput {
+  eventId: string;
+  userId: string;
+  authyId: string;
+  changedAt: string;
+}
+
+/**
+ * Activities of the onboardUser workflow. Each is safe to retry: registration is idempotent per
+ * phone at Authy, reads have no effect, database writes are keyed upserts. Creating an approval
+ * request is the one call Authy cannot deduplicate; the workflow honours an answer to any request
+ * of its run, so a repeated create costs a second push at worst.
+ */
+export function createOnboardingActivities({ pool, provider }: OnboardingActivityDeps) {
+  return {
+    /** Registers the user with the provider (sends the install SMS); returns the Authy id. */
+    async registerUser(contact: EnrolmentContact): Promise<{ authyId: string }> {
+      const { factorUserId } = await callAuthy(() => provider.registerUser(contact));
+      return { authyId: factorUserId };
+    },
+
+    /** Whether the user already has the app on a device (skip the wait, or the lost-webhook net). */
+    async readDeviceStatus(input: { authyId: string }): Promise<{ deviceRegistered: boolean }> {
+      return { deviceRegistered: await callAuthy(() => provider.hasRegisteredDevice(input.authyId)) };
+    },
+
+    /** Sends the app-install link again (a reminder). */
+    async resendInstallLink(contact: EnrolmentContact): Promise<void> {
+      await callAuthy(() => provider.resendInstallLink(contact));
+    },
+
+    /** Sends a OneTouch push approval request; returns its uuid. */
+    async requestApproval(input: {
+      authyId: string;
+      message: string;
+      expiresInSeconds: number;
+    }): Promise<{ approvalUuid: string }> {
+      const { approvalId } = await callAuthy(() =>
+        provider.requestApproval({
+          factorUserId: input.authyId,
+          message: input.message,
+          details: {},
+          expiresInSeconds: input.expiresInSeconds,
+        }),
+      );
+      return { approvalUuid: approvalId };
+    },
+
+    /** Reads an approval request's status (the lost-callback net). */
+    async readApproval(input: { approvalUuid: string }): Promise<{ status: ApprovalState }> {
+      return { status: await callAuthy(() => provider.readApproval(input.approvalUuid)) };
+    },
+
+    /** Writes the stage change to the customer record (idempotent per run and seq). */
+    async recordProgress(input: RecordProgressInput): Promise<void> {
+      await recordOnboardingProgress(pool, {
+        ...input,
+        startedAt: new Date(input.startedAt),
+        stageEnteredAt: new Date(input.stageEnteredAt),
+      });
+    },
+
+    /** Adds a phone change to the customer record's history (idempotent per event). */
+    async recordPhoneChange(input: RecordPhoneChangeInput): Promise<void> {
+      await recordPhoneChange(pool, { ...input, changedAt: new Date(input.changedAt) });
+    },
+  };
+}

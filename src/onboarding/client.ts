@@ -1,0 +1,130 @@
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { FINAL_STAGES, onboardingWorkflowId, userIdProblem } from '../shared/onboarding';
+import type {
+  CancelRequest,
+  OnboardUserInput,
+  OnboardingStage,
+  OnboardingStatus,
+} from '../shared/onboarding';
+import { ONBOARDING_STAGE } from '../shared/search-attributes';
+import { cancelUpdate, statusQuery } from '../workflows/onboarding/messages';
+import type { onboardUser } from '../workflows/onboarding/onboard-user';
+
+/** Raised before anything is sent when an onboarding input is unusable. */
+export class InvalidOnboardingInputError extends Error {
+  override name = 'InvalidOnboardingInputError';
+}
+
+/** Where `startOnboarding` starts the workflow. */
+export interface StartOnboardingOptions {
+  taskQueue: string;
+}
+
+/** A started (or already running) onboarding. */
+export interface StartedOnboarding {
+  workflowId: string;
+  runId: string;
+  handle: WorkflowHandle<typeof onboardUser>;
+}
+
+function validate(input: OnboardUserInput): void {
+  const problem = userIdProblem(input.userId);
+  if (problem) throw new InvalidOnboardingInputError(problem);
+  if (!/^\d{1,4}$/.test(input.countryCode)) {
+    throw new InvalidOnboardingInputError('countryCode must be a numeric calling code such as 1 or 57');
+  }
+  if (!/^[\d\s().-]{4,20}$/.test(input.cellphone)) {
+    throw new InvalidOnboardingInputError('cellphone must be 4-20 digits (spaces, dots, dashes allowed)');
+  }
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) {
+    throw new InvalidOnboardingInputError('email must be an email address');
+  }
+}
+
+/**
+ * Starts a user's onboarding, or returns the one already running: the workflow id is
+ * `onboarding-<userId>` and a start while a run is open attaches to that run (never a second run).
+ * After a run has finished, a new start begins a fresh onboarding.
+ */
+export async function startOnboarding(
+  client: Client,
+  input: OnboardUserInput,
+  options: StartOnboardingOptions,
+): Promise<StartedOnboarding> {
+  validate(input);
+  const workflowId = onboardingWorkflowId(input.userId);
+  const handle = await client.workflow.start<typeof onboardUser>('onboardUser', {
+    workflowId,
+    taskQueue: options.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    typedSearchAttributes: [{ key: ONBOARDING_STAGE, value: 'registering' }],
+  });
+  return { workflowId, runId: handle.firstExecutionRunId, handle };
+}
+
+/** The `status` query of a user's current (or last) onboarding run. */
+export async function getOnboardingStatus(client: Client, userId: string): Promise<OnboardingStatus> {
+  return client.workflow.getHandle(onboardingWorkflowId(userId)).query(statusQuery);
+}
+
+/** Cancels a user's open onboarding and returns its final status. */
+export async function cancelOnboarding(
+  client: Client,
+  userId: string,
+  request: CancelRequest = {},
+): Promise<OnboardingStatus> {
+  return client.workflow
+    .getHandle(onboardingWorkflowId(userId))
+    .executeUpdate(cancelUpdate, { args: [request] });
+}
+
+/** One onboarding found by {@link findStuckOnboardings}. */
+export interface StuckOnboarding {
+  workflowId: string;
+  runId: string;
+  stage: OnboardingStage;
+  stageEnteredAt: Date;
+  startTime: Date;
+}
+
+/**
+ * Lists open onboardings waiting in `stage` (default: any non-final stage) since before
+ * `enteredBefore`. The visibility API (the Web UI's filter) narrows the candidates by stage and start
+ * time — a run cannot have been in a stage longer than it has existed — and each candidate's `status`
+ * query gives the exact time it entered its stage.
+ */
+export async function findStuckOnboardings(
+  client: Client,
+  options: { stage?: OnboardingStage; enteredBefore?: Date; limit?: number } = {},
+): Promise<StuckOnboarding[]> {
+  const clauses = [`WorkflowType = 'onboardUser'`, `ExecutionStatus = 'Running'`];
+  clauses.push(
+    options.stage
+      ? `OnboardingStage = '${options.stage}'`
+      : `OnboardingStage IN ('registering', 'awaiting_device', 'awaiting_approval')`,
+  );
+  const cutoff = options.enteredBefore ?? new Date();
+  clauses.push(`StartTime < '${cutoff.toISOString()}'`);
+  const found: StuckOnboarding[] = [];
+  for await (const execution of client.workflow.list({ query: clauses.join(' AND ') })) {
+    const status = await client.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .query(statusQuery)
+      .catch(() => undefined); // finished between the list and the query
+    if (!status || FINAL_STAGES.includes(status.stage)) continue;
+    const stageEnteredAt = new Date(status.stageEnteredAt);
+    if (stageEnteredAt >= cutoff) continue;
+    found.push({
+      workflowId: execution.workflowId,
+      runId: execution.runId,
+      stage: status.stage,
+      stageEnteredAt,
+      startTime: execution.startTime,
+    });
+    if (options.limit !== undefined && found.length >= options.limit) break;
+  }
+  return found;
+}
