@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db';
+import { registerOnboardingCommands } from './commands/onboarding';
 import { registerStackCommands } from './commands/stack';
 import { registerWorkerCommand } from './commands/worker';
 import { CliError, EXIT } from './context';
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerWorkerCommand(program);
+  registerOnboardingCommands(program);
   registerDbCommands(program);
   registerStackCommands(program);
   return program;

@@ -1,0 +1,173 @@
+import { msToNumber } from '@temporalio/common';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import {
+  InvalidOnboardingInputError,
+  cancelOnboarding,
+  findStuckOnboardings,
+  getOnboardingStatus,
+  startOnboarding,
+} from '../../onboarding/client';
+import { ONBOARDING_STAGES, onboardingWorkflowId } from '../../shared/onboarding';
+import type { OnboardingStage, OnboardingStatus } from '../../shared/onboarding';
+import { CliError, EXIT, commandContext } from '../context';
+import { withTemporalClient } from '../temporal-client';
+
+interface JsonOption {
+  json?: boolean;
+}
+
+function printStatus(status: OnboardingStatus, json: boolean | undefined): void {
+  if (json) {
+    console.log(JSON.stringify(status));
+    return;
+  }
+  const rows: [string, string | number | undefined][] = [
+    ['user', status.userId],
+    ['stage', status.stage],
+    ['since', status.stageEnteredAt],
+    ['authy id', status.authyId],
+    ['approval', status.approvalUuid],
+    ['reminders sent', status.remindersSent],
+    ['approval requests', status.approvalAttempts],
+    ['reason', status.reason],
+  ];
+  for (const [label, value] of rows) if (value !== undefined) console.log(`${label.padEnd(18)} ${value}`);
+}
+
+/** Maps "workflow not found" to a readable CLI error. */
+function notFound(userId: string) {
+  return (error: unknown): never => {
+    if (error instanceof Error && error.name === 'WorkflowNotFoundError') {
+      throw new CliError(`no onboarding for user ${userId} (workflow ${onboardingWorkflowId(userId)})`);
+    }
+    throw error;
+  };
+}
+
+function parseAge(value: string): number {
+  try {
+    const ms = msToNumber(value as Parameters<typeof msToNumber>[0]);
+    if (!Number.isFinite(ms) || ms < 0) throw new Error('negative');
+    return ms;
+  } catch {
+    throw new CliError(`--older-than must be a duration such as 30m, 12h or 2d (got "${value}")`, EXIT.usage);
+  }
+}
+
+/** `twofold onboarding start|status|cancel|stuck` (CONTRACT.md section 7). */
+export function registerOnboardingCommands(program: Command): void {
+  const onboarding = program
+    .command('onboarding')
+    .description("start, inspect and cancel users' 2FA onboardings");
+
+  onboarding
+    .command('start')
+    .description('start the onboarding of a user (attaches to the running one if any)')
+    .requiredOption('--user-id <id>', 'your opaque user id (never an email or phone number)')
+    .requiredOption('--email <email>', "the user's email")
+    .requiredOption('--country-code <code>', 'numeric calling code, e.g. 1')
+    .requiredOption('--cellphone <number>', "the user's cellphone number")
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        options: JsonOption & { userId: string; email: string; countryCode: string; cellphone: string },
+      ) => {
+        const { config } = commandContext();
+        await withTemporalClient(config, async (client) => {
+          const started = await startOnboarding(
+            client,
+            {
+              userId: options.userId,
+              email: options.email,
+              countryCode: options.countryCode,
+              cellphone: options.cellphone,
+            },
+            { taskQueue: config.temporal.taskQueue },
+          ).catch((error: unknown) => {
+            if (error instanceof InvalidOnboardingInputError) throw new CliError(error.message, EXIT.usage);
+            throw error;
+          });
+          if (options.json)
+            console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId }));
+          else console.log(`onboarding ${started.workflowId} running (run ${started.runId})`);
+        });
+      },
+    );
+
+  onboarding
+    .command('status')
+    .description("print a user's onboarding status (the workflow's status query)")
+    .argument('<userId>')
+    .option('--json', 'print the status query result as JSON')
+    .action(async (userId: string, options: JsonOption) => {
+      const { config } = commandContext();
+      await withTemporalClient(config, async (client) => {
+        printStatus(await getOnboardingStatus(client, userId).catch(notFound(userId)), options.json);
+      });
+    });
+
+  onboarding
+    .command('cancel')
+    .description("cancel a user's open onboarding")
+    .argument('<userId>')
+    .option('--reason <text>', 'why (kept as the status reason)')
+    .option('--json', 'print the final status as JSON')
+    .action(async (userId: string, options: JsonOption & { reason?: string }) => {
+      const { config } = commandContext();
+      await withTemporalClient(config, async (client) => {
+        const status = await cancelOnboarding(
+          client,
+          userId,
+          options.reason ? { reason: options.reason } : {},
+        )
+          .catch(notFound(userId))
+          .catch((error: unknown) => {
+            if (error instanceof Error && error.name === 'WorkflowUpdateFailedError') {
+              throw new CliError(
+                `cannot cancel: ${error.cause instanceof Error ? error.cause.message : error.message}`,
+              );
+            }
+            throw error;
+          });
+        printStatus(status, options.json);
+      });
+    });
+
+  onboarding
+    .command('stuck')
+    .description('list open onboardings waiting in a stage for longer than an age')
+    .addOption(
+      new Option('--stage <stage>', 'only this stage').choices(
+        ONBOARDING_STAGES.filter((s) => ['registering', 'awaiting_device', 'awaiting_approval'].includes(s)),
+      ),
+    )
+    .option('--older-than <age>', 'minimum time in the stage, e.g. 30m, 12h, 2d', '0s')
+    .option('--limit <n>', 'stop after n results', (v) => Number.parseInt(v, 10), 100)
+    .option('--json', 'print JSON lines')
+    .action(async (options: JsonOption & { stage?: OnboardingStage; olderThan: string; limit: number }) => {
+      const age = parseAge(options.olderThan);
+      const { config } = commandContext();
+      await withTemporalClient(config, async (client) => {
+        const stuck = await findStuckOnboardings(client, {
+          ...(options.stage ? { stage: options.stage } : {}),
+          enteredBefore: new Date(Date.now() - age),
+          limit: options.limit,
+        });
+        if (options.json) {
+          for (const s of stuck) console.log(JSON.stringify(s));
+          return;
+        }
+        if (stuck.length === 0) {
+          console.log('no stuck onboardings');
+          return;
+        }
+        for (const s of stuck) {
+          console.log(
+            `${s.workflowId.padEnd(40)} ${s.stage.padEnd(18)} since ${s.stageEnteredAt.toISOString()}`,
+          );
+        }
+        console.log(`${stuck.length} stuck onboarding(s)`);
+      });
+    });
+}
