@@ -38,6 +38,7 @@ export const EnvSchema = z
     AUTHY_API_URL: z.url().default(REAL_AUTHY_API_URL),
     AUTHY_API_KEY: optionalText,
     AUTHY_WEBHOOK_SIGNING_KEY: optionalText,
+    AUTHY_WEBHOOK_SIGNING_KEY_PREVIOUS: optionalText,
     AUTHY_ACCESS_KEY: optionalText,
     AUTHY_API_SIGNING_KEY: optionalText,
     AUTHY_EMULATOR_PORT: port(4010),
@@ -78,6 +79,8 @@ export interface Config {
     /** Application API key; dev default when talking to a local emulator, '' when remote and unset. */
     apiKey: string;
     webhookSigningKey?: string;
+    /** The webhook signing key being rotated out; accepted alongside the current one. */
+    webhookSigningKeyPrevious?: string;
     /** Webhooks API credentials; dev defaults only when talking to a local emulator. */
     accessKey?: string;
     apiSigningKey?: string;
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       apiUrl: e.AUTHY_API_URL.replace(/\/+$/, ''),
       apiKey: e.AUTHY_API_KEY ?? (isRemote ? '' : DEV_AUTHY_API_KEY),
       ...optional('webhookSigningKey', e.AUTHY_WEBHOOK_SIGNING_KEY),
+      ...optional('webhookSigningKeyPrevious', e.AUTHY_WEBHOOK_SIGNING_KEY_PREVIOUS),
       ...optional('accessKey', e.AUTHY_ACCESS_KEY ?? (isRemote ? undefined : DEV_AUTHY_ACCESS_KEY)),
       ...optional(
         'apiSigningKey',
