@@ -1,9 +1,11 @@
 import type { AuthyHttp } from '../authy/http';
 import { createAuthyProvider } from '../authy/provider';
+import { createAuthyReportingClient } from '../authy/reporting';
 import type { DbPool } from '../db/pool';
 import type { SecondFactorProvider } from '../second-factor/provider';
 import { createDatabaseInfoActivities } from './database-info';
 import { createOnboardingActivities } from './onboarding';
+import { createReportingActivities } from './reporting';
 
 /** Everything activities need from the outside world, built once by the worker's composition root. */
 export interface ActivityDeps {
@@ -20,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDatabaseInfoActivities(deps),
     ...createOnboardingActivities({ pool: deps.pool, provider }),
+    ...createReportingActivities({ pool: deps.pool, reporting: createAuthyReportingClient(deps.authyHttp) }),
   };
 }
 

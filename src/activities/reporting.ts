@@ -1,0 +1,104 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AuthyReportingClient } from '../authy/reporting';
+import type { DbPool } from '../db/pool';
+import { insertReportingEvents } from '../db/reporting-events';
+import * as watermarks from '../db/reporting-watermarks';
+import { AUTHY_PERMANENT_ERROR } from '../shared/failures';
+import { REPORTING_WINDOW_UNSPLITTABLE } from '../workflows/reporting/types';
+import type { ReportingWindow } from '../workflows/reporting/window';
+import { callAuthy } from './authy-failure';
+import { toReportingEventRow } from './reporting-event-row';
+import {
+  readReportingWindow,
+  ReportingContractError,
+  ReportingWindowUnsplittableError,
+} from './reporting-window-reader';
+import type { WindowReadProgress, WindowReadResult } from './reporting-window-reader';
+
+/** Input of `syncReportingWindow`: one window query and its page limits. */
+export interface SyncReportingWindowInput {
+  window: ReportingWindow;
+  perPage: number;
+  maxPages: number;
+}
+
+/** Counts and boundaries only: event payloads never enter workflow history. */
+export type SyncReportingWindowResult = WindowReadResult;
+
+/** Activities of the reporting sync (fetch + store one window; read and move the watermark). */
+export function createReportingActivities(deps: { pool: DbPool; reporting: AuthyReportingClient }) {
+  return {
+    /**
+     * Fetches one window query page by page and stores each page (idempotently) before the next;
+     * heartbeats a checkpoint after each page, so a retry after a crash or an Authy error continues
+     * after the last stored page instead of starting over.
+     */
+    async syncReportingWindow(input: SyncReportingWindowInput): Promise<SyncReportingWindowResult> {
+      const context = Context.current();
+      const { window, perPage, maxPages } = input;
+      try {
+        return await readReportingWindow({
+          window,
+          perPage,
+          maxPages,
+          resume: checkpoint(context.info.heartbeatDetails),
+          fetchPage: (query, page) => callAuthy(() => deps.reporting.listEvents({ ...query, page, perPage })),
+          storePage: (events) => insertReportingEvents(deps.pool, events.map(toReportingEventRow)),
+          onPage: (progress) => {
+            context.heartbeat(progress);
+            if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+          },
+        });
+      } catch (error) {
+        throw toReportingFailure(error);
+      }
+    },
+
+    /** The live sync's watermark for `source` (ISO), or null before its first completed run. */
+    async readReportingWatermark(input: { source: string }): Promise<{ watermark: string | null }> {
+      const watermark = await watermarks.readReportingWatermark(deps.pool, input.source);
+      return { watermark: watermark?.toISOString() ?? null };
+    },
+
+    /** Moves the live watermark forward (never back) once a whole window is stored. */
+    async advanceReportingWatermark(input: {
+      source: string;
+      watermark: string;
+    }): Promise<{ watermark: string }> {
+      const stored = await watermarks.advanceReportingWatermark(deps.pool, input.source, input.watermark);
+      return { watermark: stored.toISOString() };
+    },
+  };
+}
+
+function checkpoint(details: unknown): WindowReadProgress | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const progress = details as Partial<WindowReadProgress>;
+  return typeof progress.page === 'number' &&
+    typeof progress.fetched === 'number' &&
+    typeof progress.stored === 'number' &&
+    typeof progress.lastPageFull === 'boolean' &&
+    Array.isArray(progress.tiesToCheck) &&
+    typeof progress.tiePages === 'number'
+    ? (progress as WindowReadProgress)
+    : undefined;
+}
+
+function toReportingFailure(error: unknown): unknown {
+  if (error instanceof ReportingWindowUnsplittableError) {
+    return ApplicationFailure.create({
+      type: REPORTING_WINDOW_UNSPLITTABLE,
+      message: error.message,
+      nonRetryable: true,
+    });
+  }
+  if (error instanceof ReportingContractError) {
+    return ApplicationFailure.create({
+      type: AUTHY_PERMANENT_ERROR,
+      message: error.message,
+      nonRetryable: true,
+    });
+  }
+  return error;
+}

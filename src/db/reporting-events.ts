@@ -1,0 +1,78 @@
+import type { DbPool } from './pool';
+
+/** One Authy Reporting event as stored in `reporting_events` (typed columns plus the full objects). */
+export interface ReportingEventRow {
+  event: string;
+  /** The event's `time` exactly as Authy sent it (ISO 8601); PostgreSQL parses it. */
+  occurredAt: string;
+  requestId: string;
+  authyId: string | null;
+  appId: string | null;
+  countryCode: string | null;
+  deviceType: string | null;
+  status: string | null;
+  /** `objects` serialised as JSON text (stored as jsonb). */
+  objectsJson: string;
+}
+
+// One statement per batch: the rows travel as nine arrays and unnest() turns them back into rows, so
+// a page costs one round trip and one plan whatever its size. ON CONFLICT DO NOTHING on the
+// (event, occurred_at, request_id) key makes a re-fetched page a no-op.
+const INSERT_BATCH = `
+  insert into reporting_events
+    (event, occurred_at, request_id, authy_id, app_id, country_code, device_type, status, objects)
+  select * from unnest(
+    $1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::text[], $9::jsonb[])
+  on conflict do nothing`;
+
+/**
+ * Stores a batch of events idempotently and returns how many were new. Storing the same events again
+ * (a retried page, an overlapping window, a backfill racing the scheduled sync) inserts nothing.
+ */
+export async function insertReportingEvents(
+  pool: DbPool,
+  rows: readonly ReportingEventRow[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await pool.query(INSERT_BATCH, [
+    rows.map((r) => r.event),
+    rows.map((r) => r.occurredAt),
+    rows.map((r) => r.requestId),
+    rows.map((r) => r.authyId),
+    rows.map((r) => r.appId),
+    rows.map((r) => r.countryCode),
+    rows.map((r) => r.deviceType),
+    rows.map((r) => r.status),
+    rows.map((r) => r.objectsJson),
+  ]);
+  return result.rowCount ?? 0;
+}
+
+/** A time range for reads: `from` inclusive, `to` exclusive. */
+export interface StoredEventsRange {
+  from: Date | string;
+  to: Date | string;
+  /** Only this Authy application's events (objects.app.id). */
+  appId?: string;
+}
+
+/** Counts stored events in a time range, e.g. to compare with the API's own count after a sync. */
+export async function countReportingEvents(pool: DbPool, range: StoredEventsRange): Promise<number> {
+  const { rows } = await pool.query<{ count: string }>(
+    `select count(*) as count from reporting_events
+      where occurred_at >= $1 and occurred_at < $2 and ($3::text is null or app_id = $3)`,
+    [range.from, range.to, range.appId ?? null],
+  );
+  return Number(rows[0]?.count ?? 0);
+}
+
+/** The request ids stored in a time range (one entry per stored event). */
+export async function listReportingRequestIds(pool: DbPool, range: StoredEventsRange): Promise<string[]> {
+  const { rows } = await pool.query<{ request_id: string }>(
+    `select request_id from reporting_events
+      where occurred_at >= $1 and occurred_at < $2 and ($3::text is null or app_id = $3)`,
+    [range.from, range.to, range.appId ?? null],
+  );
+  return rows.map((r) => r.request_id);
+}

@@ -1,0 +1,248 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { SyncReportingWindowResult } from '../activities/reporting';
+import { NON_RETRYABLE_AUTHY_FAILURES } from '../shared/failures';
+import { syncProgressQuery } from './reporting/messages';
+import {
+  DEFAULT_REPORTING_SYNC_OPTIONS,
+  REPORTING_INVALID_INPUT,
+  REPORTING_WINDOW_UNSPLITTABLE,
+} from './reporting/types';
+import type {
+  ReportingSyncOptions,
+  ReportingSyncState,
+  SyncReportingEventsInput,
+  SyncReportingEventsResult,
+  SyncReportingProgress,
+} from './reporting/types';
+import { liveWindow, normaliseWindow, windowsAfterCap, splitWindow, windowSpanMs } from './reporting/window';
+import type { ReportingWindow } from './reporting/window';
+
+const { readReportingWatermark, advanceReportingWatermark } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+// One window query reads at most maxPages pages; it heartbeats after each, so a dead worker is
+// noticed within the heartbeat timeout and the retry resumes after the last stored page. Retries are
+// unlimited for outages and rate limits (Retry-After, when Authy sends one, sets the next delay);
+// only failures no retry can fix end the run.
+const { syncReportingWindow } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_AUTHY_FAILURES, REPORTING_WINDOW_UNSPLITTABLE],
+  },
+});
+
+/**
+ * Copies Authy Reporting events into PostgreSQL, exactly. Live (no `window`): syncs
+ * [watermark − overlap, now − settle lag) and moves the watermark once all of it is stored.
+ * Backfill (`window`): syncs that window and never touches the watermark. Windows are fetched by
+ * parallel activities, each one query of up to 100 pages; a window that hits the page cap comes back
+ * with its unread remainder, which is cut into parts sized from the density just seen. History stays
+ * bounded by continuing as new after `maxActivitiesPerRun` window activities.
+ */
+export async function syncReportingEvents(
+  input: SyncReportingEventsInput = {},
+): Promise<SyncReportingEventsResult> {
+  const options = resolveOptions(input);
+  let state = input.state;
+  let active = 0;
+  setHandler(syncProgressQuery, () => progressOf(state, active));
+
+  if (!state) {
+    state = await initialState(input, options);
+    if (!state) return emptyLiveResult(options.source);
+  }
+  const sync = state;
+
+  const running = new Set<Promise<void>>();
+  let started = 0;
+  const runWindow = async (window: ReportingWindow): Promise<void> => {
+    active += 1;
+    try {
+      const result = await syncReportingWindow({
+        window,
+        perPage: options.perPage,
+        maxPages: options.maxPages,
+      });
+      recordWindow(sync, window, result, options);
+    } catch (error) {
+      throw readableFailure(window, error);
+    } finally {
+      active -= 1;
+    }
+  };
+
+  while (sync.pending.length > 0 || running.size > 0) {
+    while (
+      running.size < options.concurrency &&
+      sync.pending.length > 0 &&
+      started < options.maxActivitiesPerRun &&
+      !workflowInfo().continueAsNewSuggested
+    ) {
+      started += 1;
+      const task: Promise<void> = runWindow(sync.pending.shift()!).finally(() => running.delete(task));
+      running.add(task);
+    }
+    if (running.size === 0) break;
+    await Promise.race(running);
+  }
+
+  if (sync.pending.length > 0) {
+    await continueAsNew<typeof syncReportingEvents>({ ...input, state: { ...sync, runs: sync.runs + 1 } });
+  }
+
+  const result: SyncReportingEventsResult = {
+    mode: sync.mode,
+    source: options.source,
+    window: sync.window,
+    runs: sync.runs,
+    ...sync.totals,
+  };
+  if (sync.mode === 'live') {
+    const { watermark } = await advanceReportingWatermark({
+      source: options.source,
+      watermark: sync.window.to,
+    });
+    result.watermark = watermark;
+  }
+  return result;
+}
+
+async function initialState(
+  input: SyncReportingEventsInput,
+  options: ReportingSyncOptions,
+): Promise<ReportingSyncState | undefined> {
+  let mode: ReportingSyncState['mode'];
+  let window: ReportingWindow | undefined;
+  if (input.window) {
+    const normalised = normaliseWindow(input.window);
+    if (typeof normalised === 'string') throw invalidInput(normalised);
+    mode = 'backfill';
+    window = normalised;
+  } else {
+    const { watermark } = await readReportingWatermark({ source: options.source });
+    mode = 'live';
+    window = liveWindow({ now: Date.now(), watermark, ...options });
+    if (!window) return undefined;
+  }
+  return {
+    mode,
+    window,
+    pending: splitWindow(window, options.concurrency),
+    totals: { eventsFetched: 0, eventsStored: 0, pages: 0, windowsSynced: 0, coveredMs: 0 },
+    runs: 1,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+function recordWindow(
+  state: ReportingSyncState,
+  window: ReportingWindow,
+  result: SyncReportingWindowResult,
+  options: ReportingSyncOptions,
+): void {
+  const totals = state.totals;
+  totals.eventsFetched += result.fetched;
+  totals.eventsStored += result.stored;
+  totals.pages += result.page + result.tiePages;
+  totals.windowsSynced += 1;
+  if (!result.remainder) {
+    totals.coveredMs += windowSpanMs(window);
+    return;
+  }
+  totals.coveredMs += windowSpanMs(window) - windowSpanMs(result.remainder);
+  const cap = options.perPage * options.maxPages;
+  state.pending.push(
+    ...windowsAfterCap(window, result.remainder, result.fetched, cap, options.maxSplitParts),
+  );
+}
+
+function readableFailure(window: ReportingWindow, error: unknown): unknown {
+  // Failures are recognised by name and type, not instanceof (they are rebuilt from history).
+  const cause = error instanceof Error && error.name === 'ActivityFailure' ? error.cause : undefined;
+  if (!(cause instanceof Error) || cause.name !== 'ApplicationFailure') return error;
+  const bounds = `[${window.from}, ${window.to}${window.toInclusive ? ']' : ')'}`;
+  return ApplicationFailure.create({
+    type: (cause as ApplicationFailure).type ?? 'ReportingSyncFailed',
+    message: `reporting sync of ${bounds} failed: ${cause.message}`,
+    nonRetryable: true,
+    cause: error as Error,
+  });
+}
+
+function resolveOptions(input: SyncReportingEventsInput): ReportingSyncOptions {
+  const options = { ...DEFAULT_REPORTING_SYNC_OPTIONS };
+  for (const key of Object.keys(options) as (keyof ReportingSyncOptions)[]) {
+    const value = input[key];
+    if (value !== undefined) (options as Record<string, unknown>)[key] = value;
+  }
+  const problems: string[] = [];
+  if (typeof options.source !== 'string' || options.source === '')
+    problems.push('source must be a non-empty string');
+  const limits: [keyof ReportingSyncOptions, number, number][] = [
+    ['overlapMs', 0, Number.MAX_SAFE_INTEGER],
+    ['settleLagMs', 0, Number.MAX_SAFE_INTEGER],
+    ['initialLookbackMs', 1, Number.MAX_SAFE_INTEGER],
+    ['concurrency', 1, 64],
+    ['perPage', 1, 100],
+    ['maxPages', 1, 100],
+    ['maxActivitiesPerRun', 1, 10_000],
+    ['maxSplitParts', 2, 10_000],
+  ];
+  for (const [key, min, max] of limits) {
+    const value = options[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key} must be an integer in [${min}, ${max}] (got ${String(value)})`);
+    }
+  }
+  if (problems.length > 0) throw invalidInput(problems.join('; '));
+  return options;
+}
+
+function invalidInput(message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: REPORTING_INVALID_INPUT,
+    message: `invalid syncReportingEvents input: ${message}`,
+    nonRetryable: true,
+  });
+}
+
+function progressOf(state: ReportingSyncState | undefined, active: number): SyncReportingProgress {
+  return {
+    mode: state?.mode ?? 'live',
+    window: state?.window ?? null,
+    totalMs: state ? windowSpanMs(state.window) : 0,
+    pendingWindows: state?.pending.length ?? 0,
+    activeWindows: active,
+    runs: state?.runs ?? 1,
+    startedAt: state?.startedAt ?? new Date().toISOString(),
+    done: state !== undefined && state.pending.length === 0 && active === 0,
+    eventsFetched: 0,
+    eventsStored: 0,
+    pages: 0,
+    windowsSynced: 0,
+    coveredMs: 0,
+    ...state?.totals,
+  };
+}
+
+function emptyLiveResult(source: string): SyncReportingEventsResult {
+  return {
+    mode: 'live',
+    source,
+    window: null,
+    runs: 1,
+    eventsFetched: 0,
+    eventsStored: 0,
+    pages: 0,
+    windowsSynced: 0,
+    coveredMs: 0,
+  };
+}
