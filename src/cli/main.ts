@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db';
+import { registerGatewayCommand } from './commands/gateway';
 import { registerOnboardingCommands } from './commands/onboarding';
 import { registerStackCommands } from './commands/stack';
 import { registerWorkerCommand } from './commands/worker';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerWorkerCommand(program);
+  registerGatewayCommand(program);
   registerOnboardingCommands(program);
   registerDbCommands(program);
   registerStackCommands(program);

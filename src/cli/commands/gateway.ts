@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { runGateway } from '../../webhook-gateway/main';
+import { commandContext } from '../context';
+
+function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new InvalidArgumentError('expected a positive number of seconds');
+  return seconds;
+}
+
+interface GatewayCommandOptions {
+  host: string;
+  nonceWindow: number;
+  targetGrace: number;
+}
+
+/** `twofold gateway`: the webhook gateway and its dispatcher, until SIGINT/SIGTERM. */
+export function registerGatewayCommand(program: Command): void {
+  program
+    .command('gateway')
+    .description('run the Koa webhook gateway (Authy webhooks, OneTouch callbacks) until SIGINT/SIGTERM')
+    .option('--host <address>', 'address to listen on (0.0.0.0 behind a proxy)', '127.0.0.1')
+    .option('--nonce-window <seconds>', 'OneTouch signature nonce freshness window', positiveSeconds, 300)
+    .option(
+      '--target-grace <seconds>',
+      'how long an event for an authy id no onboarding has yet stays pending',
+      positiveSeconds,
+      300,
+    )
+    .action(async (options: GatewayCommandOptions) => {
+      const { config, log } = commandContext(['AUTHY_API_KEY']);
+      await runGateway(config, log, {
+        host: options.host,
+        app: { nonceWindowSeconds: options.nonceWindow },
+        dispatcher: { unknownTargetGraceMs: options.targetGrace * 1000 },
+      });
+    });
+}

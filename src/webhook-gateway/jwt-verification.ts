@@ -1,0 +1,66 @@
+import jwt from 'jsonwebtoken';
+import { VerificationError } from './verification-error';
+
+/** Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds. */
+export const JWT_CLOCK_TOLERANCE_SECONDS = 30;
+
+/** The webhook signing keys in force: the current one first, then the one being rotated out. */
+export interface WebhookSigningKeys {
+  current: string;
+  previous?: string;
+}
+
+function reasonOf(error: unknown): VerificationError {
+  const name = (error as { name?: unknown }).name;
+  const raw = (error as { message?: unknown }).message;
+  const message = typeof raw === 'string' ? raw : '';
+  if (name === 'TokenExpiredError') return new VerificationError('expired', { cause: error });
+  if (name === 'NotBeforeError') return new VerificationError('not_yet_valid', { cause: error });
+  if (message === 'invalid algorithm' || message === 'jwt signature is required') {
+    return new VerificationError('wrong_algorithm', { cause: error });
+  }
+  if (message === 'invalid signature') return new VerificationError('bad_signature', { cause: error });
+  return new VerificationError('malformed_token', { cause: error });
+}
+
+function verifyWith(token: string, key: string, nowSeconds: number): Record<string, unknown> {
+  const payload = jwt.verify(token, key, {
+    algorithms: ['HS256'],
+    clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS,
+    clockTimestamp: nowSeconds,
+  });
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new VerificationError('malformed_token');
+  }
+  return payload;
+}
+
+/**
+ * Verifies an Authy webhook JWT (reference 2.4): HS256 only (`none` and every other algorithm are
+ * refused before any key is tried), the current key then the previous one during a rotation, `exp`
+ * and `nbf` when present, and an `iat` not in the future. Returns the claims; throws
+ * {@link VerificationError} with the reason.
+ */
+export function verifyWebhookJwt(
+  token: string,
+  keys: WebhookSigningKeys,
+  nowMs: number = Date.now(),
+): Record<string, unknown> {
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const candidates = keys.previous ? [keys.current, keys.previous] : [keys.current];
+  let failure: VerificationError | undefined;
+  for (const key of candidates) {
+    try {
+      const claims = verifyWith(token, key, nowSeconds);
+      if (typeof claims.iat === 'number' && claims.iat > nowSeconds + JWT_CLOCK_TOLERANCE_SECONDS) {
+        throw new VerificationError('not_yet_valid');
+      }
+      return claims;
+    } catch (error) {
+      failure = error instanceof VerificationError ? error : reasonOf(error);
+      // Only a signature mismatch can be cured by the other key; every other failure is final.
+      if (failure.reason !== 'bad_signature') throw failure;
+    }
+  }
+  throw failure ?? new VerificationError('bad_signature');
+}

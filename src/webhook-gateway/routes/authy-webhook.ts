@@ -1,0 +1,40 @@
+import type { Middleware } from 'koa';
+import { GatewayHttpError } from '../errors';
+import { readObjectBody } from '../body';
+import type { Intake } from '../intake';
+import { verifyWebhookJwt } from '../jwt-verification';
+import type { WebhookSigningKeys } from '../jwt-verification';
+import { webhookInboxEvent } from '../normalise';
+import { WebhookClaimsSchema, firstIssue } from '../schemas';
+import { VerificationError } from '../verification-error';
+
+/** Route of Authy Webhooks API deliveries (CONTRACT.md section 5). */
+export const AUTHY_WEBHOOK_PATH = '/webhooks/authy';
+
+export interface AuthyWebhookRouteDeps {
+  /** Absent when AUTHY_WEBHOOK_SIGNING_KEY is not configured: deliveries then get 503. */
+  keys: WebhookSigningKeys | undefined;
+  intake: Intake;
+  bodyLimitBytes: number;
+}
+
+/**
+ * `POST /webhooks/authy`: a JSON or form body whose `body` field is an HS256 JWT. Verified, then
+ * validated, then recorded; 200 `{ status: "recorded" | "duplicate" }` once it is durable.
+ */
+export function authyWebhookHandler(deps: AuthyWebhookRouteDeps): Middleware {
+  return async (ctx) => {
+    const body = await readObjectBody(ctx, deps.bodyLimitBytes);
+    if (!deps.keys) {
+      throw new GatewayHttpError(503, 'not_configured', 'AUTHY_WEBHOOK_SIGNING_KEY is not configured');
+    }
+    const token = body.body;
+    if (token === undefined || token === null || token === '')
+      throw new VerificationError('missing_signature');
+    if (typeof token !== 'string')
+      throw new GatewayHttpError(400, 'bad_request', 'field "body" must be a JWT string');
+    const claims = WebhookClaimsSchema.safeParse(verifyWebhookJwt(token.trim(), deps.keys));
+    if (!claims.success) throw new GatewayHttpError(400, 'invalid_claims', firstIssue(claims.error));
+    ctx.body = await deps.intake.record(webhookInboxEvent(claims.data));
+  };
+}
