@@ -1,0 +1,44 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { mountApiRoutes } from './api-route';
+import { requireApiKey } from './auth';
+import { mountReportingControl } from './control/reporting-control';
+import { mountSystemControl } from './control/system-control';
+import { authyErrors, ControlError, errorHandler } from './errors';
+import { reportingRoutes } from './reporting/routes';
+import type { EmulatorState } from './state';
+
+/**
+ * The emulator's Koa app (never listens: index.ts does). Middleware order: request log (sees the
+ * final status) → error handler → body parser → routes → Authy-shaped 404.
+ */
+export function createEmulatorApp(state: EmulatorState, hooks: { reset: () => void }): Koa {
+  const app = new Koa();
+  app.silent = true;
+  const router = new Router();
+  const apiKey = requireApiKey(() => state.keys.apiKey);
+  mountApiRoutes(router, state, [...reportingRoutes({ reporting: () => state.reporting, guard: apiKey })]);
+  mountReportingControl(router, state);
+  mountSystemControl(router, state, hooks.reset);
+
+  app.use(state.requestLog.middleware());
+  app.use(errorHandler);
+  app.use(
+    bodyParser({
+      enableTypes: ['json', 'form'],
+      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'],
+      jsonLimit: '1mb',
+      formLimit: '1mb',
+    }),
+  );
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use((ctx) => {
+    if (ctx.status !== 404 || ctx.body !== undefined) return;
+    if (ctx.path.startsWith('/_emulator'))
+      throw new ControlError(404, 'not_found', `no control route ${ctx.method} ${ctx.path}`);
+    throw authyErrors.notFound();
+  });
+  return app;
+}

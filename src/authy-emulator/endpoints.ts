@@ -1,0 +1,20 @@
+/**
+ * Names of the emulated Authy endpoints: fault rules target them and the request log labels calls
+ * with them (docs/emulator.md lists the paths behind each).
+ */
+export const ENDPOINTS = [
+  'users.new',
+  'users.status',
+  'users.delete',
+  'sms',
+  'call',
+  'verify',
+  'onetouch.create',
+  'onetouch.get',
+  'reporting.events',
+  'webhooks.create',
+  'webhooks.list',
+  'webhooks.delete',
+] as const;
+
+export type Endpoint = (typeof ENDPOINTS)[number];

@@ -1,0 +1,27 @@
+import type { Context } from 'koa';
+import qs from 'qs';
+
+/**
+ * The request's parameters, wherever the client put them (reference 1.1): the query string parsed
+ * with bracket notation, merged with a form (brackets) or JSON body; body values win.
+ */
+export function requestParams(ctx: Context): Record<string, unknown> {
+  const query = qs.parse(ctx.querystring, { depth: 8, arrayLimit: 100, parameterLimit: 2000 });
+  const body: unknown = ctx.request.body;
+  return isRecord(body) ? { ...query, ...body } : { ...query };
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A boolean parameter as clients send it: true/false, "true"/"false", 1/0. */
+export function booleanParam(value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string' && typeof value !== 'number') return fallback;
+  const text = String(value).toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  return fallback;
+}

@@ -1,0 +1,243 @@
+import { EVENT_NAMES } from '../event-names';
+import type { ReportingEvent } from '../event-objects';
+
+/** Twilio's documented paging limits (reference 3.3). */
+export const MAX_PAGE = 100;
+export const MAX_PER_PAGE = 100;
+export const DEFAULT_PER_PAGE = 50;
+
+const OPERATORS = ['eq', 'lt', 'lte', 'gt', 'gte', 'lk'] as const;
+type Operator = (typeof OPERATORS)[number];
+/** Attribute type prefixes of reference 2.5: string, integer, boolean, array of strings, datetime. */
+type ValueType = 's' | 'i' | 'b' | 'as' | 't';
+
+/** A `query[...]` the Reporting API would refuse: answered 400 with error_code 60089. */
+export class ReportingQueryError extends Error {
+  override name = 'ReportingQueryError';
+}
+
+/** A parsed events query: a time window the store answers by binary search, plus filters. */
+export interface ReportingQuery {
+  /** Inclusive lower bound, epoch ms. */
+  from: number;
+  /** Exclusive upper bound, epoch ms. */
+  to: number;
+  /** Allowed event codes (index = code), or null when every event name passes. */
+  codes: Uint8Array | null;
+  /** Conditions over `objects.*` and `request_id`, checked per candidate event. */
+  rows: ((event: ReportingEvent) => boolean)[];
+  page: number;
+  perPage: number;
+}
+
+/**
+ * Parses `query[attr][op]=value` (ANDed), `page` and `per_page` from qs-parsed parameters
+ * (reference 3.2, 3.3). Attributes: `event`, `time`, `request_id`, and `objects.<path>.<p>_<name>`
+ * with p in s/i/b/as/t. Stored times are whole milliseconds, so every time bound becomes [from, to).
+ */
+export function parseReportingQuery(params: Record<string, unknown>): ReportingQuery {
+  const page = pagingNumber(params.page, 'page', 1, MAX_PAGE);
+  const perPage = pagingNumber(params.per_page, 'per_page', DEFAULT_PER_PAGE, MAX_PER_PAGE);
+  const query: ReportingQuery = { from: -Infinity, to: Infinity, codes: null, rows: [], page, perPage };
+  const raw = params.query;
+  if (raw === undefined || raw === '') return query;
+  if (!isRecord(raw))
+    throw new ReportingQueryError('query must be given as query[attribute][operator]=value');
+  const eventTests: ((name: string) => boolean)[] = [];
+  for (const [attribute, conditions] of Object.entries(raw)) {
+    if (!isRecord(conditions) || Object.keys(conditions).length === 0) {
+      throw new ReportingQueryError(`query[${attribute}] needs an operator: query[${attribute}][eq]=value`);
+    }
+    for (const [op, value] of Object.entries(conditions)) {
+      if (!isOperator(op)) {
+        throw new ReportingQueryError(
+          `unknown operator "${op}" for ${attribute} (use ${OPERATORS.join(', ')})`,
+        );
+      }
+      if (typeof value !== 'string') {
+        throw new ReportingQueryError(`query[${attribute}][${op}] must have exactly one value`);
+      }
+      if (attribute === 'time') {
+        applyTime(query, op, parseTime(value, attribute));
+      } else if (attribute === 'event') {
+        eventTests.push(compile('s', op, value, attribute));
+      } else if (attribute === 'request_id' || attribute === 'request.id') {
+        const test = compile('s', op, value, attribute);
+        query.rows.push((event) => test(event.request_id));
+      } else if (attribute.startsWith('objects.')) {
+        const { path, type } = objectAttribute(attribute);
+        const test = compile(type, op, value, attribute);
+        query.rows.push((event) => {
+          const found = lookup(event.objects, path);
+          return found !== undefined && found !== null && test(found);
+        });
+      } else {
+        throw new ReportingQueryError(
+          `unknown attribute "${attribute}" (event, time, request_id or objects.*)`,
+        );
+      }
+    }
+  }
+  if (eventTests.length > 0) {
+    query.codes = Uint8Array.from(EVENT_NAMES, (name) => (eventTests.every((test) => test(name)) ? 1 : 0));
+  }
+  return query;
+}
+
+function pagingNumber(value: unknown, name: string, fallback: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
+    throw new ReportingQueryError(`${name} must be an integer between 1 and ${max}`);
+  }
+  const number = Number(value);
+  if (number < 1 || number > max) throw new ReportingQueryError(`${name} must be between 1 and ${max}`);
+  return number;
+}
+
+function applyTime(query: ReportingQuery, op: Operator, time: number): void {
+  switch (op) {
+    case 'eq':
+      query.from = Math.max(query.from, time);
+      query.to = Math.min(query.to, time + 1);
+      return;
+    case 'gt':
+      query.from = Math.max(query.from, time + 1);
+      return;
+    case 'gte':
+      query.from = Math.max(query.from, time);
+      return;
+    case 'lt':
+      query.to = Math.min(query.to, time);
+      return;
+    case 'lte':
+      query.to = Math.min(query.to, time + 1);
+      return;
+    case 'lk':
+      throw new ReportingQueryError('time does not support the lk operator');
+  }
+}
+
+function parseTime(value: string, attribute: string): number {
+  const time = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(time))
+    throw new ReportingQueryError(`${attribute} must be an ISO 8601 date, got "${value}"`);
+  return Math.floor(time);
+}
+
+function objectAttribute(attribute: string): { path: string[]; type: ValueType } {
+  const segments = attribute.split('.').slice(1);
+  const last = segments.pop();
+  const match = last === undefined ? null : /^(as|s|i|b|t)_(.+)$/.exec(last);
+  if (segments.length === 0 || segments.some((s) => s === '') || match === null) {
+    throw new ReportingQueryError(
+      `"${attribute}" must name a typed attribute, e.g. objects.user.s_authy_id (prefixes s_, i_, b_, as_, t_)`,
+    );
+  }
+  return { path: [...segments, match[2]!], type: match[1] as ValueType };
+}
+
+function lookup(root: unknown, path: string[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (!isRecord(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/** Builds the test `attributeValue <op> value` for one attribute type. */
+function compile(
+  type: ValueType,
+  op: Operator,
+  value: string,
+  attribute: string,
+): (found: unknown) => boolean {
+  switch (type) {
+    case 's':
+      return stringTest(op, value);
+    case 'i': {
+      if (op === 'lk') throw new ReportingQueryError(`${attribute} is an integer: lk is not supported`);
+      if (!/^-?\d+$/.test(value))
+        throw new ReportingQueryError(`${attribute} expects an integer, got "${value}"`);
+      const target = Number(value);
+      return (found) => {
+        const number = typeof found === 'number' ? found : typeof found === 'string' ? Number(found) : NaN;
+        return !Number.isNaN(number) && compareNumbers(op, number, target);
+      };
+    }
+    case 'b': {
+      if (op !== 'eq') throw new ReportingQueryError(`${attribute} is a boolean: only eq is supported`);
+      if (value !== 'true' && value !== 'false') {
+        throw new ReportingQueryError(`${attribute} expects true or false, got "${value}"`);
+      }
+      const target = value === 'true';
+      return (found) => found === target || found === String(target);
+    }
+    case 'as': {
+      if (op !== 'eq' && op !== 'lk') throw new ReportingQueryError(`${attribute} is an array: use eq or lk`);
+      const test = stringTest(op, value);
+      return (found) => Array.isArray(found) && found.some((item) => item !== null && test(item));
+    }
+    case 't': {
+      if (op === 'lk') throw new ReportingQueryError(`${attribute} is a datetime: lk is not supported`);
+      const target = parseTime(value, attribute);
+      return (found) => {
+        const time =
+          typeof found === 'string' ? Date.parse(found) : typeof found === 'number' ? found * 1000 : NaN;
+        return !Number.isNaN(time) && compareNumbers(op, time, target);
+      };
+    }
+  }
+}
+
+function stringTest(op: Operator, value: string): (found: unknown) => boolean {
+  if (op === 'lk') {
+    const pattern = likePattern(value);
+    return (found) => pattern.test(String(found));
+  }
+  return (found) => {
+    const text = String(found);
+    switch (op) {
+      case 'eq':
+        return text === value;
+      case 'lt':
+        return text < value;
+      case 'lte':
+        return text <= value;
+      case 'gt':
+        return text > value;
+      default:
+        return text >= value;
+    }
+  };
+}
+
+/** `lk`: SQL LIKE with `%` wildcards, case-insensitive; without `%` it is a substring match. */
+function likePattern(value: string): RegExp {
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const source = value.includes('%') ? `^${escaped.replace(/%/g, '.*')}$` : escaped;
+  return new RegExp(source, 'is');
+}
+
+function compareNumbers(op: Exclude<Operator, 'lk'>, a: number, b: number): boolean {
+  switch (op) {
+    case 'eq':
+      return a === b;
+    case 'lt':
+      return a < b;
+    case 'lte':
+      return a <= b;
+    case 'gt':
+      return a > b;
+    case 'gte':
+      return a >= b;
+  }
+}
+
+function isOperator(value: string): value is Operator {
+  return (OPERATORS as readonly string[]).includes(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

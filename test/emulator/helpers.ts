@@ -1,0 +1,94 @@
+import { createAuthyEmulator } from '../../src/authy-emulator';
+import type { AuthyEmulator, AuthyEmulatorOptions } from '../../src/authy-emulator';
+import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
+
+/** A started emulator and small fetch helpers for its API and control surface. */
+export interface RunningEmulator {
+  emulator: AuthyEmulator;
+  url: string;
+  /** Authy API call with the dev key in X-Authy-API-Key (unless `headers` overrides it). */
+  api<T = AuthyErrorBody>(
+    path: string,
+    init?: RequestInit,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
+  /** Control API call: JSON in, JSON out. */
+  control<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+let nextSeed = 1000 + (process.pid % 1000) * 100;
+
+/** Starts an emulator on a free port; each call gets its own seed unless one is given. */
+export async function startEmulator(options: AuthyEmulatorOptions = {}): Promise<RunningEmulator> {
+  nextSeed += 1;
+  const emulator = createAuthyEmulator({ seed: nextSeed, ...options });
+  const { url } = await emulator.listen(0);
+  return {
+    emulator,
+    url,
+    async api(path, init = {}) {
+      const response = await fetch(url + path, {
+        ...init,
+        headers: { 'X-Authy-API-Key': DEV_AUTHY_API_KEY, ...(init.headers as Record<string, string>) },
+      });
+      return {
+        status: response.status,
+        body: (await readJson(response)) as never,
+        headers: response.headers,
+      };
+    },
+    async control(method, path, body) {
+      const response = await fetch(url + path, {
+        method,
+        ...(body === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await readJson(response)) as never };
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/** Authy's error answer (reference 1.2). */
+export interface AuthyErrorBody {
+  message: string;
+  errors: Record<string, string>;
+  success: false;
+  error_code: string;
+  [extra: string]: unknown;
+}
+
+/** A control API error answer. */
+export interface ControlErrorBody {
+  error: { code: string; message: string };
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  { timeoutMs = 10_000, intervalMs = 20, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
