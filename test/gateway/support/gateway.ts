@@ -1,0 +1,92 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { DbPool } from '../../../src/db/pool';
+import { createLogger } from '../../../src/logger';
+import { createApp } from '../../../src/webhook-gateway/app';
+import type { GatewayApp, GatewayAppOptions } from '../../../src/webhook-gateway/app';
+import { createDispatcher } from '../../../src/webhook-gateway/dispatcher';
+import type { Dispatcher, DispatcherOptions } from '../../../src/webhook-gateway/dispatcher';
+import type { WebhookSigningKeys } from '../../../src/webhook-gateway/jwt-verification';
+import { createGatewayMetrics } from '../../../src/webhook-gateway/metrics';
+import { createWorkflowSignaller } from '../../../src/webhook-gateway/workflow-signaller';
+import type { WorkflowSignaller } from '../../../src/webhook-gateway/workflow-signaller';
+import { API_KEY, PUBLIC_URL, WEBHOOK_KEY } from './signing';
+
+/** Dispatcher timings that keep tests fast. */
+export const FAST_DISPATCH: Partial<DispatcherOptions> = {
+  pollIntervalMs: 100,
+  retryBaseMs: 50,
+  retryMaxMs: 250,
+  leaseMs: 10_000,
+  backlogIntervalMs: 0,
+};
+
+export interface TestGatewayOptions {
+  pool: DbPool;
+  /** How the gateway reaches Temporal; default: fails (tests that signal pass a real client). */
+  connectTemporal?: () => Promise<Client>;
+  /** Start the background dispatcher loop (nudged after each insert); default false. */
+  dispatch?: boolean;
+  dispatcher?: Partial<DispatcherOptions>;
+  app?: GatewayAppOptions;
+  /** Default: the test key; pass `undefined` explicitly for "not configured". */
+  webhookKeys?: WebhookSigningKeys | undefined;
+  apiKey?: string;
+  publicUrl?: string;
+}
+
+/** The app built by `createApp`, listening on a free port, with its dispatcher. */
+export interface TestGateway {
+  url: string;
+  app: GatewayApp;
+  dispatcher: Dispatcher;
+  signaller: WorkflowSignaller;
+  close(): Promise<void>;
+}
+
+/** Starts the gateway app in-process on 127.0.0.1:0 with test keys. */
+export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'gateway-test');
+  const metrics = createGatewayMetrics({ defaultMetrics: false });
+  const signaller = createWorkflowSignaller(
+    options.connectTemporal ?? (() => Promise.reject(new Error('no Temporal in this test'))),
+    { callTimeoutMs: 3_000 },
+  );
+  const dispatcher = createDispatcher(
+    { pool: options.pool, signaller, log, metrics },
+    { ...FAST_DISPATCH, ...options.dispatcher },
+  );
+  const app = createApp({
+    pool: options.pool,
+    log,
+    signaller,
+    metrics,
+    webhookKeys: 'webhookKeys' in options ? options.webhookKeys : { current: WEBHOOK_KEY },
+    apiKey: options.apiKey ?? API_KEY,
+    publicUrl: options.publicUrl ?? PUBLIC_URL,
+    onRecorded: () => dispatcher.nudge(),
+    ...(options.app ? { options: options.app } : {}),
+  });
+  const handle = app.callback();
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  if (options.dispatch) dispatcher.start();
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    dispatcher,
+    signaller,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await dispatcher.stop();
+      await signaller.close();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { migrateUp } from '../../../src/db/migrate';
+import { createPool } from '../../../src/db/pool';
+import type { DbPool } from '../../../src/db/pool';
+import { testDatabaseUrl } from '../../harness/database';
+
+/** A migrated database of the run's PostgreSQL that only this test file uses. */
+export interface IsolatedDatabase {
+  url: string;
+  pool: DbPool;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates a fresh database on the run's PostgreSQL and migrates it. Gateway dispatchers claim every
+ * due inbox row they can see, so each gateway test file gets its own inbox: no other file's
+ * dispatcher (or outage simulation) can touch its rows.
+ */
+export async function createIsolatedDatabase(): Promise<IsolatedDatabase> {
+  const name = `twofold_gw_${randomBytes(6).toString('hex')}`;
+  const adminPool = createPool(testDatabaseUrl(), { max: 1 });
+  await adminPool.query(`CREATE DATABASE ${name}`);
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${name}`;
+  await migrateUp({ databaseUrl: url.toString() });
+  const pool = createPool(url.toString(), { max: 8 });
+  return {
+    url: url.toString(),
+    pool,
+    async drop() {
+      await pool.end();
+      await adminPool.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminPool.end();
+    },
+  };
+}

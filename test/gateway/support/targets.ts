@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { DbPool } from '../../../src/db/pool';
+import type { OnboardingStage } from '../../../src/shared/onboarding';
+
+/** An open workflow execution the gateway can signal, and the customer record pointing at it. */
+export interface SignalTarget {
+  userId: string;
+  workflowId: string;
+  handle: WorkflowHandle;
+}
+
+/**
+ * Starts a real `onboardUser` execution on a task queue no worker polls: it stays open and every
+ * signal lands in its history, where the test reads it back.
+ */
+export async function startSignalTarget(client: Client): Promise<SignalTarget> {
+  const userId = `gw-${randomUUID()}`;
+  const workflowId = `onboarding-${userId}`;
+  const handle = await client.workflow.start('onboardUser', {
+    taskQueue: `gateway-target-${randomUUID()}`,
+    workflowId,
+    args: [{ userId, email: 'target@example.test', countryCode: '1', cellphone: '2025550100' }],
+  });
+  return { userId, workflowId, handle };
+}
+
+/** Writes the customer record (`onboardings` row) mapping an authy id to a workflow. */
+export async function seedOnboarding(
+  pool: DbPool,
+  row: { userId: string; workflowId: string; authyId: string; stage: OnboardingStage; approvalUuid?: string },
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO onboardings (user_id, workflow_id, run_id, authy_id, stage, approval_uuid, started_at, stage_entered_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now(), now())
+     ON CONFLICT (user_id) DO UPDATE SET authy_id = EXCLUDED.authy_id, stage = EXCLUDED.stage,
+       approval_uuid = EXCLUDED.approval_uuid`,
+    [row.userId, row.workflowId, randomUUID(), row.authyId, row.stage, row.approvalUuid ?? null],
+  );
+}
+
+/** A signal as recorded in a workflow's history. */
+export interface RecordedSignal {
+  name: string;
+  payload: Record<string, unknown>;
+}
+
+/** Every signal in the workflow's history, oldest first. */
+export async function signalsOf(handle: WorkflowHandle): Promise<RecordedSignal[]> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? [])
+    .map((event) => event.workflowExecutionSignaledEventAttributes)
+    .filter((attributes) => attributes !== null && attributes !== undefined)
+    .map((attributes) => ({
+      name: attributes.signalName ?? '',
+      payload: defaultPayloadConverter.fromPayload<Record<string, unknown>>(attributes.input!.payloads![0]!),
+    }));
+}

@@ -1,0 +1,347 @@
+import { stringify } from 'qs';
+import { startTestGateway } from './support/gateway';
+import type { TestGateway } from './support/gateway';
+import { postJson, send } from './support/http';
+import type { SentResponse } from './support/http';
+import { inboxCount, inboxRowsFor } from './support/inbox';
+import { createIsolatedDatabase } from './support/isolated-database';
+import type { IsolatedDatabase } from './support/isolated-database';
+import {
+  PREVIOUS_WEBHOOK_KEY,
+  WEBHOOK_KEY,
+  signWebhook,
+  uniqueAuthyId,
+  unsignedToken,
+  webhookClaims,
+} from './support/signing';
+
+const PATH = '/webhooks/authy';
+
+let db: IsolatedDatabase;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  db = await createIsolatedDatabase();
+  gateway = await startTestGateway({ pool: db.pool });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await db.drop();
+});
+
+function deliver(token: string): Promise<SentResponse> {
+  return postJson(gateway.url, PATH, { body: token });
+}
+
+function expectError(response: SentResponse, status: number, code: string): void {
+  expect(response.status).toBe(status);
+  const body = response.json as { error?: { code?: unknown; message?: unknown } };
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(body.error?.code).toBe(code);
+  expect(typeof body.error?.message).toBe('string');
+}
+
+async function expectNothingRecordedFor(authyId: string): Promise<void> {
+  expect(await inboxRowsFor(db.pool, authyId)).toEqual([]);
+}
+
+async function failuresFor(reason: string): Promise<number> {
+  const metric = await gateway.app.metrics.verificationFailures.get();
+  return metric.values.find((v) => v.labels.reason === reason && v.labels.route === PATH)?.value ?? 0;
+}
+
+describe('POST /webhooks/authy — authentic deliveries', () => {
+  it('when a validly signed JSON delivery arrives, then it answers 200 recorded and one pending inbox row exists', async () => {
+    const authyId = uniqueAuthyId();
+    const claims = webhookClaims('device_registration_completed', authyId, {
+      device: { id: 1, device_type: 'ios' },
+    });
+    const response = await deliver(signWebhook(claims));
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({ status: 'recorded' });
+    const rows = await inboxRowsFor(db.pool, authyId);
+    expect(rows).toMatchObject([
+      {
+        delivery_id: `jwt:${String(claims.id)}`,
+        source: 'webhook',
+        event: 'device_registration_completed',
+        state: 'pending',
+      },
+    ]);
+  });
+
+  it('when the delivery is form-encoded, then it is accepted like JSON', async () => {
+    const authyId = uniqueAuthyId();
+    const response = await send(gateway.url, {
+      path: PATH,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: stringify({ body: signWebhook(webhookClaims('user_added', authyId)) }),
+    });
+    expect(response.status).toBe(200);
+    expect(await inboxRowsFor(db.pool, authyId)).toHaveLength(1);
+  });
+
+  it('when the same delivery arrives 3 times, then the first is recorded, the others are duplicates, and one row exists', async () => {
+    const authyId = uniqueAuthyId();
+    const token = signWebhook(webhookClaims('device_registration_completed', authyId));
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await deliver(token)).json);
+    expect(answers).toEqual([{ status: 'recorded' }, { status: 'duplicate' }, { status: 'duplicate' }]);
+    expect(await inboxRowsFor(db.pool, authyId)).toHaveLength(1);
+  });
+
+  it('when the claims use `name` instead of `event` and carry no id, then request_id identifies the delivery', async () => {
+    const authyId = uniqueAuthyId();
+    const { id: _id, event: _event, ...rest } = webhookClaims('device_registration_completed', authyId);
+    const claims: Record<string, unknown> = { ...rest, name: 'device_registration_completed' };
+    expect((await deliver(signWebhook(claims))).json).toEqual({ status: 'recorded' });
+    expect((await deliver(signWebhook(claims))).json).toEqual({ status: 'duplicate' });
+    const rows = await inboxRowsFor(db.pool, authyId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.delivery_id).toBe(
+      `rq:${String(claims.request_id)}:device_registration_completed:${String(claims.time)}`,
+    );
+  });
+
+  it('when the token is signed with the previous key during a rotation, then it is accepted', async () => {
+    const rotating = await startTestGateway({
+      pool: db.pool,
+      webhookKeys: { current: WEBHOOK_KEY, previous: PREVIOUS_WEBHOOK_KEY },
+    });
+    try {
+      const authyId = uniqueAuthyId();
+      const token = signWebhook(webhookClaims('user_added', authyId), PREVIOUS_WEBHOOK_KEY);
+      expect((await postJson(rotating.url, PATH, { body: token })).status).toBe(200);
+      expect(await inboxRowsFor(db.pool, authyId)).toHaveLength(1);
+    } finally {
+      await rotating.close();
+    }
+  });
+
+  it('when a known event twofold does not act on arrives (token_verified), then it is recorded only', async () => {
+    const authyId = uniqueAuthyId();
+    expect((await deliver(signWebhook(webhookClaims('token_verified', authyId)))).status).toBe(200);
+    expect(await inboxRowsFor(db.pool, authyId)).toMatchObject([
+      { event: 'token_verified', state: 'not_actionable' },
+    ]);
+  });
+
+  it('when an event name outside every known list arrives, then it is recorded only and answered 200', async () => {
+    const authyId = uniqueAuthyId();
+    expect((await deliver(signWebhook(webhookClaims('quantum_token_entangled', authyId)))).status).toBe(200);
+    expect(await inboxRowsFor(db.pool, authyId)).toMatchObject([
+      { event: 'quantum_token_entangled', state: 'not_actionable' },
+    ]);
+    const recorded = await gateway.app.metrics.deliveriesRecorded.get();
+    expect(recorded.values.some((v) => v.labels.event === 'unrecognised')).toBe(true);
+  });
+
+  it('when a phone change carries a raw number, then only a masked form is stored', async () => {
+    const authyId = uniqueAuthyId();
+    const claims = webhookClaims('user_phone_changed', authyId, {
+      phone_change: {
+        new_phone_number: '+1 415-555-0173',
+        current_phone_number: '+1 415-555-0199',
+        status: 'approved',
+      },
+    });
+    expect((await deliver(signWebhook(claims))).status).toBe(200);
+    const [row] = await inboxRowsFor(db.pool, authyId);
+    expect(row!.payload).toEqual({ maskedPhone: 'XXX-XXX-0173' });
+    expect(JSON.stringify(row)).not.toContain('555');
+  });
+});
+
+describe('POST /webhooks/authy — refused deliveries', () => {
+  it('when the body field is missing, then 401 and nothing is recorded', async () => {
+    const before = await failuresFor('missing_signature');
+    expectError(await postJson(gateway.url, PATH, { token: 'x' }), 401, 'unauthorized');
+    expect(await failuresFor('missing_signature')).toBe(before + 1);
+  });
+
+  it('when the token is signed with a wrong key, then 401 and nothing is recorded', async () => {
+    const authyId = uniqueAuthyId();
+    const before = await failuresFor('bad_signature');
+    const response = await deliver(
+      signWebhook(webhookClaims('device_registration_completed', authyId), 'WSK_not_ours'),
+    );
+    expectError(response, 401, 'unauthorized');
+    expect(await failuresFor('bad_signature')).toBe(before + 1);
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when the claims were tampered with after signing, then 401 and nothing is recorded', async () => {
+    const authyId = uniqueAuthyId();
+    const [header, , signature] = signWebhook(
+      webhookClaims('device_registration_completed', uniqueAuthyId()),
+    ).split('.');
+    const forged = Buffer.from(
+      JSON.stringify(webhookClaims('device_registration_completed', authyId)),
+    ).toString('base64url');
+    expectError(await deliver(`${header}.${forged}.${signature}`), 401, 'unauthorized');
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when the signature part is tampered with, then 401 and nothing is recorded', async () => {
+    const authyId = uniqueAuthyId();
+    const token = signWebhook(webhookClaims('device_registration_completed', authyId));
+    const at = token.length - 8;
+    const flipped = token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
+    expectError(await deliver(flipped), 401, 'unauthorized');
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when the token uses alg none, then 401 wrong_algorithm and nothing is recorded', async () => {
+    const authyId = uniqueAuthyId();
+    const before = await failuresFor('wrong_algorithm');
+    expectError(
+      await deliver(unsignedToken(webhookClaims('device_registration_completed', authyId))),
+      401,
+      'unauthorized',
+    );
+    expect(await failuresFor('wrong_algorithm')).toBe(before + 1);
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when the token uses another HMAC algorithm (HS512) with the right key, then 401', async () => {
+    const authyId = uniqueAuthyId();
+    const token = signWebhook(webhookClaims('device_registration_completed', authyId), WEBHOOK_KEY, {
+      algorithm: 'HS512',
+    });
+    expectError(await deliver(token), 401, 'unauthorized');
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when the token has expired, then 401 expired and nothing is recorded', async () => {
+    const authyId = uniqueAuthyId();
+    const before = await failuresFor('expired');
+    const claims = {
+      ...webhookClaims('device_registration_completed', authyId),
+      exp: Math.floor(Date.now() / 1000) - 120,
+    };
+    expectError(await deliver(signWebhook(claims)), 401, 'unauthorized');
+    expect(await failuresFor('expired')).toBe(before + 1);
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when the token was issued in the future (iat beyond the clock tolerance), then 401', async () => {
+    const authyId = uniqueAuthyId();
+    const claims = {
+      ...webhookClaims('device_registration_completed', authyId),
+      iat: Math.floor(Date.now() / 1000) + 3600,
+    };
+    expectError(await deliver(signWebhook(claims)), 401, 'unauthorized');
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when the token is signed with a rotated-out key that is no longer configured, then 401', async () => {
+    const authyId = uniqueAuthyId();
+    expectError(
+      await deliver(signWebhook(webhookClaims('user_added', authyId), PREVIOUS_WEBHOOK_KEY)),
+      401,
+      'unauthorized',
+    );
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when the JSON body is truncated, then 400', async () => {
+    const body = JSON.stringify({ body: signWebhook(webhookClaims('user_added', uniqueAuthyId())) });
+    const response = await send(gateway.url, {
+      path: PATH,
+      headers: { 'content-type': 'application/json' },
+      body: body.slice(0, body.length / 2),
+    });
+    expectError(response, 400, 'bad_request');
+  });
+
+  it('when the body is not JSON at all, then 400', async () => {
+    const response = await send(gateway.url, {
+      path: PATH,
+      headers: { 'content-type': 'application/json' },
+      body: '<xml>not json</xml>',
+    });
+    expectError(response, 400, 'bad_request');
+  });
+
+  it('when the JSON body is an array, then 400', async () => {
+    expectError(await postJson(gateway.url, PATH, ['body']), 400, 'bad_request');
+  });
+
+  it('when the body is 1 MiB, then 413 and nothing is recorded', async () => {
+    const before = await inboxCount(db.pool);
+    const response = await send(gateway.url, {
+      path: PATH,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'x'.repeat(1024 * 1024) }),
+    });
+    expectError(response, 413, 'payload_too_large');
+    expect(await inboxCount(db.pool)).toBe(before);
+  });
+
+  it('when a body over the limit is streamed without Content-Length, then 413', async () => {
+    const response = await send(gateway.url, {
+      path: PATH,
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: Buffer.alloc(200 * 1024, 'a'),
+    });
+    expectError(response, 413, 'payload_too_large');
+  });
+
+  it('when the content type is text/plain, then 415', async () => {
+    const response = await send(gateway.url, {
+      path: PATH,
+      headers: { 'content-type': 'text/plain' },
+      body: signWebhook(webhookClaims('user_added', uniqueAuthyId())),
+    });
+    expectError(response, 415, 'unsupported_media_type');
+  });
+
+  it('when there is no content type, then 415', async () => {
+    expectError(await send(gateway.url, { path: PATH, body: '{}' }), 415, 'unsupported_media_type');
+  });
+
+  it('when the body is compressed (Content-Encoding: gzip), then 415', async () => {
+    const response = await send(gateway.url, {
+      path: PATH,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: '{}',
+    });
+    expectError(response, 415, 'unsupported_media_type');
+  });
+
+  it('when the body field is not a string, then 400', async () => {
+    expectError(await postJson(gateway.url, PATH, { body: { nested: true } }), 400, 'bad_request');
+  });
+
+  it('when validly signed claims have a malformed event name, then 400 invalid_claims and nothing is recorded', async () => {
+    const authyId = uniqueAuthyId();
+    const response = await deliver(signWebhook(webhookClaims("'; DROP TABLE webhook_inbox; --", authyId)));
+    expectError(response, 400, 'invalid_claims');
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when validly signed claims carry neither id nor request_id, then 400 invalid_claims', async () => {
+    const { id: _id, request_id: _requestId, ...claims } = webhookClaims('user_added', uniqueAuthyId());
+    expectError(await deliver(signWebhook(claims)), 400, 'invalid_claims');
+  });
+
+  it('when a device registration carries no authy id, then 400 invalid_claims', async () => {
+    const claims = { ...webhookClaims('device_registration_completed', '1'), objects: { device: { id: 1 } } };
+    expectError(await deliver(signWebhook(claims)), 400, 'invalid_claims');
+  });
+
+  it('when no webhook signing key is configured, then deliveries get 503 not_configured and nothing is recorded', async () => {
+    const unconfigured = await startTestGateway({ pool: db.pool, webhookKeys: undefined });
+    try {
+      const authyId = uniqueAuthyId();
+      const response = await postJson(unconfigured.url, PATH, {
+        body: signWebhook(webhookClaims('user_added', authyId)),
+      });
+      expectError(response, 503, 'not_configured');
+      await expectNothingRecordedFor(authyId);
+    } finally {
+      await unconfigured.close();
+    }
+  });
+});
