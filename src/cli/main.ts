@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerOnboardingCommands } from './commands/onboarding';
+import { registerScheduleCommands } from './commands/schedule';
 import { registerStackCommands } from './commands/stack';
+import { registerSyncCommands } from './commands/sync';
 import { registerWorkerCommand } from './commands/worker';
 import { CliError, EXIT } from './context';
 
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerGatewayCommand(program);
   registerOnboardingCommands(program);
+  registerScheduleCommands(program);
+  registerSyncCommands(program);
   registerDbCommands(program);
   registerStackCommands(program);
   return program;

@@ -1,0 +1,119 @@
+import { msToNumber } from '@temporalio/common';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import {
+  ensureReportingSchedule,
+  pauseReportingSchedule,
+  triggerReportingSchedule,
+  unpauseReportingSchedule,
+} from '../../reporting/schedule';
+import { REPORTING_SCHEDULE_ID } from '../../workflows/reporting/types';
+import { CliError, EXIT, commandContext } from '../context';
+import { withTemporalClient } from '../temporal-client';
+
+function duration(flag: string) {
+  return (value: string): number => {
+    let ms: number;
+    try {
+      ms = msToNumber(value as Parameters<typeof msToNumber>[0]);
+    } catch {
+      ms = NaN;
+    }
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new CliError(`${flag} must be a duration such as 30s, 5m or 1h (got "${value}")`, EXIT.usage);
+    }
+    return ms;
+  };
+}
+
+function scheduleMissing(error: unknown): never {
+  if (error instanceof Error && error.name === 'ScheduleNotFoundError') {
+    throw new CliError(
+      `schedule ${REPORTING_SCHEDULE_ID} does not exist: run \`twofold schedule ensure\` first`,
+    );
+  }
+  throw error;
+}
+
+/** `twofold schedule ensure|pause|unpause|trigger`: the Temporal Schedule of the live reporting sync. */
+export function registerScheduleCommands(program: Command): void {
+  const schedule = program
+    .command('schedule')
+    .description(`the Temporal Schedule "${REPORTING_SCHEDULE_ID}" that syncs Authy Reporting events`);
+
+  schedule
+    .command('ensure')
+    .description('create the schedule, or update it in place when it exists (safe to re-run)')
+    .addOption(
+      new Option('--interval <duration>', 'time between syncs')
+        .argParser(duration('--interval'))
+        .default(5 * 60 * 1000, '5m'),
+    )
+    .option(
+      '--catchup-window <duration>',
+      'how late a missed sync may still start',
+      duration('--catchup-window'),
+    )
+    .option('--overlap <duration>', 're-read this much before the watermark', duration('--overlap'))
+    .option('--settle-lag <duration>', 'leave out events newer than this', duration('--settle-lag'))
+    .option('--json', 'print JSON')
+    .action(
+      async (options: {
+        interval: number;
+        catchupWindow?: number;
+        overlap?: number;
+        settleLag?: number;
+        json?: boolean;
+      }) => {
+        if (options.interval < 1000) throw new CliError('--interval must be at least 1s', EXIT.usage);
+        const { config } = commandContext();
+        const result = await withTemporalClient(config, (client) =>
+          ensureReportingSchedule({
+            client,
+            taskQueue: config.temporal.taskQueue,
+            intervalMs: options.interval,
+            ...(options.catchupWindow === undefined ? {} : { catchupWindowMs: options.catchupWindow }),
+            input: {
+              ...(options.overlap === undefined ? {} : { overlapMs: options.overlap }),
+              ...(options.settleLag === undefined ? {} : { settleLagMs: options.settleLag }),
+            },
+          }),
+        );
+        if (options.json) console.log(JSON.stringify({ ...result, taskQueue: config.temporal.taskQueue }));
+        else
+          console.log(
+            `schedule ${result.scheduleId} ${result.outcome}: a sync every ${result.intervalMs / 1000}s on task queue ${config.temporal.taskQueue} (overlap policy skip)`,
+          );
+      },
+    );
+
+  schedule
+    .command('pause')
+    .description('stop starting syncs (a running one finishes)')
+    .option('--note <text>', 'why, shown in the Web UI')
+    .action(async (options: { note?: string }) => {
+      const { config } = commandContext();
+      await withTemporalClient(config, (client) =>
+        pauseReportingSchedule(client, options.note).catch(scheduleMissing),
+      );
+      console.log(`schedule ${REPORTING_SCHEDULE_ID} paused`);
+    });
+
+  schedule
+    .command('unpause')
+    .description('start syncing on schedule again')
+    .action(async () => {
+      const { config } = commandContext();
+      await withTemporalClient(config, (client) => unpauseReportingSchedule(client).catch(scheduleMissing));
+      console.log(`schedule ${REPORTING_SCHEDULE_ID} unpaused`);
+    });
+
+  schedule
+    .command('trigger')
+    .description('start a sync now (skipped when one is already running)')
+    .action(async () => {
+      const { config } = commandContext();
+      await withTemporalClient(config, (client) => triggerReportingSchedule(client).catch(scheduleMissing));
+      console.log(`schedule ${REPORTING_SCHEDULE_ID} triggered`);
+    });
+}
