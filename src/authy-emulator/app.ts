@@ -3,11 +3,15 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { mountApiRoutes } from './api-route';
 import { requireApiKey } from './auth';
+import { mountPeopleControl } from './control/people-control';
 import { mountReportingControl } from './control/reporting-control';
 import { mountSystemControl } from './control/system-control';
 import { authyErrors, ControlError, errorHandler } from './errors';
+import { oneTouchRoutes } from './onetouch/routes';
 import { reportingRoutes } from './reporting/routes';
 import type { EmulatorState } from './state';
+import { userRoutes } from './users/routes';
+import { webhookRoutes } from './webhooks/routes';
 
 /**
  * The emulator's Koa app (never listens: index.ts does). Middleware order: request log (sees the
@@ -18,7 +22,13 @@ export function createEmulatorApp(state: EmulatorState, hooks: { reset: () => vo
   app.silent = true;
   const router = new Router();
   const apiKey = requireApiKey(() => state.keys.apiKey);
-  mountApiRoutes(router, state, [...reportingRoutes({ reporting: () => state.reporting, guard: apiKey })]);
+  mountApiRoutes(router, state, [
+    ...userRoutes(state, apiKey),
+    ...oneTouchRoutes(state, apiKey),
+    ...reportingRoutes({ reporting: () => state.reporting, guard: apiKey }),
+    ...webhookRoutes(state),
+  ]);
+  mountPeopleControl(router, state);
   mountReportingControl(router, state);
   mountSystemControl(router, state, hooks.reset);
 

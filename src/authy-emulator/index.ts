@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { DEV_AUTHY_ACCESS_KEY, DEV_AUTHY_API_KEY, DEV_AUTHY_API_SIGNING_KEY } from '../shared/dev-keys';
 import { createEmulatorApp } from './app';
+import { DEFAULT_RETRY_POLICY } from './delivery/retry-policy';
+import type { RetryPolicy } from './delivery/retry-policy';
 import { EmulatorState } from './state';
+import type { WebhookContentType } from './webhooks/webhook-delivery';
+
+export type { RetryPolicy } from './delivery/retry-policy';
+export { DEFAULT_RETRY_POLICY } from './delivery/retry-policy';
 
 /** How to start an emulator; every field has a dev default. */
 export interface AuthyEmulatorOptions {
@@ -23,22 +29,12 @@ export interface AuthyEmulatorOptions {
   /** Where OneTouch callbacks go; none are sent when unset. */
   oneTouchCallbackUrl?: string;
   oneTouchCallbackMethod?: 'POST' | 'GET';
-  /** Retry policy of webhook deliveries and OneTouch callbacks (docs/emulator.md). */
+  /** Retry policy of webhook deliveries and OneTouch callbacks; unset fields keep the defaults. */
   webhookRetry?: Partial<RetryPolicy>;
+  /** How webhook deliveries carry the JWT: form field `body` (default) or JSON. */
+  webhookContentType?: WebhookContentType;
   /** Clock of events, expiry and retention (default Date.now); timers still run on real time. */
   now?: () => number;
-}
-
-/** Delivery retry policy: exponential backoff until maxAttempts or maxDurationMs runs out. */
-export interface RetryPolicy {
-  maxAttempts: number;
-  initialDelayMs: number;
-  backoffFactor: number;
-  maxDelayMs: number;
-  /** No retry is scheduled past this long after the first attempt. */
-  maxDurationMs: number;
-  /** Per-attempt timeout; a slower receiver counts as a failed attempt. */
-  timeoutMs: number;
 }
 
 /** A running emulator: the Koa app (for in-process use) and its HTTP listeners. */
@@ -60,6 +56,12 @@ export function createAuthyEmulator(options: AuthyEmulatorOptions = {}): AuthyEm
       apiSigningKey: options.apiSigningKey ?? DEV_AUTHY_API_SIGNING_KEY,
     },
     options.now ?? Date.now,
+    {
+      oneTouchCallbackUrl: options.oneTouchCallbackUrl ?? null,
+      oneTouchCallbackMethod: options.oneTouchCallbackMethod ?? 'POST',
+      webhookContentType: options.webhookContentType ?? 'form',
+      webhookRetry: { ...DEFAULT_RETRY_POLICY, ...options.webhookRetry },
+    },
   );
   const app = createEmulatorApp(state, { reset: () => state.reset() });
   const servers = new Set<Server>();
@@ -91,7 +93,7 @@ export function createAuthyEmulator(options: AuthyEmulatorOptions = {}): AuthyEm
       return { url: `http://${shownHost}:${address.port}`, close: () => closeServer(server) };
     },
     async close() {
-      state.timers.clear(true);
+      state.close();
       await Promise.all([...servers].map(closeServer));
     },
   };

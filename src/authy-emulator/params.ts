@@ -15,6 +15,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A path parameter captured by @koa/router ('' when absent). */
+export function routeParam(ctx: Context, name: string): string {
+  const params = (ctx as Context & { params?: Record<string, string | undefined> }).params;
+  return params?.[name] ?? '';
+}
+
 /** A boolean parameter as clients send it: true/false, "true"/"false", 1/0. */
 export function booleanParam(value: unknown, fallback: boolean): boolean {
   if (value === undefined || value === null || value === '') return fallback;

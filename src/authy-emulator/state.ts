@@ -1,9 +1,16 @@
-import type { EmulatedApp } from './event-objects';
+import { Deliverer } from './delivery/deliverer';
+import type { EventName } from './event-names';
+import type { EmulatedApp, EventObjects, ReportingEvent } from './event-objects';
+import { recordEvent } from './events';
 import { FaultEngine } from './faults';
+import { ApprovalStore } from './onetouch/approval-store';
 import { hash32, hex8, SeededRandom } from './random';
 import { ReportingLog } from './reporting/reporting-log';
 import { RequestLog } from './request-log';
+import type { EmulatorSettings } from './settings';
 import { TimerSet } from './timers';
+import { UserStore } from './users/user-store';
+import { WebhookRegistry } from './webhooks/webhook-registry';
 
 /** The credentials the emulated application accepts (dev defaults in src/shared/dev-keys.ts). */
 export interface EmulatorKeys {
@@ -13,7 +20,7 @@ export interface EmulatorKeys {
 }
 
 /** Independent seeded streams: using one concern's randomness never shifts another's. */
-const STREAM = { ids: 1, faults: 2, deliveries: 3 } as const;
+const STREAM = { users: 1, faults: 2, deliveries: 3, approvals: 4, webhooks: 5 } as const;
 
 /**
  * Everything the emulator holds. Routes read fields at call time, so `reset()` can swap in fresh
@@ -21,34 +28,76 @@ const STREAM = { ids: 1, faults: 2, deliveries: 3 } as const;
  */
 export class EmulatorState {
   readonly app: EmulatedApp;
-  ids: SeededRandom;
+  /** Identifies the application in OneTouch callbacks (`transaction.customer_uuid`). */
+  readonly customerUuid: string;
   readonly faults: FaultEngine;
-  reporting: ReportingLog;
   readonly requestLog: RequestLog;
   readonly timers = new TimerSet();
+  settings: EmulatorSettings;
+  reporting!: ReportingLog;
+  users!: UserStore;
+  approvals!: ApprovalStore;
+  webhooks!: WebhookRegistry;
+  deliverer!: Deliverer;
 
   constructor(
     readonly seed: number,
     readonly keys: EmulatorKeys,
     readonly now: () => number,
+    private readonly initialSettings: EmulatorSettings,
   ) {
+    const h = (salt: number) => hex8(hash32(seed, 0, salt));
     this.app = {
       id: 10_000 + (hash32(seed, 0, 11) % 90_000),
       name: 'twofold emulator',
-      accountSid: `AC${hex8(hash32(seed, 0, 12))}${hex8(hash32(seed, 0, 13))}${hex8(hash32(seed, 0, 14))}${hex8(hash32(seed, 0, 15))}`,
-      hexId: `${hex8(hash32(seed, 0, 16))}${hex8(hash32(seed, 0, 17))}${hex8(hash32(seed, 0, 18))}`,
+      accountSid: `AC${h(12)}${h(13)}${h(14)}${h(15)}`,
+      hexId: `${h(16)}${h(17)}${h(18)}`,
     };
-    this.ids = new SeededRandom(seed, STREAM.ids);
+    this.customerUuid = `${h(19)}-${h(20).slice(0, 4)}-${h(20).slice(4)}-${h(21).slice(0, 4)}-${h(21).slice(4)}${h(22)}`;
     this.faults = new FaultEngine(new SeededRandom(seed, STREAM.faults), now);
-    this.reporting = new ReportingLog({ seed, app: this.app, now });
     this.requestLog = new RequestLog(now);
+    this.settings = initialSettings;
+    this.fresh();
   }
 
-  /** Back to the state right after start: no users, events, webhooks, faults or logged requests. */
+  /** Records an event and delivers it to subscribed webhooks (see events.ts). */
+  record(event: EventName, objects: Omit<EventObjects, 'app'>): ReportingEvent {
+    return recordEvent(this, event, objects);
+  }
+
+  /**
+   * Back to the state right after start: no users, approval requests, webhooks, events, faults or
+   * logged requests; settings as at start; pending deliveries and retries cancelled.
+   */
   reset(): void {
-    this.ids = new SeededRandom(this.seed, STREAM.ids);
+    this.deliverer.close();
+    this.timers.clear();
     this.faults.clear();
-    this.reporting = new ReportingLog({ seed: this.seed, app: this.app, now: this.now });
     this.requestLog.clear();
+    this.settings = this.initialSettings;
+    this.fresh();
+  }
+
+  /** Stops deliveries and timers for good. */
+  close(): void {
+    this.deliverer.close();
+    this.timers.clear(true);
+  }
+
+  private fresh(): void {
+    const { seed, now } = this;
+    this.reporting = new ReportingLog({ seed, app: this.app, now });
+    this.users = new UserStore(seed, new SeededRandom(seed, STREAM.users), now);
+    this.approvals = new ApprovalStore(new SeededRandom(seed, STREAM.approvals), now);
+    this.webhooks = new WebhookRegistry(new SeededRandom(seed, STREAM.webhooks), {
+      accountSid: this.app.accountSid,
+      serviceId: String(this.app.id),
+    });
+    this.deliverer = new Deliverer({
+      timers: this.timers,
+      random: new SeededRandom(seed, STREAM.deliveries),
+      faults: (kind) => this.faults.deliveryFaults(kind),
+      retry: () => this.settings.webhookRetry,
+    });
   }
 }

@@ -1,10 +1,19 @@
 import type Router from '@koa/router';
+import type { RouterContext } from '@koa/router';
+import { z } from 'zod';
 import { FaultConfigSchema } from '../faults';
+import { applySettingsPatch, SettingsPatchSchema } from '../settings';
 import { RequestLogFilterSchema } from '../request-log';
 import type { EmulatorState } from '../state';
 import { parseControl } from './validation';
 
-/** Faults, request log, reset and info (CONTRACT.md section 6). */
+const DeliveriesQuerySchema = z.strictObject({
+  kind: z.enum(['webhooks', 'onetouch']).optional(),
+  status: z.enum(['pending', 'delivered', 'failed', 'dropped']).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+
+/** Faults, request log, deliveries, settings, reset and info (CONTRACT.md section 6). */
 export function mountSystemControl(router: Router, state: EmulatorState, onReset: () => void): void {
   router.get('/_emulator/health', (ctx) => {
     ctx.body = { ok: true, seed: state.seed, events: state.reporting.size };
@@ -34,6 +43,32 @@ export function mountSystemControl(router: Router, state: EmulatorState, onReset
     state.requestLog.clear();
     ctx.status = 204;
   });
+
+  router.get('/_emulator/config', (ctx) => {
+    ctx.body = { config: state.settings };
+  });
+
+  router.post('/_emulator/config', (ctx) => {
+    const patch = parseControl(SettingsPatchSchema, ctx.request.body, 'configuration');
+    state.settings = applySettingsPatch(state.settings, patch);
+    ctx.body = { config: state.settings };
+  });
+
+  const deliveriesRoute = (kind?: 'webhooks' | 'onetouch') => (ctx: RouterContext) => {
+    const query = parseControl(DeliveriesQuerySchema, ctx.query, 'deliveries query');
+    const effectiveKind = kind ?? query.kind;
+    const stats = state.deliverer.counters();
+    ctx.body = {
+      stats: effectiveKind === undefined ? stats : { [effectiveKind]: stats[effectiveKind] },
+      deliveries: state.deliverer.list({
+        ...(effectiveKind === undefined ? {} : { kind: effectiveKind }),
+        ...(query.status === undefined ? {} : { status: query.status }),
+        limit: query.limit,
+      }),
+    };
+  };
+  router.get('/_emulator/deliveries', deliveriesRoute());
+  router.get('/_emulator/webhooks/deliveries', deliveriesRoute('webhooks'));
 
   router.post('/_emulator/reset', (ctx) => {
     onReset();
