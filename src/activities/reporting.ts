@@ -8,6 +8,7 @@ import { AUTHY_PERMANENT_ERROR } from '../shared/failures';
 import { REPORTING_WINDOW_UNSPLITTABLE } from '../workflows/reporting/types';
 import type { ReportingWindow } from '../workflows/reporting/window';
 import { callAuthy } from './authy-failure';
+import { DEFAULT_PAGE_RETRY, retryTransientPage } from './reporting-page-retry';
 import { toReportingEventRow } from './reporting-event-row';
 import {
   readReportingWindow,
@@ -37,15 +38,28 @@ export function createReportingActivities(deps: { pool: DbPool; reporting: Authy
     async syncReportingWindow(input: SyncReportingWindowInput): Promise<SyncReportingWindowResult> {
       const context = Context.current();
       const { window, perPage, maxPages } = input;
+      const resume = checkpoint(context.info.heartbeatDetails);
+      // Re-sent while waiting between page retries, so the heartbeat timeout does not fire.
+      let lastProgress = resume;
       try {
         return await readReportingWindow({
           window,
           perPage,
           maxPages,
-          resume: checkpoint(context.info.heartbeatDetails),
-          fetchPage: (query, page) => callAuthy(() => deps.reporting.listEvents({ ...query, page, perPage })),
+          ...(resume ? { resume } : {}),
+          fetchPage: (query, page) =>
+            callAuthy(() =>
+              retryTransientPage(() => deps.reporting.listEvents({ ...query, page, perPage }), {
+                ...DEFAULT_PAGE_RETRY,
+                sleep: (ms) => {
+                  context.heartbeat(lastProgress);
+                  return context.sleep(ms);
+                },
+              }),
+            ),
           storePage: (events) => insertReportingEvents(deps.pool, events.map(toReportingEventRow)),
           onPage: (progress) => {
+            lastProgress = progress;
             context.heartbeat(progress);
             if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
           },

@@ -1,0 +1,134 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Worker } from '@temporalio/worker';
+import { requestIdFor } from '../../src/authy-emulator/reporting/synthetic';
+import { createAuthyHttp } from '../../src/authy/http';
+import { createAuthyReportingClient } from '../../src/authy/reporting';
+import type { DbPool } from '../../src/db/pool';
+import type {
+  SyncReportingEventsInput,
+  SyncReportingEventsResult,
+} from '../../src/workflows/reporting/types';
+import type { syncReportingEvents } from '../../src/workflows/sync-reporting-events';
+import { createTestPool } from '../harness/database';
+import { startEmulator } from '../harness/emulator';
+import type { EmulatorHarness } from '../harness/emulator';
+import { connectTemporal } from '../harness/temporal';
+import type { TemporalHarness } from '../harness/temporal';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A window of Reporting time: [from, to), ISO strings. */
+export interface TestWindow {
+  from: string;
+  to: string;
+}
+
+/** Real Temporal + PostgreSQL, an in-process emulator with its own seed, and (optionally) a worker. */
+export interface ReportingHarness {
+  temporal: TemporalHarness;
+  emulator: EmulatorHarness;
+  pool: DbPool;
+  seed: number;
+  taskQueue: string;
+  worker?: Worker;
+  /** Seeds synthetic history and returns the request ids the emulator generated for it. */
+  seedHistory(window: TestWindow, count: number): Promise<string[]>;
+  /** The emulator's ground truth: events the API holds in [from, to). */
+  groundTruthCount(window: TestWindow): Promise<number>;
+  /** Request ids PostgreSQL holds for this emulator's app in [from, to) (one per stored row). */
+  storedIds(window: TestWindow): Promise<string[]>;
+  /** The app id of this emulator's events (rows of other tests' emulators have others). */
+  appId(): Promise<string>;
+  /** Runs the sync workflow on this harness's task queue and waits for its result. */
+  sync(input: SyncReportingEventsInput, workflowId?: string): Promise<SyncReportingEventsResult>;
+  close(): Promise<void>;
+}
+
+/** A window of `minutes` starting at a random whole minute 2–80 days ago (inside Authy's retention). */
+export function randomPastWindow(minutes: number): TestWindow {
+  const minute = 60_000;
+  const start = Math.floor((Date.now() - randomInt(2 * DAY_MS, 80 * DAY_MS)) / minute) * minute;
+  return { from: new Date(start).toISOString(), to: new Date(start + minutes * minute).toISOString() };
+}
+
+export async function createReportingHarness(options: { worker?: boolean } = {}): Promise<ReportingHarness> {
+  const seed = randomInt(1, 2 ** 31);
+  const emulator = await startEmulator({ seed });
+  const temporal = await connectTemporal();
+  const pool = createTestPool();
+  const taskQueue = temporal.uniqueTaskQueue('reporting');
+  const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey });
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  if (options.worker !== false) {
+    worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
+    running = worker.run();
+  }
+  let appId: string | undefined;
+
+  const harness: ReportingHarness = {
+    temporal,
+    emulator,
+    pool,
+    seed,
+    taskQueue,
+    ...(worker ? { worker } : {}),
+    async seedHistory(window, count) {
+      const { total } = await emulator.control<{ total: number }>('POST', '/reporting/seed', {
+        count,
+        from: window.from,
+        to: window.to,
+      });
+      const first = total - count;
+      return Array.from({ length: count }, (_, i) => requestIdFor(seed, first + i));
+    },
+    async groundTruthCount(window) {
+      const query = new URLSearchParams({ from: window.from, to: window.to });
+      return (await emulator.control<{ count: number }>('GET', `/reporting/count?${query.toString()}`)).count;
+    },
+    async appId() {
+      if (appId) return appId;
+      // Every event of one emulator carries its app: read any one of them.
+      const probe = { from: '2000-01-01T00:00:00.000Z', to: new Date().toISOString() };
+      const [event] = await createAuthyReportingClient(authyHttp).listEvents({
+        ...probe,
+        page: 1,
+        perPage: 1,
+      });
+      const id = (event?.objects?.app as { id?: unknown } | undefined)?.id;
+      if (typeof id !== 'number' && typeof id !== 'string') {
+        throw new Error('seed some history before asking for the app id');
+      }
+      appId = String(id);
+      return appId;
+    },
+    async storedIds(window) {
+      const { rows } = await pool.query<{ request_id: string }>(
+        `select request_id from reporting_events
+          where app_id = $1 and occurred_at >= $2 and occurred_at < $3`,
+        [await harness.appId(), window.from, window.to],
+      );
+      return rows.map((r) => r.request_id);
+    },
+    sync(input, workflowId = `reporting-test-${randomUUID()}`) {
+      return temporal.client.workflow.execute<typeof syncReportingEvents>('syncReportingEvents', {
+        taskQueue,
+        workflowId,
+        args: [input],
+      });
+    },
+    async close() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await emulator.close();
+      await temporal.close();
+      await pool.end();
+    },
+  };
+  return harness;
+}
+
+/** Sorted copy, for order-insensitive comparison of id lists. */
+export function sorted(ids: Iterable<string>): string[] {
+  return [...ids].sort();
+}
