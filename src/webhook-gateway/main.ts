@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
@@ -12,6 +11,7 @@ import type { GatewayAppOptions } from './app';
 import { createDispatcher } from './dispatcher';
 import type { DispatcherOptions } from './dispatcher';
 import { createGatewayMetrics } from './metrics';
+import { createGatewayServer } from './server';
 import { createWorkflowSignaller } from './workflow-signaller';
 
 export interface StartGatewayOptions {
@@ -87,12 +87,7 @@ export async function startGateway(
     ...(options.app ? { options: options.app } : {}),
   });
 
-  const handle = app.callback();
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  const server = createGatewayServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? config.gateway.port, options.host ?? '127.0.0.1', () => {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { DbPool } from '../../../src/db/pool';
@@ -9,6 +8,7 @@ import { createDispatcher } from '../../../src/webhook-gateway/dispatcher';
 import type { Dispatcher, DispatcherOptions } from '../../../src/webhook-gateway/dispatcher';
 import type { WebhookSigningKeys } from '../../../src/webhook-gateway/jwt-verification';
 import { createGatewayMetrics } from '../../../src/webhook-gateway/metrics';
+import { createGatewayServer } from '../../../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../../../src/webhook-gateway/workflow-signaller';
 import type { WorkflowSignaller } from '../../../src/webhook-gateway/workflow-signaller';
 import { API_KEY, PUBLIC_URL, WEBHOOK_KEY } from './signing';
@@ -47,7 +47,7 @@ export interface TestGateway {
 
 /** Starts the gateway app in-process on 127.0.0.1:0 with test keys. */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'gateway-test');
+  const log = createLogger(process.env.GATEWAY_TEST_LOG_LEVEL ?? 'silent', 'gateway-test');
   const metrics = createGatewayMetrics({ defaultMetrics: false });
   const signaller = createWorkflowSignaller(
     options.connectTemporal ?? (() => Promise.reject(new Error('no Temporal in this test'))),
@@ -68,10 +68,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     onRecorded: () => dispatcher.nudge(),
     ...(options.app ? { options: options.app } : {}),
   });
-  const handle = app.callback();
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
+  const server = createGatewayServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   if (options.dispatch) dispatcher.start();
   const { port } = server.address() as AddressInfo;

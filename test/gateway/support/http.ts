@@ -17,11 +17,24 @@ export interface SendOptions {
 
 /** One HTTP request with full control over headers and raw body (no client-side normalisation). */
 export function send(baseUrl: string, options: SendOptions): Promise<SentResponse> {
-  const url = new URL(options.path, baseUrl);
+  const base = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = request(
-      url,
-      { method: options.method ?? 'POST', headers: { connection: 'close', ...options.headers } },
+      {
+        host: base.hostname,
+        port: base.port,
+        // The raw path, unresolved: a path like `//x` must reach the server as written.
+        path: options.path,
+        method: options.method ?? 'POST',
+        headers: {
+          connection: 'close',
+          // Node sends GET/DELETE/OPTIONS bodies unframed unless told the length.
+          ...(options.body !== undefined && options.headers?.['transfer-encoding'] === undefined
+            ? { 'content-length': String(Buffer.byteLength(options.body)) }
+            : {}),
+          ...options.headers,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

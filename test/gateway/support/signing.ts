@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { computeAuthySignature } from '../../../src/authy/signature';
 
@@ -38,6 +38,12 @@ export function signWebhook(
 }
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** An HS256 JWT over any JSON value, built by hand (jsonwebtoken refuses some claim sets to sign). */
+export function signRawHs256(claims: unknown, key = WEBHOOK_KEY): string {
+  const unsigned = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(claims)}`;
+  return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
+}
 
 /** An unsigned token (`alg: none`). */
 export function unsignedToken(claims: Record<string, unknown>): string {

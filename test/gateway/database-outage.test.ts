@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { createPool } from '../../src/db/pool';
+import type { DbPool } from '../../src/db/pool';
+import { connectTemporal } from '../harness/temporal';
+import type { TemporalHarness } from '../harness/temporal';
+import { startTestGateway } from './support/gateway';
+import type { TestGateway } from './support/gateway';
+import { postJson, send } from './support/http';
+import { inboxRowsFor } from './support/inbox';
+import { createIsolatedDatabase } from './support/isolated-database';
+import type { IsolatedDatabase } from './support/isolated-database';
+import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
+import { seedOnboarding, signalsOf, startSignalTarget } from './support/targets';
+
+/** A local port where nothing listens: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+let db: IsolatedDatabase;
+let temporal: TemporalHarness;
+let deadPool: DbPool;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  db = await createIsolatedDatabase();
+  temporal = await connectTemporal();
+  deadPool = createPool(`postgres://twofold:twofold@127.0.0.1:${await closedPort()}/twofold`, { max: 2 });
+  gateway = await startTestGateway({
+    pool: deadPool,
+    connectTemporal: async () =>
+      new Client({
+        connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
+        namespace: temporal.namespace,
+      }),
+    dispatch: true,
+  });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await deadPool.end();
+  await temporal.close();
+  await db.drop();
+});
+
+describe('PostgreSQL unavailable', () => {
+  it('when a valid delivery cannot be recorded, then it answers 503 with Retry-After and nothing is signalled', async () => {
+    const authyId = uniqueAuthyId();
+    const target = await startSignalTarget(temporal.client);
+    await seedOnboarding(db.pool, {
+      userId: target.userId,
+      workflowId: target.workflowId,
+      authyId,
+      stage: 'awaiting_device',
+    });
+
+    const response = await postJson(gateway.url, '/webhooks/authy', {
+      body: signWebhook(webhookClaims('device_registration_completed', authyId)),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json).toEqual({ error: { code: 'unavailable', message: expect.any(String) as unknown } });
+
+    // Signals only ever come from inbox rows: none exists, and a dispatcher on the real database
+    // finds nothing to deliver.
+    expect(await inboxRowsFor(db.pool, authyId)).toEqual([]);
+    const healthy = await startTestGateway({ pool: db.pool });
+    try {
+      expect(await healthy.dispatcher.runOnce()).toBe(0);
+    } finally {
+      await healthy.close();
+    }
+    expect(await signalsOf(target.handle)).toEqual([]);
+  });
+
+  it('when a valid OneTouch callback cannot be recorded, then it answers 503 (its replay key is not kept either)', async () => {
+    const body = oneTouchBody(uniqueAuthyId(), randomUUID(), 'approved');
+    const headers = oneTouchHeaders(body);
+    const response = await postJson(gateway.url, '/webhooks/authy/onetouch', body, headers);
+    expect(response.status).toBe(503);
+    const { rows } = await db.pool.query('SELECT 1 FROM onetouch_callback_replays WHERE signature = $1', [
+      headers['x-authy-signature'],
+    ]);
+    expect(rows).toEqual([]);
+  });
+
+  it('when the delivery is not authentic, then it is still 401 (verification needs no database)', async () => {
+    const response = await postJson(gateway.url, '/webhooks/authy', {
+      body: signWebhook(webhookClaims('user_added', uniqueAuthyId()), 'WSK_wrong'),
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('when /readyz is asked, then it answers 503 naming postgres', async () => {
+    const response = await send(gateway.url, { method: 'GET', path: '/readyz' });
+    expect(response.status).toBe(503);
+    expect(response.json).toMatchObject({
+      error: { code: 'unavailable' },
+      checks: { postgres: 'unreachable', temporal: 'ok' },
+    });
+  });
+
+  it('when /healthz is asked, then the process is alive regardless', async () => {
+    expect((await send(gateway.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
+  });
+});

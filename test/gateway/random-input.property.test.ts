@@ -1,0 +1,195 @@
+import { Client, Connection } from '@temporalio/client';
+import fc from 'fast-check';
+import { stringify } from 'qs';
+import { connectTemporal } from '../harness/temporal';
+import type { TemporalHarness } from '../harness/temporal';
+import { startTestGateway } from './support/gateway';
+import type { TestGateway } from './support/gateway';
+import { send } from './support/http';
+import { inboxCount } from './support/inbox';
+import { createIsolatedDatabase } from './support/isolated-database';
+import type { IsolatedDatabase } from './support/isolated-database';
+import {
+  oneTouchHeaders,
+  signRawHs256,
+  signWebhook,
+  uniqueAuthyId,
+  unsignedToken,
+  webhookClaims,
+} from './support/signing';
+import { seedOnboarding, signalsOf, startSignalTarget } from './support/targets';
+import type { SignalTarget } from './support/targets';
+
+let db: IsolatedDatabase;
+let temporal: TemporalHarness;
+let gateway: TestGateway;
+let target: SignalTarget;
+const authyId = uniqueAuthyId();
+
+beforeAll(async () => {
+  db = await createIsolatedDatabase();
+  temporal = await connectTemporal();
+  // A real running onboarding for the authy id the forged deliveries name: any signal would show.
+  target = await startSignalTarget(temporal.client);
+  await seedOnboarding(db.pool, {
+    userId: target.userId,
+    workflowId: target.workflowId,
+    authyId,
+    stage: 'awaiting_device',
+  });
+  gateway = await startTestGateway({
+    pool: db.pool,
+    dispatch: true,
+    connectTemporal: async () =>
+      new Client({
+        connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
+        namespace: temporal.namespace,
+      }),
+  });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await temporal.close();
+  await db.drop();
+});
+
+const anyText = fc.string({ maxLength: 300 });
+const headerValue = fc.string({ maxLength: 80 }).map((s) => s.trim());
+const claimsFor = (event: string) => webhookClaims(event, authyId);
+const event = fc.constantFrom(
+  'device_registration_completed',
+  'one_touch_request_responded',
+  'user_phone_changed',
+);
+
+/** Tokens that look plausible but are not validly signed with the gateway's key. */
+const forgedToken = fc.oneof(
+  event.map((e) => signWebhook(claimsFor(e), 'WSK_attacker')),
+  event.map((e) => unsignedToken(claimsFor(e))),
+  fc.tuple(event, fc.base64String({ maxLength: 60 })).map(([e, sig]) => {
+    const [header, payload] = signWebhook(claimsFor(e)).split('.');
+    return `${header}.${payload}.${sig.replace(/=+$/, '')}`;
+  }),
+  fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((parts) => parts.join('.')),
+  anyText,
+);
+
+const formOrJsonWith = (token: fc.Arbitrary<unknown>) =>
+  fc.oneof(
+    token.map((t) => JSON.stringify({ body: t })),
+    token.map((t) => stringify({ body: t })),
+  );
+
+const body = fc.oneof(
+  formOrJsonWith(forgedToken),
+  fc.json({ maxDepth: 4 }),
+  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify({ body: v })),
+  fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 30 })).map((d) => stringify(d)),
+  anyText,
+  fc.uint8Array({ maxLength: 2_000 }).map((bytes) => Buffer.from(bytes)),
+  fc.constant(''),
+);
+
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  '',
+);
+
+const path = fc.oneof(
+  fc.constantFrom(
+    '/webhooks/authy',
+    '/webhooks/authy/onetouch',
+    `/webhooks/authy/onetouch?authy_id=${authyId}&status=approved&uuid=u1`,
+    '/webhooks/authy/',
+    '/healthz',
+    '/metrics',
+  ),
+  fc.webPath(),
+);
+
+const request = fc.record({
+  method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+  path,
+  contentType,
+  body,
+  signature: fc.option(headerValue),
+  nonce: fc.option(fc.oneof(headerValue, fc.integer({ min: 0, max: 2_000_000_000 }).map(String))),
+  forgeOneTouch: fc.boolean(),
+});
+
+describe('random requests (fast-check)', () => {
+  it('when random bodies and headers hit the app, then it never answers 5xx, never records and never signals', async () => {
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const headers: Record<string, string> = {};
+        if (r.contentType) headers['content-type'] = r.contentType;
+        if (r.signature !== null) headers['x-authy-signature'] = r.signature;
+        if (r.nonce !== null) headers['x-authy-signature-nonce'] = r.nonce;
+        if (r.forgeOneTouch) {
+          // A well-formed signature over the right URL, made with someone else's key.
+          Object.assign(
+            headers,
+            oneTouchHeaders({ authy_id: authyId, status: 'approved', uuid: 'u1' }, { key: 'not-the-key' }),
+          );
+        }
+        const response = await send(gateway.url, { method: r.method, path: r.path, headers, body: r.body });
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) {
+          expect(response.json).toEqual({
+            error: { code: expect.any(String) as unknown, message: expect.any(String) as unknown },
+          });
+        }
+        expect(await inboxCount(db.pool)).toBe(0);
+      }),
+      { numRuns: 400 },
+    );
+    await gateway.dispatcher.runOnce();
+    expect(await signalsOf(target.handle)).toEqual([]);
+  });
+
+  it('when random claims are validly signed, then it never answers 5xx and records exactly the deliveries it answers 200', async () => {
+    const claims = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.dictionary(
+        fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('exp', 'iat', 'nbf', 'toString', '__proto__')),
+        fc.jsonValue({ maxDepth: 3 }),
+        { maxKeys: 8 },
+      ),
+      fc.record({
+        id: fc.oneof(fc.string({ maxLength: 20 }), fc.integer()),
+        event: fc.oneof(event, fc.string({ maxLength: 30 })),
+        time: fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        ),
+        objects: fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.record({ user: fc.record({ authy_id: fc.oneof(fc.integer(), fc.string({ maxLength: 20 })) }) }),
+        ),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(claims, async (c) => {
+        const before = await inboxCount(db.pool);
+        const response = await send(gateway.url, {
+          path: '/webhooks/authy',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ body: signRawHs256(c) }),
+        });
+        expect(response.status).toBeLessThan(500);
+        const recorded = (await inboxCount(db.pool)) - before;
+        expect(recorded).toBe(
+          response.status === 200 && (response.json as { status?: string }).status === 'recorded' ? 1 : 0,
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
