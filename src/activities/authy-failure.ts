@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { AUTHY_ERROR_CODES, AuthyApiError, AuthyResponseError, AuthyTransportError } from '../authy/errors';
 import {
+  AUTHY_DEVICE_NOT_READY,
   AUTHY_INVALID_REPORTING_QUERY,
   AUTHY_MISCONFIGURED,
   AUTHY_PERMANENT_ERROR,
@@ -53,6 +54,10 @@ export function toAuthyFailure(error: unknown): unknown {
         details,
         ...(error.details.retryAfterMs === undefined ? {} : { nextRetryDelay: error.details.retryAfterMs }),
       });
+    }
+    if (error.errorCode === AUTHY_ERROR_CODES.oneTouchUnregisteredUser) {
+      // The device-registered event can outrun OneTouch's own registration of the app: wait it out.
+      return ApplicationFailure.create({ type: AUTHY_DEVICE_NOT_READY, message: error.message, details });
     }
     if (error.status === 401 || error.errorCode === AUTHY_ERROR_CODES.invalidApiKey) {
       return ApplicationFailure.create({ type: AUTHY_MISCONFIGURED, message: error.message, details });

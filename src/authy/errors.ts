@@ -7,6 +7,7 @@ export const AUTHY_ERROR_CODES = {
   invalidPhoneNumber: '60033',
   invalidEmail: '60038',
   approvalRequestNotFound: '60049',
+  oneTouchUnregisteredUser: '60050',
   invalidReportingQuery: '60089',
 } as const;
 

@@ -28,7 +28,7 @@ export async function recordOnboardingProgress(pool: DbPool, row: OnboardingProg
     await client.query(
       `insert into onboardings (user_id, workflow_id, run_id, authy_id, stage, reason, approval_uuid,
          reminders_sent, stage_seq, started_at, stage_entered_at, completed_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, case when $12 then $11 end, now())
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, case when $12::boolean then $11::timestamptz end, now())
        on conflict (user_id) do update set
          workflow_id = excluded.workflow_id, run_id = excluded.run_id,
          authy_id = coalesce(excluded.authy_id, onboardings.authy_id),

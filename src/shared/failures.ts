@@ -10,6 +10,8 @@ export const AUTHY_PERMANENT_ERROR = 'AuthyPermanentError';
 export const AUTHY_RATE_LIMITED = 'AuthyRateLimited';
 /** Authy or the network failed transiently (5xx, timeout, connection refused); retried with backoff. */
 export const AUTHY_UNAVAILABLE = 'AuthyUnavailable';
+/** The user's app has not registered with OneTouch yet (60050): retried until it has. */
+export const AUTHY_DEVICE_NOT_READY = 'AuthyDeviceNotReady';
 /** An operator-fixable configuration error (bad API key): retried with backoff until fixed. */
 export const AUTHY_MISCONFIGURED = 'AuthyMisconfigured';
 /** The Reporting API refused the query (60089/60094/60095): the sync run fails with this reason. */

@@ -82,6 +82,8 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
   let deviceRegistered = false;
   let approvalAnswer: ApprovalRespondedSignal | undefined;
   let cancelRequest: CancelRequest | undefined;
+  /** Set once the final stage is also in the customer record; the cancel update answers then. */
+  let finished = false;
 
   /** True the first time an event id is seen: repeated deliveries of one event have no effect. */
   const firstDelivery = (eventId: string | undefined): boolean => {
@@ -121,7 +123,7 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     cancelUpdate,
     async (request) => {
       cancelRequest ??= request;
-      await condition(isFinal);
+      await condition(() => finished);
       return snapshot();
     },
     {
@@ -267,6 +269,7 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
       throw error;
     }
   }
+  finished = true;
   await condition(allHandlersFinished);
   return snapshot();
 }

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { Worker } from '@temporalio/worker';
+import { createAuthyHttp } from '../../src/authy/http';
+import type { DbPool } from '../../src/db/pool';
+import { startOnboarding } from '../../src/onboarding/client';
+import type { StartedOnboarding } from '../../src/onboarding/client';
+import type {
+  OnboardUserInput,
+  OnboardingStage,
+  OnboardingStatus,
+  OnboardingTiming,
+} from '../../src/shared/onboarding';
+import { statusQuery } from '../../src/workflows/onboarding/messages';
+import { createTestPool } from './database';
+import { startEmulator } from './emulator';
+import type { EmulatorHarness } from './emulator';
+import { connectTemporal } from './temporal';
+import type { TemporalHarness } from './temporal';
+import { waitFor } from './wait-for';
+
+/** Timings short enough for tests: seconds instead of days. Polls are slow so signals are what move runs. */
+export const FAST_TIMING: OnboardingTiming = {
+  installReminderIntervalMs: 60_000,
+  maxInstallReminders: 2,
+  installGiveUpAfterMs: 60_000,
+  deviceStatusPollIntervalMs: 60_000,
+  approvalExpiryMs: 60_000,
+  maxApprovalAttempts: 2,
+  approvalStatusPollIntervalMs: 60_000,
+};
+
+let phoneCounter = 0;
+/** A cellphone no other test uses (the emulator keys users by phone). */
+export function uniquePhone(): string {
+  phoneCounter += 1;
+  const n = (Date.now() % 1_000_000) * 1000 + ((process.pid * 7 + phoneCounter) % 1000);
+  return `555${String(n).padStart(9, '0').slice(-7)}`;
+}
+
+/** Real Temporal + PostgreSQL + an in-process emulator + a worker on a unique task queue. */
+export interface OnboardingHarness {
+  temporal: TemporalHarness;
+  emulator: EmulatorHarness;
+  pool: DbPool;
+  worker: Worker;
+  taskQueue: string;
+  /** Starts an onboarding for a fresh user with FAST_TIMING merged with `timing`. */
+  start(
+    overrides?: Partial<OnboardUserInput> & { timing?: Partial<OnboardingTiming> },
+  ): Promise<StartedOnboarding & { input: OnboardUserInput }>;
+  /** Polls the status query until the run awaits an answer to an approval request it has sent. */
+  waitForApprovalRequest(
+    started: Pick<StartedOnboarding, 'handle' | 'workflowId'>,
+    timeoutMs?: number,
+  ): Promise<OnboardingStatus & { approvalUuid: string }>;
+  /** Polls the status query until the stage is `stage`. */
+  waitForStage(
+    started: Pick<StartedOnboarding, 'handle' | 'workflowId'>,
+    stage: OnboardingStage,
+    timeoutMs?: number,
+  ): Promise<OnboardingStatus>;
+  close(): Promise<void>;
+}
+
+export async function createOnboardingHarness(): Promise<OnboardingHarness> {
+  const temporal = await connectTemporal();
+  const emulator = await startEmulator();
+  const pool = createTestPool();
+  const taskQueue = temporal.uniqueTaskQueue('onboarding');
+  const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey, timeoutMs: 5_000 });
+  const worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
+  const running = worker.run();
+  return {
+    temporal,
+    emulator,
+    pool,
+    worker,
+    taskQueue,
+    async start(overrides = {}) {
+      const input: OnboardUserInput = {
+        userId: `user-${randomUUID()}`,
+        email: `person-${randomUUID().slice(0, 8)}@example.com`,
+        countryCode: '1',
+        cellphone: uniquePhone(),
+        ...overrides,
+        timing: { ...FAST_TIMING, ...overrides.timing },
+      };
+      const started = await startOnboarding(temporal.client, input, { taskQueue });
+      return { ...started, input };
+    },
+    waitForStage(started, stage, timeoutMs = 20_000) {
+      return waitFor(
+        () => started.handle.query(statusQuery),
+        (status) => status.stage === stage,
+        { timeoutMs, what: `${started.workflowId} to reach ${stage}` },
+      );
+    },
+    async waitForApprovalRequest(started, timeoutMs = 20_000) {
+      const status = await waitFor(
+        () => started.handle.query(statusQuery),
+        (s) => s.stage === 'awaiting_approval' && s.approvalUuid !== undefined,
+        { timeoutMs, what: `${started.workflowId} to send an approval request` },
+      );
+      return { ...status, approvalUuid: status.approvalUuid! };
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await emulator.close();
+      await pool.end();
+      await temporal.close();
+    },
+  };
+}
