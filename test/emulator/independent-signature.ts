@@ -42,7 +42,9 @@ function flatten(prefix: string, value: unknown, out: [string, string][]): void 
     }
     return;
   }
-  out.push([prefix, String(value)]);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    out.push([prefix, String(value)]);
+  }
 }
 
 function encode(text: string): string {
