@@ -11,7 +11,7 @@ import type { GatewayAppOptions } from './app';
 import { createDispatcher } from './dispatcher';
 import type { DispatcherOptions } from './dispatcher';
 import { createGatewayMetrics } from './metrics';
-import { createGatewayServer } from './server';
+import { closeGracefully, createGatewayServer } from './server';
 import { createWorkflowSignaller } from './workflow-signaller';
 
 export interface StartGatewayOptions {
@@ -31,18 +31,6 @@ export interface RunningGateway {
   url: string;
   server: Server;
   close(): Promise<void>;
-}
-
-function closeServer(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => server.closeAllConnections(), graceMs);
-    server.close(() => {
-      clearTimeout(force);
-      resolve();
-    });
-    // Keep-alive connections with no request in flight would otherwise hold close() open.
-    server.closeIdleConnections();
-  });
 }
 
 /**
@@ -106,7 +94,7 @@ export async function startGateway(
     server,
     close() {
       closing ??= (async () => {
-        await closeServer(server, options.shutdownGraceMs ?? 10_000);
+        await closeGracefully(server, options.shutdownGraceMs ?? 10_000);
         await dispatcher.stop();
         await signaller.close();
         await pool.end();

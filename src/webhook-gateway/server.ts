@@ -25,14 +25,36 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   );
 }
 
+const closing = new WeakSet<Server>();
+
 /** The gateway's HTTP server around a Koa app: bounded timeouts, JSON answers to protocol errors. */
 export function createGatewayServer(app: Koa): Server {
   const handle = app.callback();
   const server = createServer((req, res) => {
+    // While shutting down, every answer closes its connection so the server can finish.
+    if (closing.has(server)) res.shouldKeepAlive = false;
     void handle(req, res);
   });
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   server.on('clientError', answerClientError);
   return server;
+}
+
+/**
+ * Stops accepting connections and resolves once every in-flight request has been answered. Idle
+ * keep-alive connections are closed as they become idle; after `graceMs` the rest are cut.
+ */
+export function closeGracefully(server: Server, graceMs: number): Promise<void> {
+  closing.add(server);
+  return new Promise((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }

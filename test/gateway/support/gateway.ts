@@ -8,7 +8,7 @@ import { createDispatcher } from '../../../src/webhook-gateway/dispatcher';
 import type { Dispatcher, DispatcherOptions } from '../../../src/webhook-gateway/dispatcher';
 import type { WebhookSigningKeys } from '../../../src/webhook-gateway/jwt-verification';
 import { createGatewayMetrics } from '../../../src/webhook-gateway/metrics';
-import { createGatewayServer } from '../../../src/webhook-gateway/server';
+import { closeGracefully, createGatewayServer } from '../../../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../../../src/webhook-gateway/workflow-signaller';
 import type { WorkflowSignaller } from '../../../src/webhook-gateway/workflow-signaller';
 import { API_KEY, PUBLIC_URL, WEBHOOK_KEY } from './signing';
@@ -78,10 +78,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     dispatcher,
     signaller,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeGracefully(server, 1_000);
       await dispatcher.stop();
       await signaller.close();
     },
