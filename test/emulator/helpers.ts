@@ -87,6 +87,13 @@ export async function eventually<T>(
   }
 }
 
+/** One field of a form-encoded body (throws when absent, so a missing field fails loudly). */
+export function formField(body: string, name: string): string {
+  const value = new URLSearchParams(body).get(name);
+  if (value === null) throw new Error(`form body has no field ${name}`);
+  return value;
+}
+
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function iso(ms: number): string {

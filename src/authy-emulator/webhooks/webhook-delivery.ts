@@ -43,7 +43,7 @@ export function webhookDeliveryJob(
     objects: event.objects,
     iat: Math.floor(options.now / 1000),
   };
-  const token = jwt.sign(claims, webhook.signing_key, { algorithm: 'HS256', noTimestamp: true });
+  const token = jwt.sign(claims, webhook.signing_key, { algorithm: 'HS256' });
   const json = options.contentType === 'json';
   const body = json ? JSON.stringify({ body: token }) : qs.stringify({ body: token });
   return {
