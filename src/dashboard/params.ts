@@ -47,13 +47,18 @@ export const StuckQuerySchema = z.strictObject({
 export type StuckQuery = z.infer<typeof StuckQuerySchema>;
 
 /** Parses a request's query with `schema`, or throws a 400 whose message names every bad parameter. */
-export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, unknown>): z.output<S> {
+  // A repeated parameter (`?from=a&from=b`) arrives as an array: ambiguous, so refused by name.
+  const repeated = Object.keys(query).filter((key) => Array.isArray(query[key]));
+  if (repeated.length > 0) {
+    const problems = repeated.map((key) => `${key}: expected a single value`);
+    throw new DashboardHttpError(400, 'bad_request', problems.join('; '));
+  }
   const parsed = schema.safeParse(query);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') return `unknown parameter(s): ${issue.keys.join(', ')}`;
-    const name = issue.path.map(String).join('.') || 'query';
-    return `${name}: ${issue.code === 'invalid_type' ? 'expected a single value' : issue.message}`;
+    return `${issue.path.map(String).join('.') || 'query'}: ${issue.message}`;
   });
   throw new DashboardHttpError(400, 'bad_request', problems.join('; '));
 }

@@ -1,0 +1,80 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { DbPool } from '../../../src/db/pool';
+import { recordOnboardingProgress } from '../../../src/db/onboardings';
+import { insertReportingEvents } from '../../../src/db/reporting-events';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A run of whole UTC days between 1990 and 2009 that no other test writes to (they use recent
+ * times): each test's rows are told apart from everyone else's by the period alone.
+ */
+export function privateDays(days: number): { from: Date; to: Date; day(n: number): string } {
+  const start = Date.UTC(1990, 0, 1) + randomInt(0, 7000) * DAY_MS;
+  return {
+    from: new Date(start),
+    to: new Date(start + days * DAY_MS),
+    day: (n) => new Date(start + n * DAY_MS).toISOString().slice(0, 10),
+  };
+}
+
+/** One reporting event to store: name, instant, and the status of its subject if any. */
+export interface EventSpec {
+  event: string;
+  at: Date;
+  status?: string;
+  authyId?: string;
+}
+
+/** Stores events the way the sync stores them (the repository's idempotent batch insert). */
+export async function storeEvents(pool: DbPool, events: readonly EventSpec[]): Promise<void> {
+  await insertReportingEvents(
+    pool,
+    events.map((e) => ({
+      event: e.event,
+      occurredAt: e.at.toISOString(),
+      requestId: randomUUID(),
+      authyId: e.authyId ?? null,
+      appId: 'dashboard-test',
+      countryCode: '1',
+      deviceType: e.event === 'device_registration_completed' ? 'android' : null,
+      status: e.status ?? null,
+      objectsJson: '{}',
+    })),
+  );
+}
+
+/** One onboarding run as a list of stages entered at offsets (seconds) from its start. */
+export interface RunSpec {
+  userId: string;
+  start: Date;
+  stages: readonly (readonly [stage: string, afterSeconds: number])[];
+  /** Authy id the run's record carries from its second stage on. */
+  authyId?: string;
+}
+
+const FINAL = new Set(['enabled', 'denied', 'expired', 'failed', 'cancelled']);
+
+/** Records a run stage by stage through the workflow's own repository call (record + history). */
+export async function recordRun(pool: DbPool, run: RunSpec): Promise<string> {
+  const runId = randomUUID();
+  const all = [['registering', 0] as const, ...run.stages];
+  for (const [seq, [stage, after]] of all.entries()) {
+    await recordOnboardingProgress(pool, {
+      userId: run.userId,
+      workflowId: `onboarding-${run.userId}`,
+      runId,
+      seq,
+      stage,
+      ...(run.authyId && seq > 0 ? { authyId: run.authyId } : {}),
+      remindersSent: 0,
+      startedAt: run.start,
+      stageEnteredAt: new Date(run.start.getTime() + after * 1000),
+      final: FINAL.has(stage),
+    });
+  }
+  return runId;
+}
+
+/** A user id no other test uses. */
+export const uniqueUserId = (tag: string) => `dash-${tag}-${randomUUID()}`;
