@@ -56,6 +56,17 @@ describe('syncReportingEvents: backfill of an explicit window', () => {
     expect(sorted(await h.storedIds(window))).toEqual(sorted(seeded));
   });
 
+  it('when a sync needs more window activities than one run may hold, then it continues as new and stays exact', async () => {
+    const window = randomPastWindow(30);
+    const seeded = await h.seedHistory(window, 2_000);
+    // A cap of 2 pages × 100 needs at least 10 window queries; each run may hold 3.
+    const result = await h.sync({ window, maxPages: 2, concurrency: 2, maxActivitiesPerRun: 3 });
+    expect(result.windowsSynced).toBeGreaterThanOrEqual(10);
+    expect(result.runs).toBeGreaterThanOrEqual(4);
+    expect(result.eventsStored).toBe(2_000);
+    expect(sorted(await h.storedIds(window))).toEqual(sorted(seeded));
+  });
+
   it('when the API refuses the query (60089), then the run fails with a readable reason', async () => {
     // A year before 0 is a valid JavaScript date but not a query the Reporting API accepts.
     const window = { from: '-000001-01-01T00:00:00.000Z', to: '2000-01-01T00:00:00.000Z' };

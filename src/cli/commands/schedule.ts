@@ -26,13 +26,26 @@ function duration(flag: string) {
   };
 }
 
-function scheduleMissing(error: unknown): never {
-  if (error instanceof Error && error.name === 'ScheduleNotFoundError') {
-    throw new CliError(
-      `schedule ${REPORTING_SCHEDULE_ID} does not exist: run \`twofold schedule ensure\` first`,
-    );
-  }
-  throw error;
+function scheduleMissing(scheduleId: string) {
+  return (error: unknown): never => {
+    if (error instanceof Error && error.name === 'ScheduleNotFoundError') {
+      throw new CliError(`schedule ${scheduleId} does not exist: run \`twofold schedule ensure\` first`);
+    }
+    throw error;
+  };
+}
+
+const scheduleIdOption = () =>
+  new Option('--schedule-id <id>', 'the schedule to act on').default(REPORTING_SCHEDULE_ID);
+
+interface EnsureOptions {
+  scheduleId: string;
+  interval: number;
+  catchupWindow?: number;
+  source?: string;
+  overlap?: number;
+  settleLag?: number;
+  json?: boolean;
 }
 
 /** `twofold schedule ensure|pause|unpause|trigger`: the Temporal Schedule of the live reporting sync. */
@@ -44,76 +57,92 @@ export function registerScheduleCommands(program: Command): void {
   schedule
     .command('ensure')
     .description('create the schedule, or update it in place when it exists (safe to re-run)')
+    .addOption(scheduleIdOption())
     .addOption(
       new Option('--interval <duration>', 'time between syncs')
         .argParser(duration('--interval'))
         .default(5 * 60 * 1000, '5m'),
     )
-    .option(
-      '--catchup-window <duration>',
-      'how late a missed sync may still start',
-      duration('--catchup-window'),
+    .addOption(
+      new Option(
+        '--catchup-window <duration>',
+        'how late a missed sync may still start (default 1h)',
+      ).argParser(duration('--catchup-window')),
     )
-    .option('--overlap <duration>', 're-read this much before the watermark', duration('--overlap'))
-    .option('--settle-lag <duration>', 'leave out events newer than this', duration('--settle-lag'))
+    .option('--source <name>', 'watermark key, one per Authy application (default "authy")')
+    .option(
+      '--overlap <duration>',
+      're-read this much before the watermark (default 15m)',
+      duration('--overlap'),
+    )
+    .option(
+      '--settle-lag <duration>',
+      'leave out events newer than this (default 2m)',
+      duration('--settle-lag'),
+    )
     .option('--json', 'print JSON')
-    .action(
-      async (options: {
-        interval: number;
-        catchupWindow?: number;
-        overlap?: number;
-        settleLag?: number;
-        json?: boolean;
-      }) => {
-        if (options.interval < 1000) throw new CliError('--interval must be at least 1s', EXIT.usage);
-        const { config } = commandContext();
-        const result = await withTemporalClient(config, (client) =>
-          ensureReportingSchedule({
-            client,
-            taskQueue: config.temporal.taskQueue,
-            intervalMs: options.interval,
-            ...(options.catchupWindow === undefined ? {} : { catchupWindowMs: options.catchupWindow }),
-            input: {
-              ...(options.overlap === undefined ? {} : { overlapMs: options.overlap }),
-              ...(options.settleLag === undefined ? {} : { settleLagMs: options.settleLag }),
-            },
-          }),
+    .action(async (options: EnsureOptions) => {
+      if (options.interval < 1000) throw new CliError('--interval must be at least 1s', EXIT.usage);
+      const { config } = commandContext();
+      const result = await withTemporalClient(config, (client) =>
+        ensureReportingSchedule({
+          client,
+          scheduleId: options.scheduleId,
+          taskQueue: config.temporal.taskQueue,
+          intervalMs: options.interval,
+          ...(options.catchupWindow === undefined ? {} : { catchupWindowMs: options.catchupWindow }),
+          input: {
+            ...(options.source === undefined ? {} : { source: options.source }),
+            ...(options.overlap === undefined ? {} : { overlapMs: options.overlap }),
+            ...(options.settleLag === undefined ? {} : { settleLagMs: options.settleLag }),
+          },
+        }),
+      );
+      if (options.json) console.log(JSON.stringify({ ...result, taskQueue: config.temporal.taskQueue }));
+      else
+        console.log(
+          `schedule ${result.scheduleId} ${result.outcome}: a sync every ${result.intervalMs / 1000}s on task queue ${config.temporal.taskQueue} (overlap policy skip)`,
         );
-        if (options.json) console.log(JSON.stringify({ ...result, taskQueue: config.temporal.taskQueue }));
-        else
-          console.log(
-            `schedule ${result.scheduleId} ${result.outcome}: a sync every ${result.intervalMs / 1000}s on task queue ${config.temporal.taskQueue} (overlap policy skip)`,
-          );
-      },
-    );
+    });
 
   schedule
     .command('pause')
     .description('stop starting syncs (a running one finishes)')
+    .addOption(scheduleIdOption())
     .option('--note <text>', 'why, shown in the Web UI')
-    .action(async (options: { note?: string }) => {
+    .action(async (options: { scheduleId: string; note?: string }) => {
       const { config } = commandContext();
       await withTemporalClient(config, (client) =>
-        pauseReportingSchedule(client, options.note).catch(scheduleMissing),
+        pauseReportingSchedule(client, options.note, options.scheduleId).catch(
+          scheduleMissing(options.scheduleId),
+        ),
       );
-      console.log(`schedule ${REPORTING_SCHEDULE_ID} paused`);
+      console.log(`schedule ${options.scheduleId} paused`);
     });
 
   schedule
     .command('unpause')
     .description('start syncing on schedule again')
-    .action(async () => {
+    .addOption(scheduleIdOption())
+    .action(async (options: { scheduleId: string }) => {
       const { config } = commandContext();
-      await withTemporalClient(config, (client) => unpauseReportingSchedule(client).catch(scheduleMissing));
-      console.log(`schedule ${REPORTING_SCHEDULE_ID} unpaused`);
+      await withTemporalClient(config, (client) =>
+        unpauseReportingSchedule(client, undefined, options.scheduleId).catch(
+          scheduleMissing(options.scheduleId),
+        ),
+      );
+      console.log(`schedule ${options.scheduleId} unpaused`);
     });
 
   schedule
     .command('trigger')
     .description('start a sync now (skipped when one is already running)')
-    .action(async () => {
+    .addOption(scheduleIdOption())
+    .action(async (options: { scheduleId: string }) => {
       const { config } = commandContext();
-      await withTemporalClient(config, (client) => triggerReportingSchedule(client).catch(scheduleMissing));
-      console.log(`schedule ${REPORTING_SCHEDULE_ID} triggered`);
+      await withTemporalClient(config, (client) =>
+        triggerReportingSchedule(client, options.scheduleId).catch(scheduleMissing(options.scheduleId)),
+      );
+      console.log(`schedule ${options.scheduleId} triggered`);
     });
 }
