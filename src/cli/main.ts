@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db';
+import { registerEmulatorCommand } from './commands/emulator';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerOnboardingCommands } from './commands/onboarding';
 import { registerScheduleCommands } from './commands/schedule';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerWorkerCommand(program);
   registerGatewayCommand(program);
+  registerEmulatorCommand(program);
   registerOnboardingCommands(program);
   registerScheduleCommands(program);
   registerSyncCommands(program);

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { createAuthyEmulator } from '../../authy-emulator';
+import { DEV_AUTHY_ACCESS_KEY, DEV_AUTHY_API_KEY, DEV_AUTHY_API_SIGNING_KEY } from '../../shared/dev-keys';
+import { CliError, commandContext } from '../context';
+
+/**
+ * `twofold emulator`: runs the local Authy emulator on AUTHY_EMULATOR_PORT until SIGINT/SIGTERM.
+ * Prints its URL and the dev keys (public by design); a key set through the environment is never
+ * printed, only named.
+ */
+export function registerEmulatorCommand(program: Command): void {
+  program
+    .command('emulator')
+    .description('run the Authy emulator (a local api.authy.com) until SIGINT/SIGTERM')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .action(async (options: { host: string }) => {
+      const { config } = commandContext();
+      const env = process.env;
+      const keys = {
+        apiKey: present(env.AUTHY_API_KEY) ?? DEV_AUTHY_API_KEY,
+        accessKey: present(env.AUTHY_ACCESS_KEY) ?? DEV_AUTHY_ACCESS_KEY,
+        apiSigningKey: present(env.AUTHY_API_SIGNING_KEY) ?? DEV_AUTHY_API_SIGNING_KEY,
+      };
+      const emulator = createAuthyEmulator({
+        ...keys,
+        seed: config.emulator.seed,
+        oneTouchCallbackUrl: config.emulator.oneTouchCallbackUrl,
+      });
+      let url: string;
+      try {
+        ({ url } = await emulator.listen(config.emulator.port, options.host));
+      } catch (error) {
+        await emulator.close();
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new CliError(
+          `the emulator could not listen on ${options.host}:${config.emulator.port}: ${reason}`,
+        );
+      }
+      const shown = (value: string, dev: string, variable: string) =>
+        value === dev ? `${value}  (dev default)` : `(from ${variable})`;
+      console.log(`Authy emulator listening on ${url}`);
+      console.log(`  AUTHY_API_URL=${url}`);
+      console.log(`  AUTHY_API_KEY           ${shown(keys.apiKey, DEV_AUTHY_API_KEY, 'AUTHY_API_KEY')}`);
+      console.log(
+        `  AUTHY_ACCESS_KEY        ${shown(keys.accessKey, DEV_AUTHY_ACCESS_KEY, 'AUTHY_ACCESS_KEY')}`,
+      );
+      console.log(
+        `  AUTHY_API_SIGNING_KEY   ${shown(keys.apiSigningKey, DEV_AUTHY_API_SIGNING_KEY, 'AUTHY_API_SIGNING_KEY')}`,
+      );
+      console.log(
+        `  seed ${config.emulator.seed}; OneTouch callbacks → ${config.emulator.oneTouchCallbackUrl}`,
+      );
+      console.log(`  control API: ${url}/_emulator (docs/emulator.md)`);
+      const signal = await nextShutdownSignal();
+      await emulator.close();
+      console.log(`Authy emulator stopped (${signal})`);
+    });
+}
+
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function nextShutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
