@@ -24,26 +24,3 @@ export async function findOnboardingTargets(
   );
   return rows.map((row) => ({ userId: row.user_id, workflowId: row.workflow_id, stage: row.stage }));
 }
-
-/** A phone change reported by Authy; `maskedPhone` is already masked (never a raw number). */
-export interface PhoneChangeRecord {
-  eventId: string;
-  authyId: string;
-  userId?: string;
-  maskedPhone?: string;
-  changedAt: Date;
-}
-
-/**
- * Records a phone change on the customer record, once per event. A later attempt that knows the
- * user (the onboarding's authy id arrived meanwhile) fills in the user id; nothing else changes.
- */
-export async function recordPhoneChange(pool: DbPool, change: PhoneChangeRecord): Promise<void> {
-  await pool.query(
-    `INSERT INTO onboarding_phone_changes (event_id, user_id, authy_id, masked_phone, changed_at)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (event_id) DO UPDATE
-       SET user_id = COALESCE(onboarding_phone_changes.user_id, EXCLUDED.user_id)`,
-    [change.eventId, change.userId ?? null, change.authyId, change.maskedPhone ?? null, change.changedAt],
-  );
-}

@@ -1,5 +1,6 @@
 import type { DbPool } from '../db/pool';
-import { findOnboardingTargets, recordPhoneChange } from '../db/onboarding-targets';
+import { findOnboardingTargets } from '../db/onboarding-targets';
+import { recordPhoneChange } from '../db/onboardings';
 import type { OnboardingTargetRow } from '../db/onboarding-targets';
 import type { InboxEventRow } from '../db/webhook-inbox';
 import { FINAL_STAGES } from '../shared/onboarding';

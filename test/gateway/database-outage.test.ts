@@ -13,7 +13,7 @@ import { inboxRowsFor } from './support/inbox';
 import { createIsolatedDatabase } from './support/isolated-database';
 import type { IsolatedDatabase } from './support/isolated-database';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
-import { seedOnboarding, signalsOf, startSignalTarget } from './support/targets';
+import { seedOnboarding, signalsOf, startSignalTarget, terminateSignalTargets } from './support/targets';
 
 /** A local port where nothing listens: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -45,6 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await terminateSignalTargets();
   await gateway.close();
   await deadPool.end();
   await temporal.close();

@@ -10,7 +10,7 @@ import type { InboxRowView } from './support/inbox';
 import { createIsolatedDatabase } from './support/isolated-database';
 import type { IsolatedDatabase } from './support/isolated-database';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
-import { seedOnboarding, signalsOf, startSignalTarget } from './support/targets';
+import { seedOnboarding, signalsOf, startSignalTarget, terminateSignalTargets } from './support/targets';
 import type { SignalTarget } from './support/targets';
 import { eventually } from './support/wait';
 
@@ -35,6 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await terminateSignalTargets();
   await temporal.close();
   await db.drop();
 });

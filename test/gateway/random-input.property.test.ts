@@ -17,7 +17,7 @@ import {
   unsignedToken,
   webhookClaims,
 } from './support/signing';
-import { seedOnboarding, signalsOf, startSignalTarget } from './support/targets';
+import { seedOnboarding, signalsOf, startSignalTarget, terminateSignalTargets } from './support/targets';
 import type { SignalTarget } from './support/targets';
 
 let db: IsolatedDatabase;
@@ -49,6 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await terminateSignalTargets();
   await gateway.close();
   await temporal.close();
   await db.drop();

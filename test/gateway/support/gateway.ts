@@ -34,6 +34,8 @@ export interface TestGatewayOptions {
   webhookKeys?: WebhookSigningKeys | undefined;
   apiKey?: string;
   publicUrl?: string;
+  /** Listen port (default 0, a free one). */
+  port?: number;
 }
 
 /** The app built by `createApp`, listening on a free port, with its dispatcher. */
@@ -69,7 +71,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     ...(options.app ? { options: options.app } : {}),
   });
   const server = createGatewayServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   if (options.dispatch) dispatcher.start();
   const { port } = server.address() as AddressInfo;
   return {

@@ -15,6 +15,8 @@ export interface SignalTarget {
  * Starts a real `onboardUser` execution on a task queue no worker polls: it stays open and every
  * signal lands in its history, where the test reads it back.
  */
+const started: WorkflowHandle[] = [];
+
 export async function startSignalTarget(client: Client): Promise<SignalTarget> {
   const userId = `gw-${randomUUID()}`;
   const workflowId = `onboarding-${userId}`;
@@ -23,7 +25,16 @@ export async function startSignalTarget(client: Client): Promise<SignalTarget> {
     workflowId,
     args: [{ userId, email: 'target@example.test', countryCode: '1', cellphone: '2025550100' }],
   });
+  started.push(handle);
   return { userId, workflowId, handle };
+}
+
+/** Terminates every target this file started that is still open, so none lingers on the shared server. */
+export async function terminateSignalTargets(): Promise<void> {
+  const handles = started.splice(0);
+  await Promise.all(
+    handles.map((handle) => handle.terminate('gateway test finished').catch(() => undefined)),
+  );
 }
 
 /** Writes the customer record (`onboardings` row) mapping an authy id to a workflow. */
