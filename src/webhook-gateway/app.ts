@@ -42,6 +42,8 @@ export interface GatewayDeps {
   /** Told after each newly recorded pending delivery, so it is dispatched at once. */
   onRecorded?: () => void;
   options?: GatewayAppOptions;
+  /** The rollout dashboard (`createDashboardRouter`), served at /dashboard when given. */
+  dashboard?: Router;
 }
 
 /** The Koa app plus the metrics it reports to. */
@@ -85,6 +87,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   app.use(requestMetrics(metrics, log));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (deps.dashboard) app.use(deps.dashboard.routes()).use(deps.dashboard.allowedMethods());
   app.on('error', (error: unknown) => log.warn({ err: error }, 'connection error'));
   return app;
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
+import { createDashboardRouter, createLazyTemporalClient } from '../dashboard';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
@@ -54,6 +55,9 @@ export async function startGateway(
   const signaller = createWorkflowSignaller(
     options.connectTemporal ?? (() => connectClient(config.temporal)),
   );
+  const dashboardTemporal = createLazyTemporalClient(
+    options.connectTemporal ?? (() => connectClient(config.temporal)),
+  );
   const metrics = createGatewayMetrics();
   const dispatcher = createDispatcher({ pool, signaller, log, metrics }, options.dispatcher);
   const { webhookSigningKey, webhookSigningKeyPrevious } = config.authy;
@@ -72,6 +76,13 @@ export async function startGateway(
     apiKey: config.authy.apiKey,
     publicUrl: config.gateway.publicUrl,
     onRecorded: () => dispatcher.nudge(),
+    dashboard: createDashboardRouter({
+      pool,
+      log,
+      temporal: dashboardTemporal.get,
+      uiUrl: config.temporal.uiUrl,
+      namespace: config.temporal.namespace,
+    }),
     ...(options.app ? { options: options.app } : {}),
   });
 
@@ -97,6 +108,7 @@ export async function startGateway(
         await closeGracefully(server, options.shutdownGraceMs ?? 10_000);
         await dispatcher.stop();
         await signaller.close();
+        await dashboardTemporal.close();
         await pool.end();
         log.info('gateway stopped');
       })();
