@@ -22,6 +22,7 @@ toolchain: ## install the Temporal CLI and PostgreSQL if missing (reused when pr
 	@bash scripts/ensure-temporal-cli.sh >/dev/null
 	@if [ -z "$${DATABASE_URL:-}" ]; then bash scripts/ensure-postgres.sh >/dev/null; fi
 	@bash scripts/ensure-compose.sh >/dev/null
+	@bash scripts/ensure-chromium.sh >/dev/null
 
 up: deps toolchain ## start Temporal + PostgreSQL in the background, migrate, print URLs
 	@bash scripts/stack.sh up >/dev/null

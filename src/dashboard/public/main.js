@@ -44,7 +44,7 @@ const CHART_PANELS = {
     empty: 'No account recovery happened',
   },
 };
-const THRESHOLDS = ['5m', '1h', '1d', '3d', '7d'];
+const THRESHOLDS = ['0s', '5m', '1h', '1d', '3d', '7d'];
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('period'));

@@ -19,7 +19,8 @@ import { el } from './tooltip.js';
  * @param {StuckReport} report
  */
 export function renderStuck(container, report) {
-  const threshold = formatDuration(report.olderThanSeconds);
+  // '' = no minimum: every waiting run counts and is listed.
+  const threshold = report.olderThanSeconds === 0 ? '' : formatDuration(report.olderThanSeconds);
   const cards = el(
     'div',
     { class: 'stages' },
@@ -51,7 +52,9 @@ function stageCard(stage, threshold, complete) {
       ? el(
           'p',
           { class: 'quiet' },
-          stage.waiting === 0 ? 'Nobody waits here.' : `Nobody has waited longer than ${threshold}.`,
+          stage.waiting === 0 || threshold === ''
+            ? 'Nobody waits here.'
+            : `Nobody has waited longer than ${threshold}.`,
         )
       : el(
           'ol',
@@ -99,8 +102,10 @@ function stageCard(stage, threshold, complete) {
     el(
       'p',
       { class: stage.stuck > 0 ? 'stuck alert' : 'stuck' },
-      `${complete ? '' : '≥ '}${formatCount(stage.stuck)} longer than ${threshold}`,
-      stage.longestWaitSeconds === null ? null : ` · longest ${formatDuration(stage.longestWaitSeconds)}`,
+      threshold === '' ? null : `${complete ? '' : '≥ '}${formatCount(stage.stuck)} longer than ${threshold}`,
+      stage.longestWaitSeconds === null
+        ? null
+        : `${threshold === '' ? '' : ' · '}longest ${formatDuration(stage.longestWaitSeconds)}`,
     ),
     list,
     el(
