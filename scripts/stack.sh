@@ -25,6 +25,7 @@ temporal_up() {
     --ip "$host" --port "$port" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$TEMPORAL_DB_FILE" --namespace "$TEMPORAL_NAMESPACE" \
     --search-attribute OnboardingStage=Keyword --search-attribute AuthyId=Keyword \
+    --search-attribute OnboardingStageEnteredAt=Datetime \
     --dynamic-config-value limit.maxIDLength=255 \
     --log-level warn >"$TWOFOLD_LOG_DIR/temporal.log" 2>&1 </dev/null &
   echo $! >"$TWOFOLD_RUN_DIR/temporal.pid"
@@ -46,12 +47,13 @@ ensure_search_attributes() {
   local bin; bin=$("$here/ensure-temporal-cli.sh")
   local existing
   existing=$("$bin" operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$TEMPORAL_NAMESPACE" 2>/dev/null || true)
-  local name
-  for name in OnboardingStage AuthyId; do
+  local entry name type
+  for entry in OnboardingStage:Keyword AuthyId:Keyword OnboardingStageEnteredAt:Datetime; do
+    name=${entry%%:*}; type=${entry#*:}
     if ! grep -qw "$name" <<<"$existing"; then
       "$bin" operator search-attribute create --address "$TEMPORAL_ADDRESS" --namespace "$TEMPORAL_NAMESPACE" \
-        --name "$name" --type Keyword >/dev/null
-      say "registered search attribute $name (Keyword)"
+        --name "$name" --type "$type" >/dev/null
+      say "registered search attribute $name ($type)"
     fi
   done
 }

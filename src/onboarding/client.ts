@@ -1,13 +1,13 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { FINAL_STAGES, onboardingWorkflowId, userIdProblem } from '../shared/onboarding';
+import { onboardingWorkflowId, userIdProblem } from '../shared/onboarding';
 import type {
   CancelRequest,
   OnboardUserInput,
   OnboardingStage,
   OnboardingStatus,
 } from '../shared/onboarding';
-import { ONBOARDING_STAGE } from '../shared/search-attributes';
+import { ONBOARDING_STAGE, ONBOARDING_STAGE_ENTERED_AT } from '../shared/search-attributes';
 import { cancelUpdate, statusQuery } from '../workflows/onboarding/messages';
 import type { onboardUser } from '../workflows/onboarding/onboard-user';
 
@@ -60,7 +60,10 @@ export async function startOnboarding(
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    typedSearchAttributes: [{ key: ONBOARDING_STAGE, value: 'registering' }],
+    typedSearchAttributes: [
+      { key: ONBOARDING_STAGE, value: 'registering' },
+      { key: ONBOARDING_STAGE_ENTERED_AT, value: new Date() },
+    ],
   });
   return { workflowId, runId: handle.firstExecutionRunId, handle };
 }
@@ -92,39 +95,40 @@ export interface StuckOnboarding {
 
 /**
  * Lists open onboardings waiting in `stage` (default: any non-final stage) since before
- * `enteredBefore`. The visibility API (the Web UI's filter) narrows the candidates by stage and start
- * time — a run cannot have been in a stage longer than it has existed — and each candidate's `status`
- * query gives the exact time it entered its stage.
+ * `enteredBefore`, with one visibility query — the same filter an operator types in the Web UI:
+ * `OnboardingStage = '…' AND OnboardingStageEnteredAt < '…'`.
  */
 export async function findStuckOnboardings(
   client: Client,
   options: { stage?: OnboardingStage; enteredBefore?: Date; limit?: number } = {},
 ): Promise<StuckOnboarding[]> {
-  const clauses = [`WorkflowType = 'onboardUser'`, `ExecutionStatus = 'Running'`];
-  clauses.push(
-    options.stage
-      ? `OnboardingStage = '${options.stage}'`
-      : `OnboardingStage IN ('registering', 'awaiting_device', 'awaiting_approval')`,
-  );
-  const cutoff = options.enteredBefore ?? new Date();
-  clauses.push(`StartTime < '${cutoff.toISOString()}'`);
   const found: StuckOnboarding[] = [];
-  for await (const execution of client.workflow.list({ query: clauses.join(' AND ') })) {
-    const status = await client.workflow
-      .getHandle(execution.workflowId, execution.runId)
-      .query(statusQuery)
-      .catch(() => undefined); // finished between the list and the query
-    if (!status || FINAL_STAGES.includes(status.stage)) continue;
-    const stageEnteredAt = new Date(status.stageEnteredAt);
-    if (stageEnteredAt >= cutoff) continue;
+  for await (const execution of client.workflow.list({ query: stuckOnboardingsQuery(options) })) {
+    const stage = execution.typedSearchAttributes.get(ONBOARDING_STAGE) as OnboardingStage | undefined;
+    const stageEnteredAt = execution.typedSearchAttributes.get(ONBOARDING_STAGE_ENTERED_AT);
+    if (!stage || !stageEnteredAt) continue;
     found.push({
       workflowId: execution.workflowId,
       runId: execution.runId,
-      stage: status.stage,
+      stage,
       stageEnteredAt,
       startTime: execution.startTime,
     });
     if (options.limit !== undefined && found.length >= options.limit) break;
   }
   return found;
+}
+
+/** The visibility query of {@link findStuckOnboardings}; paste it into the Web UI's filter box. */
+export function stuckOnboardingsQuery(
+  options: { stage?: OnboardingStage; enteredBefore?: Date } = {},
+): string {
+  const clauses = [`WorkflowType = 'onboardUser'`, `ExecutionStatus = 'Running'`];
+  clauses.push(
+    options.stage
+      ? `OnboardingStage = '${options.stage}'`
+      : `OnboardingStage IN ('registering', 'awaiting_device', 'awaiting_approval')`,
+  );
+  clauses.push(`OnboardingStageEnteredAt < '${(options.enteredBefore ?? new Date()).toISOString()}'`);
+  return clauses.join(' AND ');
 }

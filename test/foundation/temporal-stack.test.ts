@@ -40,5 +40,7 @@ describe('the real Temporal dev server', () => {
     // 2 = INDEXED_VALUE_TYPE_KEYWORD
     expect(custom.OnboardingStage).toBe(2);
     expect(custom.AuthyId).toBe(2);
+    // 6 = INDEXED_VALUE_TYPE_DATETIME
+    expect(custom.OnboardingStageEnteredAt).toBe(6);
   });
 });

@@ -21,7 +21,7 @@ import type {
   OnboardingStatus,
   OnboardingTiming,
 } from '../../shared/onboarding';
-import { AUTHY_ID, ONBOARDING_STAGE } from '../../shared/search-attributes';
+import { AUTHY_ID, ONBOARDING_STAGE, ONBOARDING_STAGE_ENTERED_AT } from '../../shared/search-attributes';
 import {
   approvalRespondedSignal,
   cancelSignal,
@@ -141,6 +141,7 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     stageSeq += 1;
     upsertSearchAttributes([
       { key: ONBOARDING_STAGE, value: stage },
+      { key: ONBOARDING_STAGE_ENTERED_AT, value: new Date(status.stageEnteredAt) },
       ...(status.authyId ? [{ key: AUTHY_ID, value: status.authyId }] : []),
     ]);
     await recordCurrentState();
@@ -230,7 +231,10 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
   }
 
   async function run(): Promise<void> {
-    upsertSearchAttributes([{ key: ONBOARDING_STAGE, value: 'registering' }]);
+    upsertSearchAttributes([
+      { key: ONBOARDING_STAGE, value: 'registering' },
+      { key: ONBOARDING_STAGE_ENTERED_AT, value: new Date(status.stageEnteredAt) },
+    ]);
     await recordCurrentState();
     const { authyId } = await authy.registerUser(contact);
     status.authyId = authyId;
