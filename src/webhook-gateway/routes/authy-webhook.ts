@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { GatewayHttpError } from '../errors';
 import { readObjectBody } from '../body';
 import type { Intake } from '../intake';
-import { verifyWebhookJwt } from '../jwt-verification';
+import { createWebhookJwtVerifier } from '../jwt-verification';
 import type { WebhookSigningKeys } from '../jwt-verification';
 import { webhookInboxEvent } from '../normalise';
 import { WebhookClaimsSchema, firstIssue } from '../schemas';
@@ -23,9 +23,10 @@ export interface AuthyWebhookRouteDeps {
  * validated, then recorded; 200 `{ status: "recorded" | "duplicate" }` once it is durable.
  */
 export function authyWebhookHandler(deps: AuthyWebhookRouteDeps): Middleware {
+  const verify = deps.keys && deps.keys.current !== '' ? createWebhookJwtVerifier(deps.keys) : undefined;
   return async (ctx) => {
     const body = await readObjectBody(ctx, deps.bodyLimitBytes);
-    if (!deps.keys) {
+    if (!verify) {
       throw new GatewayHttpError(503, 'not_configured', 'AUTHY_WEBHOOK_SIGNING_KEY is not configured');
     }
     const token = body.body;
@@ -33,7 +34,7 @@ export function authyWebhookHandler(deps: AuthyWebhookRouteDeps): Middleware {
       throw new VerificationError('missing_signature');
     if (typeof token !== 'string')
       throw new GatewayHttpError(400, 'bad_request', 'field "body" must be a JWT string');
-    const claims = WebhookClaimsSchema.safeParse(verifyWebhookJwt(token.trim(), deps.keys));
+    const claims = WebhookClaimsSchema.safeParse(verify(token.trim()));
     if (!claims.success) throw new GatewayHttpError(400, 'invalid_claims', firstIssue(claims.error));
     ctx.body = await deps.intake.record(webhookInboxEvent(claims.data));
   };

@@ -1,0 +1,355 @@
+// Webhook gateway benchmark (issue 4, `make bench`): signed deliveries recorded per second and their
+// latency against two baselines measured in the same run — a bare Koa route answering 200 and bare
+// durable single-row INSERTs into PostgreSQL at the same concurrency — plus the delivery lag from
+// recording to the workflow's signal. Servers run in a child process so the load generator does not
+// share their event loop. Run: `npx tsx bench/gateway.bench.ts` (stack up: `make up`).
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
+import autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
+import Koa from 'koa';
+import { loadConfig } from '../src/config';
+import { migrateUp } from '../src/db/migrate';
+import { createPool } from '../src/db/pool';
+import type { DbPool } from '../src/db/pool';
+import { createLogger } from '../src/logger';
+import { createApp } from '../src/webhook-gateway/app';
+import { DEFAULT_DISPATCHER_OPTIONS, createDispatcher } from '../src/webhook-gateway/dispatcher';
+import { createGatewayMetrics } from '../src/webhook-gateway/metrics';
+import { createGatewayServer } from '../src/webhook-gateway/server';
+import { createWorkflowSignaller } from '../src/webhook-gateway/workflow-signaller';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const SIGNING_KEY = 'WSK_bench_signing_key_0123456789abcdef';
+const POOL_SIZE = CONNECTIONS;
+const TARGETS = 200;
+const BURST = 2_000;
+const PACED_RATE = 20;
+/** The dispatcher's default parallelism, used for the bare-signal baseline too. */
+const DISPATCH_CONCURRENCY = DEFAULT_DISPATCHER_OPTIONS.concurrency;
+
+interface ServeReady {
+  type: 'ready';
+  bareUrl: string;
+  gatewayUrl: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child process: the bare Koa route and the gateway (createApp, the same code `twofold gateway` runs).
+
+async function serve(databaseUrl: string): Promise<void> {
+  const config = loadConfig(process.env);
+  const log = createLogger('silent');
+  const pool = createPool(databaseUrl, { max: POOL_SIZE });
+  const metrics = createGatewayMetrics({ defaultMetrics: false });
+  const signaller = createWorkflowSignaller(async () => {
+    const connection = await Connection.connect({ address: config.temporal.address });
+    return new Client({ connection, namespace: config.temporal.namespace });
+  });
+  const dispatcher = createDispatcher({ pool, signaller, log, metrics }, { pollIntervalMs: 200 });
+  const gateway = createApp({
+    pool,
+    log,
+    signaller,
+    metrics,
+    webhookKeys: { current: SIGNING_KEY },
+    apiKey: config.authy.apiKey,
+    publicUrl: 'http://127.0.0.1',
+    onRecorded: () => dispatcher.nudge(),
+  });
+  const bare = new Koa();
+  bare.use((ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  const listen = async (app: Koa) => {
+    const server = createGatewayServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  };
+  const ready: ServeReady = { type: 'ready', bareUrl: await listen(bare), gatewayUrl: await listen(gateway) };
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'start-dispatcher') dispatcher.start();
+    if (message.type === 'stop') {
+      void dispatcher
+        .stop()
+        .then(() => signaller.close())
+        .then(() => pool.end())
+        .finally(() => process.exit(0));
+    }
+  });
+  process.send!(ready);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent process: load generation and measurement.
+
+interface Figure {
+  rate: number;
+  p50: number;
+  p99: number;
+  non2xx?: number;
+  errors?: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Signed delivery bodies, each a unique event, prepared before the clock starts. */
+function prepareDeliveries(count: number, authyIds: string[]): string[] {
+  const iat = Math.floor(Date.now() / 1000);
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const claims = {
+      id: randomUUID(),
+      webhook_id: 'WH_bench',
+      event: 'device_registration_completed',
+      time: new Date().toISOString(),
+      request_id: randomBytes(16).toString('hex'),
+      objects: {
+        user: { authy_id: Number(authyIds[i % authyIds.length]), country_code: 1, locale: 'en' },
+        device: { id: i, device_type: 'android', device_app: 'authy', os_type: 'android' },
+      },
+      iat,
+    };
+    bodies.push(JSON.stringify({ body: jwt.sign(claims, SIGNING_KEY, { algorithm: 'HS256' }) }));
+  }
+  return bodies;
+}
+
+async function hammer(
+  url: string,
+  bodies: string[],
+  options: { seconds?: number; amount?: number; rate?: number },
+): Promise<Figure> {
+  let next = 0;
+  const result = await autocannon({
+    url: `${url}/webhooks/authy`,
+    connections: options.rate ? Math.min(CONNECTIONS, 8) : CONNECTIONS,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? DURATION_S }),
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+      },
+    ],
+  });
+  return {
+    rate: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Bare durable INSERTs (autocommit, fsync on) from CONNECTIONS concurrent loops for `seconds`. */
+async function bareInserts(pool: DbPool, seconds: number): Promise<Figure> {
+  const latencies: number[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  const loops = Array.from({ length: CONNECTIONS }, async () => {
+    while (Date.now() < deadline) {
+      const started = process.hrtime.bigint();
+      await pool.query('INSERT INTO bench_rows (id, body) VALUES ($1, $2)', [randomUUID(), 'x'.repeat(400)]);
+      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  });
+  const began = Date.now();
+  await Promise.all(loops);
+  const elapsed = (Date.now() - began) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+function line(label: string, f: Figure): void {
+  const extra = f.non2xx || f.errors ? `  (non-2xx ${f.non2xx ?? 0}, errors ${f.errors ?? 0})` : '';
+  console.log(
+    `${label.padEnd(44)} ${fmt(f.rate).padStart(8)} /s   p50 ${fmt(f.p50, 1).padStart(6)} ms   p99 ${fmt(f.p99, 1).padStart(6)} ms${extra}`,
+  );
+}
+
+async function lagOf(
+  pool: DbPool,
+  authyIds: string[],
+): Promise<{ n: number; p50: number; p99: number; max: number; spanS: number }> {
+  const { rows } = await pool.query<{ lag: number; received: Date; settled: Date }>(
+    `SELECT extract(epoch FROM settled_at - received_at)::float8 * 1000 AS lag, received_at AS received, settled_at AS settled
+       FROM webhook_inbox WHERE authy_id = ANY($1) AND state = 'delivered'`,
+    [authyIds],
+  );
+  const lags = rows.map((r) => r.lag).sort((a, b) => a - b);
+  const first = Math.min(...rows.map((r) => r.received.getTime()));
+  const last = Math.max(...rows.map((r) => r.settled.getTime()));
+  return {
+    n: rows.length,
+    p50: percentile(lags, 50),
+    p99: percentile(lags, 99),
+    max: lags.at(-1) ?? 0,
+    spanS: (last - first) / 1000,
+  };
+}
+
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const name = `twofold_bench_${randomBytes(4).toString('hex')}`;
+  const admin = createPool(config.databaseUrl, { max: 1 });
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(config.databaseUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  let child: ChildProcess | undefined;
+  const pool = createPool(databaseUrl, { max: POOL_SIZE });
+  const targets: WorkflowHandle[] = [];
+  let connection: Connection | undefined;
+  try {
+    await migrateUp({ databaseUrl });
+    await pool.query(
+      'CREATE TABLE bench_rows (id text PRIMARY KEY, body text NOT NULL, at timestamptz NOT NULL DEFAULT now())',
+    );
+
+    child = fork(__filename, ['serve'], { env: { ...process.env, BENCH_DATABASE_URL: databaseUrl } });
+    const ready = await new Promise<ServeReady>((resolve, reject) => {
+      child!.once('message', (m) => resolve(m as ServeReady));
+      child!.once('exit', (code) => reject(new Error(`server process exited (${String(code)})`)));
+    });
+
+    console.log(
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ` +
+        `${CONNECTIONS} connections, ${DURATION_S} s per run, pool ${POOL_SIZE}, PostgreSQL fsync on`,
+    );
+    const unknownIds = Array.from({ length: 1000 }, (_, i) => String(900_000_000_000 + i));
+    const total = Math.ceil(DURATION_S * 12_000);
+    const bodies = prepareDeliveries(total, unknownIds);
+
+    // Warm both servers and the database, then measure.
+    await hammer(ready.bareUrl, bodies.slice(0, 2000), { amount: 2000 });
+    await hammer(ready.gatewayUrl, prepareDeliveries(2000, unknownIds), { amount: 2000 });
+    await bareInserts(pool, 1);
+
+    const bare = await hammer(ready.bareUrl, bodies, { seconds: DURATION_S });
+    const inserts = await bareInserts(pool, DURATION_S);
+    const gateway = await hammer(ready.gatewayUrl, bodies, { seconds: DURATION_S });
+    console.log('\nintake (dispatcher idle; events for authy ids with no onboarding)');
+    line('(a) bare Koa route answering 200', bare);
+    line('(b) bare durable single-row INSERTs', inserts);
+    line('(c) gateway: verify JWT + record in inbox', gateway);
+    console.log(
+      `ratios: gateway/insert ${fmt(gateway.rate / inserts.rate, 2)}× (target ≥ 0.50), gateway/bare-koa ${fmt(gateway.rate / bare.rate, 2)}×; ` +
+        `gateway p99 ${fmt(gateway.p99, 1)} ms (target ≤ 50)`,
+    );
+
+    // Delivery lag: real open workflow executions (no worker: signals land in their history). An
+    // onboarding receives a handful of signals, so deliveries are spread over many workflows.
+    connection = await Connection.connect({ address: config.temporal.address });
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const targetIds: string[] = [];
+    for (let batch = 0; batch < TARGETS / 20; batch++) {
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const userId = `bench-${randomUUID()}`;
+          const authyId = String(800_000_000_000 + Math.floor(Math.random() * 1e11));
+          const handle = await client.workflow.start('onboardUser', {
+            taskQueue: `bench-gateway-${randomUUID()}`,
+            workflowId: `onboarding-${userId}`,
+            args: [{ userId, email: 'bench@example.test', countryCode: '1', cellphone: '2025550100' }],
+          });
+          targets.push(handle);
+          targetIds.push(authyId);
+          await pool.query(
+            `INSERT INTO onboardings (user_id, workflow_id, run_id, authy_id, stage, started_at, stage_entered_at)
+             VALUES ($1, $2, $3, $4, 'awaiting_device', now(), now())`,
+            [userId, handle.workflowId, randomUUID(), authyId],
+          );
+        }),
+      );
+    }
+
+    // (d) the ceiling the dispatcher works under: bare signals from this process, same concurrency.
+    const signalLatencies: number[] = [];
+    let nextSignal = 0;
+    const signalsStarted = Date.now();
+    await Promise.all(
+      Array.from({ length: DISPATCH_CONCURRENCY }, async () => {
+        while (nextSignal < BURST) {
+          const i = nextSignal++;
+          const began = process.hrtime.bigint();
+          await targets[i % targets.length]!.signal('benchBaseline', { eventId: `baseline-${i}` });
+          signalLatencies.push(Number(process.hrtime.bigint() - began) / 1e6);
+        }
+      }),
+    );
+    signalLatencies.sort((a, b) => a - b);
+    const signalBaseline: Figure = {
+      rate: BURST / ((Date.now() - signalsStarted) / 1000),
+      p50: percentile(signalLatencies, 50),
+      p99: percentile(signalLatencies, 99),
+    };
+
+    // The intake runs left rows for authy ids no onboarding has: settle them so the dispatcher only
+    // sees the deliveries whose lag is measured.
+    await pool.query(
+      `UPDATE webhook_inbox SET state = 'no_target', settled_at = now() WHERE state = 'pending'`,
+    );
+    child.send({ type: 'start-dispatcher' });
+
+    const pacedRun = await hammer(ready.gatewayUrl, prepareDeliveries(PACED_RATE * 10, targetIds), {
+      amount: PACED_RATE * 10,
+      rate: PACED_RATE,
+    });
+    await waitUntil(async () => (await lagOf(pool, targetIds)).n >= PACED_RATE * 10, 60_000);
+    const pacedLag = await lagOf(pool, targetIds);
+    console.log(`\ndelivery to workflows (real Temporal, ${TARGETS} open workflows)`);
+    line(`paced ${PACED_RATE} deliveries/s for 10 s: intake`, pacedRun);
+    console.log(
+      `${'  lag recorded → signalled'.padEnd(44)} ${fmt(pacedLag.n).padStart(8)} ok   p50 ${fmt(pacedLag.p50, 1).padStart(6)} ms   p99 ${fmt(pacedLag.p99, 1).padStart(6)} ms   max ${fmt(pacedLag.max, 0)} ms`,
+    );
+
+    await pool.query('DELETE FROM webhook_inbox WHERE authy_id = ANY($1)', [targetIds]);
+    const burstRun = await hammer(ready.gatewayUrl, prepareDeliveries(BURST, targetIds), { amount: BURST });
+    await waitUntil(async () => (await lagOf(pool, targetIds)).n >= BURST, 300_000);
+    const burstLag = await lagOf(pool, targetIds);
+    const drain: Figure = { rate: burstLag.n / burstLag.spanS, p50: burstLag.p50, p99: burstLag.p99 };
+    line(`burst of ${fmt(BURST)} deliveries: intake`, burstRun);
+    line('  drained to workflows (lag percentiles)', drain);
+    line(`(d) bare Temporal signals, concurrency ${DISPATCH_CONCURRENCY}`, signalBaseline);
+    console.log(`ratio: dispatcher drain / bare signals ${fmt(drain.rate / signalBaseline.rate, 2)}×`);
+  } finally {
+    child?.send({ type: 'stop' });
+    await Promise.all(targets.map((t) => t.terminate('benchmark finished').catch(() => undefined)));
+    await connection?.close();
+    await pool.end();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+if (process.argv[2] === 'serve') {
+  void serve(process.env.BENCH_DATABASE_URL!);
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
