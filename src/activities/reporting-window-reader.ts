@@ -30,9 +30,11 @@ export interface ReadReportingWindowOptions {
   maxPages: number;
   /** One page of a window's events, newest first. */
   fetchPage(window: ReportingWindow, page: number): Promise<ReportingEvent[]>;
-  /** Stores one page idempotently; returns how many events were new. */
+  /** Stores a batch of events (one or more pages) idempotently; returns how many were new. */
   storePage(events: ReportingEvent[]): Promise<number>;
-  /** Called after each stored page (the activity heartbeats here; throwing stops the read). */
+  /** Events buffered before a store (default one page); fetching continues while a batch is stored. */
+  storeBatchSize?: number;
+  /** Called after each stored batch (the activity heartbeats here; throwing stops the read). */
   onPage?(progress: WindowReadProgress): void;
   /** A checkpoint of an earlier attempt on the same window: continue after its last page. */
   resume?: WindowReadProgress;
@@ -70,31 +72,59 @@ export async function readReportingWindow(options: ReadReportingWindowOptions): 
     tiesToCheck: [],
     tiePages: 0,
   };
+  // `cursor` is how far pages have been fetched, `progress` how far they have been stored. Pages are
+  // fetched one ahead and buffered; a full buffer is stored while fetching goes on, one store at a
+  // time, so the checkpoint (progress) only ever covers stored pages, in order.
+  let cursor = progress;
+  let buffer: ReportingEvent[] = [];
+  let storing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const batch = buffer;
+    const through = cursor;
+    buffer = [];
+    const previous = storing;
+    storing = (async () => {
+      await previous;
+      const stored = await options.storePage(batch);
+      progress = {
+        ...through,
+        fetched: progress.fetched + batch.length,
+        stored: progress.stored + stored,
+        tiePages: progress.tiePages,
+      };
+      options.onPage?.(progress);
+    })();
+    // A failed store surfaces at the next flush or at the end, not as an unhandled rejection.
+    storing.catch(() => undefined);
+  };
   let next: Promise<ReportingEvent[]> | undefined;
-  while (progress.lastPageFull && progress.page < maxPages) {
-    const page = progress.page + 1;
+  while (cursor.lastPageFull && cursor.page < maxPages) {
+    const page = cursor.page + 1;
     const events = await (next ?? options.fetchPage(window, page));
     next = undefined;
     checkPage(window, page, events);
     const full = events.length >= perPage;
-    if (full && page < maxPages) next = prefetch(() => options.fetchPage(window, page + 1));
-    const stored = await options.storePage(events);
-    const previousOldest = progress.oldestOfLastPage;
+    const more = full && page < maxPages;
+    if (more) next = prefetch(() => options.fetchPage(window, page + 1));
+    const previousOldest = cursor.oldestOfLastPage;
     const straddles =
       previousOldest !== undefined &&
       events.length > 0 &&
       compareTimes(events[0]!.time, previousOldest) === 0;
-    progress = {
-      ...progress,
+    cursor = {
+      ...cursor,
       page,
-      fetched: progress.fetched + events.length,
-      stored: progress.stored + stored,
       lastPageFull: full,
       ...(events.length > 0 ? { oldestOfLastPage: events[events.length - 1]!.time } : {}),
-      tiesToCheck: straddles ? [...progress.tiesToCheck, previousOldest] : progress.tiesToCheck,
+      tiesToCheck: straddles ? [...cursor.tiesToCheck, previousOldest] : cursor.tiesToCheck,
     };
-    options.onPage?.(progress);
+    buffer.push(...events);
+    if (buffer.length >= (options.storeBatchSize ?? perPage) || !more) {
+      await storing;
+      flush();
+    }
   }
+  await storing;
 
   const capped = progress.lastPageFull && progress.oldestOfLastPage !== undefined;
   const remainder = capped ? remainderAfterCap(window, progress.oldestOfLastPage!) : undefined;

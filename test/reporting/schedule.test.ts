@@ -69,7 +69,12 @@ describe('the authy-reporting-sync schedule', () => {
     expect(JSON.parse(first.out)).toMatchObject({ scheduleId, outcome: 'created', taskQueue: h.taskQueue });
     expect(JSON.parse(second.out)).toMatchObject({ scheduleId, outcome: 'updated', intervalMs: 3_600_000 });
 
-    const description = await h.temporal.client.schedule.getHandle(scheduleId).describe();
+    // The update is applied asynchronously by the server.
+    const description = await waitFor(
+      () => h.temporal.client.schedule.getHandle(scheduleId).describe(),
+      (d: ScheduleDescription) => d.spec.intervals[0]?.every === 3_600_000,
+      { what: 'the updated interval' },
+    );
     expect(description.spec.intervals).toMatchObject([{ every: 3_600_000 }]);
     expect(description.policies).toMatchObject({
       overlap: ScheduleOverlapPolicy.SKIP,
@@ -120,15 +125,20 @@ describe('the authy-reporting-sync schedule', () => {
 
   it('when paused, then ensure keeps it paused, and unpause resumes it', async () => {
     const handle = h.temporal.client.schedule.getHandle(scheduleId);
+    // Schedule changes are applied asynchronously by the server: poll describe() for each effect.
+    const described = (what: string, accept: (d: ScheduleDescription) => boolean) =>
+      waitFor(() => handle.describe(), accept, { what });
     expect((await twofold(['schedule', 'ensure', '--schedule-id', scheduleId, '--json'])).code).toBe(0);
     expect(
       (await twofold(['schedule', 'pause', '--schedule-id', scheduleId, '--note', 'maintenance'])).code,
     ).toBe(0);
-    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'maintenance' });
-    await twofold(['schedule', 'ensure', '--schedule-id', scheduleId, '--json']);
-    expect((await handle.describe()).state.paused).toBe(true);
+    const paused = await described('the pause', (d) => d.state.paused);
+    expect(paused.state.note).toBe('maintenance');
+    await twofold(['schedule', 'ensure', '--schedule-id', scheduleId, '--interval', '45m', '--json']);
+    const updated = await described('the update', (d) => d.spec.intervals[0]?.every === 45 * 60_000);
+    expect(updated.state.paused).toBe(true);
     expect((await twofold(['schedule', 'unpause', '--schedule-id', scheduleId])).code).toBe(0);
-    expect((await handle.describe()).state.paused).toBe(false);
+    await described('the unpause', (d) => !d.state.paused);
   });
 
   it('when the schedule does not exist, then trigger fails with a readable message', async () => {

@@ -65,6 +65,7 @@ export async function createReportingHarness(options: { worker?: boolean } = {})
     running = worker.run();
   }
   let appId: string | undefined;
+  const seededIds: string[] = [];
 
   const harness: ReportingHarness = {
     temporal,
@@ -80,7 +81,9 @@ export async function createReportingHarness(options: { worker?: boolean } = {})
         to: window.to,
       });
       const first = total - count;
-      return Array.from({ length: count }, (_, i) => requestIdFor(seed, first + i));
+      const ids = Array.from({ length: count }, (_, i) => requestIdFor(seed, first + i));
+      seededIds.push(...ids);
+      return ids;
     },
     async groundTruthCount(window) {
       const query = new URLSearchParams({ from: window.from, to: window.to });
@@ -120,6 +123,13 @@ export async function createReportingHarness(options: { worker?: boolean } = {})
     async close() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      // The table is shared with every other test: remove exactly the rows this harness seeded.
+      if (appId && seededIds.length > 0) {
+        await pool.query('delete from reporting_events where app_id = $1 and request_id = any($2)', [
+          appId,
+          seededIds,
+        ]);
+      }
       await emulator.close();
       await temporal.close();
       await pool.end();

@@ -58,7 +58,7 @@ function modelApi(initialOffsets: number[], options: ModelOptions) {
 async function syncAll(
   window: ReportingWindow,
   fetchPage: (w: ReportingWindow, page: number) => Promise<ReportingEvent[]>,
-  limits: { perPage: number; maxPages: number; concurrency: number },
+  limits: { perPage: number; maxPages: number; concurrency: number; storeBatchSize?: number },
 ): Promise<Map<string, number>> {
   const stored = new Map<string, number>();
   const pending = splitWindow(window, limits.concurrency);
@@ -68,6 +68,7 @@ async function syncAll(
       window: part,
       perPage: limits.perPage,
       maxPages: limits.maxPages,
+      ...(limits.storeBatchSize === undefined ? {} : { storeBatchSize: limits.storeBatchSize }),
       fetchPage,
       storePage: (events) => {
         let added = 0;
@@ -102,6 +103,7 @@ const limitsArb = fc.record({
   perPage: fc.integer({ min: 2, max: 6 }),
   maxPages: fc.integer({ min: 1, max: 4 }),
   concurrency: fc.integer({ min: 1, max: 4 }),
+  storeBatchSize: fc.integer({ min: 1, max: 20 }),
 });
 
 describe('readReportingWindow + window splitting against a model of the Reporting API', () => {
@@ -161,45 +163,53 @@ describe('readReportingWindow + window splitting against a model of the Reportin
     );
   });
 
-  it('when a read stops mid-window and resumes from its checkpoint, then the result is as if it never stopped', async () => {
-    const offsets = Array.from({ length: 57 }, (_, i) => Math.floor(i / 3));
-    const api = modelApi(offsets, { perPage: 5 });
-    const window = { from: iso(0), to: iso(100) };
-    const stored = new Set<string>();
-    const storePage = (events: ReportingEvent[]) => {
-      const before = stored.size;
-      events.forEach((e) => stored.add(e.request_id!));
-      return Promise.resolve(stored.size - before);
-    };
-    let checkpoint: WindowReadProgress | undefined;
-    await expect(
-      readReportingWindow({
+  it.each([1, 12])(
+    'when a read (storing %i events at a time) stops mid-window and resumes from its checkpoint, then the result is as if it never stopped',
+    async (storeBatchSize) => {
+      const offsets = Array.from({ length: 57 }, (_, i) => Math.floor(i / 3));
+      const api = modelApi(offsets, { perPage: 5 });
+      const window = { from: iso(0), to: iso(100) };
+      const stored = new Set<string>();
+      const storePage = (events: ReportingEvent[]) => {
+        const before = stored.size;
+        events.forEach((e) => stored.add(e.request_id!));
+        return Promise.resolve(stored.size - before);
+      };
+      let checkpoint: WindowReadProgress | undefined;
+      await expect(
+        readReportingWindow({
+          window,
+          perPage: 5,
+          maxPages: 20,
+          storeBatchSize,
+          fetchPage: api.fetchPage,
+          storePage,
+          onPage: (progress) => {
+            checkpoint = progress;
+            if (progress.page >= 4) throw new Error('worker died');
+          },
+        }),
+      ).rejects.toThrow('worker died');
+      const requestsBefore = api.requests.length;
+      const result = await readReportingWindow({
         window,
         perPage: 5,
         maxPages: 20,
+        storeBatchSize,
         fetchPage: api.fetchPage,
         storePage,
-        onPage: (progress) => {
-          checkpoint = progress;
-          if (progress.page === 4) throw new Error('worker died');
-        },
-      }),
-    ).rejects.toThrow('worker died');
-    const requestsBefore = api.requests.length;
-    const result = await readReportingWindow({
-      window,
-      perPage: 5,
-      maxPages: 20,
-      fetchPage: api.fetchPage,
-      storePage,
-      resume: checkpoint!,
-    });
-    expect(stored.size).toBe(57);
-    expect(result).toMatchObject({ page: 12, stored: 57, lastPageFull: false, tiesToCheck: [] });
-    // The resumed read went on at page 5; other requests re-read instants that straddled pages.
-    const resumedPages = api.requests.slice(requestsBefore).filter((r) => r.window === window);
-    expect(resumedPages.map((r) => r.page)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
-  });
+        resume: checkpoint!,
+      });
+      expect(stored.size).toBe(57);
+      expect(result).toMatchObject({ page: 12, stored: 57, lastPageFull: false, tiesToCheck: [] });
+      // The resumed read went on at page 5; other requests re-read instants that straddled pages.
+      const resumedPages = api.requests.slice(requestsBefore).filter((r) => r.window === window);
+      const firstUnstored = checkpoint!.page + 1;
+      expect(resumedPages.map((r) => r.page)).toEqual(
+        Array.from({ length: 13 - firstUnstored }, (_, i) => firstUnstored + i),
+      );
+    },
+  );
 
   it('when more events share one instant than a query can page, then the read fails with a readable reason', async () => {
     const api = modelApi(
