@@ -15,10 +15,14 @@ export function maskPhone(raw: string | null | undefined): string | undefined {
   return `XXX-XXX-${digits.slice(-4)}`;
 }
 
+/** Event times PostgreSQL can store and that make sense for Authy events; anything else is unknown. */
+const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
+const LATEST_EVENT_TIME = Date.UTC(9999, 11, 31);
+
 function parseTime(value: string | null | undefined): Date | undefined {
   if (!value) return undefined;
-  const time = new Date(value);
-  return Number.isNaN(time.getTime()) ? undefined : time;
+  const time = new Date(value).getTime();
+  return time >= EARLIEST_EVENT_TIME && time <= LATEST_EVENT_TIME ? new Date(time) : undefined;
 }
 
 function approvalStatus(value: string | null | undefined): 'approved' | 'denied' | undefined {

@@ -25,6 +25,9 @@ export const AuthyIdSchema = z.union([
 export const EventNameSchema = z.string().regex(/^[a-z][a-z0-9_.]{0,99}$/, 'expected an event name');
 
 const OptionalText = (max: number) => z.string().max(max).nullish();
+/** Text that may end up in a key: printable ASCII only (PostgreSQL text refuses NUL, for one). */
+const PrintableText = (max: number) =>
+  z.string().regex(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`), 'expected printable ASCII');
 
 /**
  * Claims of an Authy Webhooks API delivery (CONTRACT.md section 5). Twilio does not publish them, so
@@ -37,7 +40,7 @@ export const WebhookClaimsSchema = z
     webhook_id: IdSchema.nullish(),
     event: EventNameSchema.optional(),
     name: EventNameSchema.optional(),
-    time: OptionalText(64),
+    time: PrintableText(64).nullish(),
     request_id: IdSchema.nullish(),
     objects: z
       .looseObject({
@@ -74,7 +77,7 @@ export const OneTouchCallbackSchema = z.looseObject({
   callback_action: OptionalText(64),
   device_uuid: OptionalText(200),
   signature: OptionalText(4096),
-  status: z.string().min(1).max(32),
+  status: z.string().regex(/^[\x21-\x7e]{1,32}$/, 'expected a status word'),
   uuid: IdSchema,
   approval_request: z.union([z.string().max(32_768), z.looseObject({})]).nullish(),
 });

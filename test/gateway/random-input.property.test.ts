@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import fc from 'fast-check';
-import { stringify } from 'qs';
+import { parse, stringify } from 'qs';
 import { connectTemporal } from '../harness/temporal';
 import type { TemporalHarness } from '../harness/temporal';
 import { startTestGateway } from './support/gateway';
@@ -56,6 +56,8 @@ afterAll(async () => {
 });
 
 const anyText = fc.string({ maxLength: 300 });
+/** Any UTF-16 text, NUL and lone surrogates included. */
+const binaryText = fc.string({ unit: 'binary', maxLength: 30 });
 const headerValue = fc.string({ maxLength: 80 }).map((s) => s.trim());
 const claimsFor = (event: string) => webhookClaims(event, authyId);
 const event = fc.constantFrom(
@@ -164,15 +166,23 @@ describe('random requests (fast-check)', () => {
         { maxKeys: 8 },
       ),
       fc.record({
-        id: fc.oneof(fc.string({ maxLength: 20 }), fc.integer()),
-        event: fc.oneof(event, fc.string({ maxLength: 30 })),
+        id: fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), binaryText),
+        event: fc.oneof(event, fc.string({ maxLength: 30 }), binaryText),
         time: fc.oneof(
           fc.string({ maxLength: 30 }),
+          binaryText,
           fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
         ),
         objects: fc.oneof(
           fc.jsonValue({ maxDepth: 3 }),
-          fc.record({ user: fc.record({ authy_id: fc.oneof(fc.integer(), fc.string({ maxLength: 20 })) }) }),
+          fc.record({
+            user: fc.record({ authy_id: fc.oneof(fc.integer(), fc.string({ maxLength: 20 }), binaryText) }),
+            onetouch_request: fc.record({
+              uuid: fc.oneof(fc.uuid(), binaryText),
+              status: fc.oneof(fc.constantFrom('approved', 'denied'), binaryText),
+            }),
+            phone_change: fc.record({ new_phone_number: fc.oneof(fc.string({ maxLength: 20 }), binaryText) }),
+          }),
         ),
       }),
     );
@@ -184,6 +194,52 @@ describe('random requests (fast-check)', () => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ body: signRawHs256(c) }),
         });
+        expect(response.status).toBeLessThan(500);
+        const recorded = (await inboxCount(db.pool)) - before;
+        expect(recorded).toBe(
+          response.status === 200 && (response.json as { status?: string }).status === 'recorded' ? 1 : 0,
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('when random OneTouch callback fields are validly signed, then it never answers 5xx and records exactly the callbacks it answers 200', async () => {
+    const field = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      binaryText,
+      fc.integer(),
+      fc.constant(null),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
+    const callback = fc.record(
+      {
+        authy_id: fc.oneof(fc.constant(Number(authyId)), field),
+        callback_action: fc.oneof(fc.constant('approval_request_status'), field),
+        status: fc.oneof(fc.constantFrom('approved', 'denied', 'expired'), field),
+        uuid: fc.oneof(fc.uuid(), field),
+        device_uuid: field,
+        approval_request: fc.oneof(field, fc.record({ transaction: fc.record({ status: field }) })),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(callback, fc.constantFrom('POST', 'GET'), async (params, method) => {
+        const before = await inboxCount(db.pool);
+        const signed = method === 'GET' ? (parse(stringify(params)) as Record<string, unknown>) : params;
+        const headers = oneTouchHeaders(signed, { method });
+        const response =
+          method === 'GET'
+            ? await send(gateway.url, {
+                method,
+                path: `/webhooks/authy/onetouch?${stringify(params)}`,
+                headers,
+              })
+            : await send(gateway.url, {
+                path: '/webhooks/authy/onetouch',
+                headers: { ...headers, 'content-type': 'application/json' },
+                body: JSON.stringify(params),
+              });
         expect(response.status).toBeLessThan(500);
         const recorded = (await inboxCount(db.pool)) - before;
         expect(recorded).toBe(
