@@ -14,9 +14,8 @@ export interface FunnelStep {
 /** Body of `GET /dashboard/api/funnel` (docs/dashboard.md). */
 export interface FunnelResponse {
   period: { from: string; to: string };
-  /** Onboarding runs started in the period, and the distinct users behind them. */
+  /** Onboarding runs started in the period (a user who retried counts once per run). */
   runs: number;
-  users: number;
   steps: FunnelStep[];
   /** Runs by how they ended; `inProgress` splits the open ones by the stage they wait in. */
   outcomes: Record<Exclude<OnboardingStage, OpenStage>, number> & { inProgress: Record<OpenStage, number> };
@@ -39,7 +38,6 @@ export function toFunnelResponse(period: DashboardPeriod, row: OnboardingFunnelR
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
     runs: row.started,
-    users: row.users,
     steps: [
       step('started', 'Started', row.started),
       step('registered', 'Registered with Authy', row.registered),

@@ -20,14 +20,18 @@ export interface DailyEventCountRow {
 
 // The (event, occurred_at) INCLUDE (status) index (migration 0004) serves both the event/period
 // filter and the status column, so the count needs no heap access once the rows are all-visible.
+// date_bin on a UTC-midnight origin buckets by UTC day with plain arithmetic (date_trunc with a time
+// zone costs a zone conversion per row: about twice the time over a million events); days are
+// formatted after grouping, once per bucket.
 const DAILY_COUNTS = `
-  select to_char(date_trunc('day', occurred_at, 'UTC') at time zone 'UTC', 'YYYY-MM-DD') as day,
-         event,
-         case when $4 then status end as status,
-         count(*)::int as count
-    from reporting_events
-   where event = any($1::text[]) and occurred_at >= $2 and occurred_at < $3
-   group by 1, 2, 3
+  select to_char(bucket at time zone 'UTC', 'YYYY-MM-DD') as day, event, status, count
+    from (select date_bin('1 day', occurred_at, timestamptz '2000-01-01 00:00:00+00') as bucket,
+                 event,
+                 case when $4 then status end as status,
+                 count(*)::int as count
+            from reporting_events
+           where event = any($1::text[]) and occurred_at >= $2 and occurred_at < $3
+           group by 1, 2, 3) daily
    order by 1, 2, 3`;
 
 /**

@@ -1,4 +1,7 @@
-import type { DbPool } from './pool';
+import { FINAL_STAGES, ONBOARDING_STAGES } from '../shared/onboarding';
+import type { OnboardingStage } from '../shared/onboarding';
+import type { DbClient, DbPool } from './pool';
+import { withTransaction } from './pool';
 
 /** A time range of the dashboard: `from` inclusive, `to` exclusive. */
 export interface DashboardPeriod {
@@ -10,8 +13,6 @@ export interface DashboardPeriod {
 export interface OnboardingFunnelRow {
   /** Runs started in the period (a user who retried counts once per run). */
   started: number;
-  /** Distinct users behind those runs. */
-  users: number;
   /** Runs Authy registered: the run reached a later stage, or its record holds an authy id. */
   registered: number;
   /** Runs whose person installed the app: the run reached `awaiting_approval`. */
@@ -19,75 +20,97 @@ export interface OnboardingFunnelRow {
   /** Runs the person approved: the run reached `enabled` (the workflow enables on the approval). */
   enabled: number;
   /** Runs by the stage they are in now (final stages, or the stage an open run waits in). */
-  byLastStage: Record<string, number>;
+  byLastStage: Partial<Record<OnboardingStage, number>>;
   /** Median seconds from start to `enabled` over the enabled runs; null when none. */
   medianSecondsToEnabled: number | null;
 }
 
-// A run's history rows (seq 0 = started, then one row per stage entered or re-recorded) say which
-// steps it reached; its last row says where it is now. The registered step also accepts an authy id
-// on the customer record, which covers a run that failed right after Authy registered the user.
-const FUNNEL = `
-  with runs as (
-    select run_id, user_id, entered_at as started_at
-      from onboarding_stage_history
-     where seq = 0 and entered_at >= $1 and entered_at < $2
-  ), per_run as (
-    select r.run_id, r.user_id, r.started_at,
-           bool_or(h.stage in ('awaiting_device', 'awaiting_approval', 'enabled', 'denied')) as advanced,
-           bool_or(h.stage in ('awaiting_approval', 'enabled', 'denied')) as installed,
-           min(h.entered_at) filter (where h.stage = 'enabled') as enabled_at,
-           (array_agg(h.stage order by h.seq desc))[1] as last_stage
-      from runs r
-      join onboarding_stage_history h on h.run_id = r.run_id
-     group by r.run_id, r.user_id, r.started_at
-  ), flagged as (
-    select p.*, p.advanced or o.authy_id is not null as registered
-      from per_run p
-      left join onboardings o on o.user_id = p.user_id and o.run_id = p.run_id
-  )
-  select count(*)::int as started,
-         count(distinct user_id)::int as users,
-         count(*) filter (where registered)::int as registered,
-         count(*) filter (where installed)::int as installed,
-         count(*) filter (where enabled_at is not null)::int as enabled,
-         coalesce(
-           (select jsonb_object_agg(last_stage, n)
-              from (select last_stage, count(*)::int as n from flagged group by last_stage) s),
-           '{}'::jsonb) as by_last_stage,
-         percentile_cont(0.5) within group (
-           order by extract(epoch from enabled_at - started_at))
-           filter (where enabled_at is not null) as median_seconds_to_enabled
-    from flagged`;
+// Each run is reduced to the set of stages it entered, as a bitmask (bit i = ONBOARDING_STAGES[i]),
+// so the history is read once and grouped once, and the few distinct masks say everything else:
+// stages only move forward and a run has at most one final stage.
+const bit = (stage: OnboardingStage) => 1 << ONBOARDING_STAGES.indexOf(stage);
+const anyOf = (...stages: OnboardingStage[]) => stages.reduce((mask, stage) => mask | bit(stage), 0);
+const ADVANCED = anyOf('awaiting_device', 'awaiting_approval', 'enabled', 'denied');
+const INSTALLED = anyOf('awaiting_approval', 'enabled', 'denied');
+const STAGE_BIT_SQL = `case h.stage ${ONBOARDING_STAGES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else 30 end`;
 
-interface FunnelDbRow {
-  started: number;
-  users: number;
-  registered: number;
-  installed: number;
-  enabled: number;
-  by_last_stage: Record<string, number>;
+// A run started in the period has its seq-0 row there (partial index of migration 0004). Runs that
+// never advanced may still have been registered: a run that failed right after Authy answered has
+// its authy id on the customer record only (looked up for those few runs alone). ROLLUP adds the
+// all-runs row that carries the median time to enabled.
+const FUNNEL = `
+  with per_run as (
+    select h.run_id,
+           bit_or(1 << (${STAGE_BIT_SQL})) as mask,
+           min(h.entered_at) filter (where h.stage = 'enabled')
+             - min(h.entered_at) filter (where h.seq = 0) as to_enabled
+      from onboarding_stage_history h
+     where h.run_id in (select run_id from onboarding_stage_history
+                         where seq = 0 and entered_at >= $1 and entered_at < $2)
+     group by h.run_id
+  )
+  select mask,
+         count(*)::int as runs,
+         count(*) filter (where mask & ${ADVANCED} = 0 and exists (
+           select 1 from onboarding_stage_history s
+             join onboardings o on o.user_id = s.user_id and o.run_id = s.run_id
+            where s.run_id = p.run_id and s.seq = 0 and o.authy_id is not null))::int as registered_by_record,
+         percentile_cont(0.5) within group (order by extract(epoch from to_enabled))
+           filter (where to_enabled is not null) as median_seconds_to_enabled
+    from per_run p
+   group by rollup (mask)`;
+
+interface MaskRow {
+  /** null on the ROLLUP row (all runs). */
+  mask: number | null;
+  runs: number;
+  registered_by_record: number;
   median_seconds_to_enabled: number | null;
 }
 
+/** The stage a run with these stages is in now: its final stage, else the furthest open one. */
+function lastStage(mask: number): OnboardingStage | undefined {
+  const reached = ONBOARDING_STAGES.filter((stage) => (mask & bit(stage)) !== 0);
+  const final = reached.find((stage) => FINAL_STAGES.includes(stage));
+  return final ?? reached[reached.length - 1];
+}
+
+async function readMasks(client: DbClient, period: DashboardPeriod): Promise<MaskRow[]> {
+  // Enough memory for the per-run hash aggregate of a large rollout to stay off disk.
+  await client.query(`set local work_mem = '64MB'`);
+  const { rows } = await client.query<MaskRow>(FUNNEL, [period.from, period.to]);
+  return rows;
+}
+
 /**
- * The onboarding funnel of the runs started in `period`, aggregated in one statement from the stage
- * history (and the customer record for authy ids). An empty period gives zeros, not an error.
+ * The onboarding funnel of the runs started in `period`, aggregated in SQL from the stage history
+ * (and the customer record for authy ids). An empty period gives zeros, not an error.
  */
 export async function readOnboardingFunnel(
   pool: DbPool,
   period: DashboardPeriod,
 ): Promise<OnboardingFunnelRow> {
-  const { rows } = await pool.query<FunnelDbRow>(FUNNEL, [period.from, period.to]);
-  const row = rows[0]!;
-  return {
-    started: row.started,
-    users: row.users,
-    registered: row.registered,
-    installed: row.installed,
-    enabled: row.enabled,
-    byLastStage: row.by_last_stage,
-    medianSecondsToEnabled:
-      row.median_seconds_to_enabled === null ? null : Number(row.median_seconds_to_enabled),
+  const rows = await withTransaction(pool, (client) => readMasks(client, period));
+  const funnel: OnboardingFunnelRow = {
+    started: 0,
+    registered: 0,
+    installed: 0,
+    enabled: 0,
+    byLastStage: {},
+    medianSecondsToEnabled: null,
   };
+  for (const row of rows) {
+    if (row.mask === null) {
+      funnel.medianSecondsToEnabled =
+        row.median_seconds_to_enabled === null ? null : Number(row.median_seconds_to_enabled);
+      continue;
+    }
+    funnel.started += row.runs;
+    funnel.registered += (row.mask & ADVANCED) !== 0 ? row.runs : row.registered_by_record;
+    if ((row.mask & INSTALLED) !== 0) funnel.installed += row.runs;
+    if ((row.mask & bit('enabled')) !== 0) funnel.enabled += row.runs;
+    const stage = lastStage(row.mask);
+    if (stage) funnel.byLastStage[stage] = (funnel.byLastStage[stage] ?? 0) + row.runs;
+  }
+  return funnel;
 }

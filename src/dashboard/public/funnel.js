@@ -8,7 +8,7 @@ import { el, hideTooltip, showTooltip, tooltipBody } from './tooltip.js';
 /**
  * @typedef {{ key: string, label: string, count: number, ofStarted: number }} Step
  * @typedef {{
- *   runs: number, users: number, steps: Step[], medianSecondsToEnabled: number | null,
+ *   runs: number, steps: Step[], medianSecondsToEnabled: number | null,
  *   outcomes: Record<string, number> & { inProgress: Record<string, number> },
  * }} Funnel
  */
@@ -119,7 +119,7 @@ export function renderFunnel(container, funnel, periodText) {
   const facts = el(
     'p',
     { class: 'facts' },
-    `${formatCount(funnel.runs)} run${funnel.runs === 1 ? '' : 's'} by ${formatCount(funnel.users)} user${funnel.users === 1 ? '' : 's'}`,
+    `${formatCount(funnel.runs)} onboarding run${funnel.runs === 1 ? '' : 's'} (a user who retried counts once per run)`,
     funnel.medianSecondsToEnabled === null
       ? null
       : ` · median time to 2FA enabled ${formatDuration(funnel.medianSecondsToEnabled)}`,
