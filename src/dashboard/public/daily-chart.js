@@ -217,14 +217,15 @@ function drawSvg(spec, values, width) {
     /** @type {Record<string, number>} */
     const byKey = {};
     series.forEach((s, i) => (byKey[s.key] = values[i]?.[active] ?? 0));
+    /** @type {{ label: string, value: string, swatch?: string }[]} */
     const rows = series.map((s, i) => ({
       label: s.label,
       value: formatCount(byKey[s.key] ?? 0),
       swatch: colors[i],
     }));
     if (stacked && series.length > 1)
-      rows.push({ label: 'Total', value: formatCount(dayTotals[active] ?? 0), swatch: undefined });
-    rows.push(...(spec.describe?.(byKey) ?? []).map((r) => ({ ...r, swatch: undefined })));
+      rows.push({ label: 'Total', value: formatCount(dayTotals[active] ?? 0) });
+    rows.push(...(spec.describe?.(byKey) ?? []));
     showTooltip(tooltipBody(formatLongDay(/** @type {string} */ (days[active])), rows), clientX, clientY);
     root.dataset.activeDay = days[active];
   };

@@ -87,7 +87,10 @@ function showState() {
   }
 }
 
-/** @param {string} endpoint */
+/**
+ * @param {string} endpoint
+ * @returns {Record<string, string>}
+ */
 function paramsFor(endpoint) {
   return endpoint === 'stuck' ? { olderThan: state.olderThan } : { from: state.from, to: state.to };
 }
