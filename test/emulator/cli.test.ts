@@ -32,7 +32,7 @@ describe('`twofold emulator` (CONTRACT.md section 7)', () => {
     const port = await freePort();
     const run = emulatorProcess({ AUTHY_EMULATOR_PORT: String(port), AUTHY_EMULATOR_SEED: '5' });
     try {
-      await eventually(() => (run.output.stdout.includes('listening on') ? true : undefined), {
+      await eventually(() => (run.output.stdout.includes('control API:') ? true : undefined), {
         timeoutMs: 30_000,
         what: 'the emulator to start',
       });
@@ -58,7 +58,7 @@ describe('`twofold emulator` (CONTRACT.md section 7)', () => {
     const secret = 'a-real-looking-key-that-must-not-be-printed';
     const run = emulatorProcess({ AUTHY_EMULATOR_PORT: String(port), AUTHY_API_KEY: secret });
     try {
-      await eventually(() => (run.output.stdout.includes('listening on') ? true : undefined), {
+      await eventually(() => (run.output.stdout.includes('control API:') ? true : undefined), {
         timeoutMs: 30_000,
         what: 'the emulator to start',
       });

@@ -212,7 +212,7 @@ describe('webhook delivery faults (CONTRACT.md section 6)', () => {
   });
 
   it('when a delivery is reordered, then a later event overtakes it', async () => {
-    await setFaults(emu, { webhookDeliveries: { reorderRate: 1, reorderDelayMs: 400 } });
+    await setFaults(emu, { webhookDeliveries: { reorderRate: 1, reorderDelayMs: 2_000 } });
     await register(emu, '5558103000');
     await setFaults(emu, {});
     await register(emu, '5558104000');
@@ -230,8 +230,10 @@ describe('webhook delivery faults (CONTRACT.md section 6)', () => {
 
 describe('request log and reset (CONTRACT.md section 6)', () => {
   let emu: RunningEmulator;
+  let clock: number;
   beforeEach(async () => {
-    emu = await startEmulator();
+    clock = Date.now();
+    emu = await startEmulator({ now: () => clock });
   });
   afterEach(async () => {
     await emu.close();
@@ -259,7 +261,8 @@ describe('request log and reset (CONTRACT.md section 6)', () => {
   it('when filtered by path prefix, endpoint, method, afterSeq or since, then only matching calls come back', async () => {
     const id = await register(emu, '5558202000');
     for (let i = 0; i < 3; i += 1) await emu.api(STATUS(id));
-    const since = new Date().toISOString();
+    clock += 1_000;
+    const since = new Date(clock).toISOString();
     await emu.api('/protected/json/reporting/events?page=2');
     const byPrefix = await emu.control<{ total: number }>(
       'GET',
