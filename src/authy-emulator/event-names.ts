@@ -45,10 +45,12 @@ export function eventCode(name: EventName): number {
   return codes.get(name)!;
 }
 
+/** True for any event name the emulator knows. */
 export function isEventName(value: string): value is EventName {
   return codes.has(value);
 }
 
+/** True for the names a webhook may subscribe to (reference 2.3). */
 export function isWebhookEventName(value: string): value is WebhookEventName {
   return (WEBHOOK_EVENT_NAMES as readonly string[]).includes(value);
 }

@@ -12,6 +12,7 @@ export interface EventObjects {
   phone_change?: PhoneChangeObject;
 }
 
+/** `objects.app` (reference 3.4). */
 export interface AppObject {
   account_sid: string;
   device_app: null;
@@ -20,6 +21,7 @@ export interface AppObject {
   type: 'full';
 }
 
+/** `objects.user` (reference 2.5, 3.4). */
 export interface UserObject {
   authy_id: number;
   authy_ids: number[];
@@ -30,6 +32,7 @@ export interface UserObject {
   phone_number: string;
 }
 
+/** `objects.device` of device_registration_completed (reference 3.4). */
 export interface DeviceObject {
   creation_date: string;
   device_app: string;
@@ -44,6 +47,7 @@ export interface DeviceObject {
   version: string;
 }
 
+/** `objects.onetouch_request` of one_touch_request_responded (reference 3.4). */
 export interface OneTouchRequestObject {
   device_geolocation: null;
   device_signing_time: number;
@@ -55,6 +59,7 @@ export interface OneTouchRequestObject {
   uuid: string;
 }
 
+/** `objects.phone_change` of user_phone_changed (reference 2.5). */
 export interface PhoneChangeObject {
   /** SHA-256 hex of the number before the change. */
   current_phone_number: string;
@@ -82,10 +87,12 @@ export interface EmulatedApp {
   hexId: string;
 }
 
+/** The app as every event carries it. */
 export function appObject(app: EmulatedApp): AppObject {
   return { account_sid: app.accountSid, device_app: null, id: app.id, name: app.name, type: 'full' };
 }
 
+/** A user as events carry it: the phone only as its digest. */
 export function userObject(user: { authyId: number; countryCode: number; phoneHash: string }): UserObject {
   return {
     authy_id: user.authyId,

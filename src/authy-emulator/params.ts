@@ -11,6 +11,7 @@ export function requestParams(ctx: Context): Record<string, unknown> {
   return isRecord(body) ? { ...query, ...body } : { ...query };
 }
 
+/** A plain object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

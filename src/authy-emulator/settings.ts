@@ -24,6 +24,7 @@ export const SettingsPatchSchema = z.strictObject({
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
+/** Settings after a `POST /_emulator/config` patch; a partial retry policy keeps the other fields. */
 export function applySettingsPatch(settings: EmulatorSettings, patch: SettingsPatch): EmulatorSettings {
   return {
     oneTouchCallbackUrl:

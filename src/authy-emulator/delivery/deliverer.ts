@@ -6,6 +6,7 @@ import type { OutgoingRequest } from './http-send';
 import { retryDelay } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
 
+/** Webhook deliveries (JWT) or OneTouch callbacks (signed): counted apart, same retry policy. */
 export type DeliveryKind = 'webhooks' | 'onetouch';
 
 /** Something to send to a receiver, retried per the policy until it answers 2xx. */

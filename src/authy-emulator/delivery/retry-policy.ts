@@ -19,6 +19,7 @@ export const RetryPolicySchema = z.strictObject({
 
 export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 
+/** Retries for about four minutes, then gives up (see RetryPolicySchema). */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 10,
   initialDelayMs: 1_000,

@@ -2,6 +2,7 @@ import type { EmulatedApp } from '../event-objects';
 import { hash32, hex8 } from '../random';
 import type { SeededRandom } from '../random';
 
+/** Status as the API shows it; `expired` is computed, never stored. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 
 /** A OneTouch approval request (reference 1.6). */

@@ -13,6 +13,7 @@ export const RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 /** Largest history one seed call may add (keeps a mistaken request from exhausting memory). */
 export const MAX_SEED_COUNT = 5_000_000;
 
+/** One synthetic-history request (`POST /_emulator/reporting/seed`). */
 export interface SeedOptions {
   count: number;
   /** Epoch ms, inclusive. */

@@ -7,6 +7,7 @@ import type { Phone } from '../phone';
 export const DEVICE_TYPES = ['android', 'iphone', 'ipad', 'android_tablet', 'authy_chrome'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 
+/** A device the person installed the app on. */
 export interface EmulatedDevice {
   id: number;
   type: DeviceType;
