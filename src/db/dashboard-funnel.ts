@@ -45,7 +45,8 @@ const FUNNEL = `
            min(h.entered_at) filter (where h.stage = 'enabled')
              - min(h.entered_at) filter (where h.seq = 0) as to_enabled
       from onboarding_stage_history h
-     where h.run_id in (select run_id from onboarding_stage_history
+     where h.entered_at >= $1 -- every stage of a run started in the period comes after its start
+       and h.run_id in (select run_id from onboarding_stage_history
                          where seq = 0 and entered_at >= $1 and entered_at < $2)
      group by h.run_id
   )
@@ -76,8 +77,9 @@ function lastStage(mask: number): OnboardingStage | undefined {
 }
 
 async function readMasks(client: DbClient, period: DashboardPeriod): Promise<MaskRow[]> {
-  // Enough memory for the per-run hash aggregate of a large rollout to stay off disk.
-  await client.query(`set local work_mem = '64MB'`);
+  // Enough memory for the per-run hash aggregate of a large rollout to stay off disk, and no JIT:
+  // its compile time (0.2-0.7 s here) costs more than it saves on a query this short.
+  await client.query(`set local work_mem = '64MB'; set local jit = off`);
   const { rows } = await client.query<MaskRow>(FUNNEL, [period.from, period.to]);
   return rows;
 }
