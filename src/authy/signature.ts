@@ -35,7 +35,8 @@ export function sortedParamString(
   params: Record<string, unknown>,
   ordering: ParamOrdering = 'by-key',
 ): string {
-  const encoded = qs.stringify(params, { arrayFormat: 'brackets', format: 'RFC1738' });
+  // RFC 3986 escaping (so `(` and `)` become %28/%29, as in Twilio's snippets), then spaces as `+`.
+  const encoded = qs.stringify(params, { arrayFormat: 'brackets' }).replace(/%20/g, '+');
   if (encoded === '') return '';
   const pairs = encoded.split('&');
   const keyOf = (pair: string) => pair.slice(0, pair.indexOf('=') >>> 0);

@@ -35,6 +35,10 @@ describe('Authy HMAC signatures (reference 1.7)', () => {
     );
   });
 
+  it('when values contain parentheses, then they are escaped as Twilio escapes them', () => {
+    expect(sortedParamString({ m: 'Login (web)' })).toBe('m=Login+%28web%29');
+  });
+
   it('when values are null, booleans, spaced or arrays, then they encode per step 3', () => {
     expect(sortedParamString({ z: null, y: true, x: 'a b', w: ['2', '1'], v: {} })).toBe(
       'w%5B%5D=2&w%5B%5D=1&x=a+b&y=true&z=',
