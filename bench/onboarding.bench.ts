@@ -1,0 +1,237 @@
+// Onboarding benchmarks (issue 3):
+//  (a) end-to-end onboardings per second with the emulator answering at once, against a baseline
+//      workflow with the same number of activities and signals, measured in the same run;
+//  (b) 10,000 onboardings waiting for the app install at once: start rate and worker peak RSS.
+// Runs in its own namespace (twofold-bench) and terminates what it started.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { createActivities } from '../src/activities';
+import { createAuthyEmulator } from '../src/authy-emulator';
+import { createAuthyHttp } from '../src/authy/http';
+import { createAuthyUsersClient } from '../src/authy/users';
+import { loadConfig } from '../src/config';
+import { createPool } from '../src/db/pool';
+import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
+import type { OnboardingStatus } from '../src/shared/onboarding';
+import {
+  approvalRespondedSignal,
+  deviceRegisteredSignal,
+  statusQuery,
+} from '../src/workflows/onboarding/messages';
+import { createBaselineActivities } from './onboarding/baseline-activities';
+import { baselineStageQuery, baselineStepSignal } from './onboarding/workflows';
+import { ensureBenchNamespace, machineFacts, mapConcurrent, report, timed } from './support';
+
+const NAMESPACE = 'twofold-bench';
+const E2E_COUNT = Number(process.env.BENCH_ONBOARDINGS ?? 300);
+const WAITING_COUNT = Number(process.env.BENCH_WAITING ?? 10_000);
+const CONCURRENCY = 50;
+
+async function pollUntil<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const config = loadConfig();
+  console.log(`machine: ${machineFacts()}`);
+  await ensureBenchNamespace(config.temporal.address, NAMESPACE);
+  const emulator = createAuthyEmulator({ seed: 7 });
+  const { url: authyUrl, close: closeEmulator } = await emulator.listen(0);
+  const pool = createPool(config.databaseUrl, { max: 20 });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: NAMESPACE });
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const taskQueue = `bench-onboarding-${randomUUID()}`;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./onboarding/workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: NAMESPACE,
+    taskQueue,
+    workflowBundle: { code },
+    activities: {
+      ...createActivities({
+        pool,
+        authyHttp: createAuthyHttp({ baseUrl: authyUrl, apiKey: DEV_AUTHY_API_KEY }),
+      }),
+      ...createBaselineActivities(),
+    },
+  });
+  let phone = 5_550_000_000;
+  const slowTiming = {
+    installReminderIntervalMs: 7 * 24 * 3600_000,
+    deviceStatusPollIntervalMs: 24 * 3600_000,
+    approvalStatusPollIntervalMs: 24 * 3600_000,
+    approvalExpiryMs: 24 * 3600_000,
+  };
+
+  const runBaseline = async () => {
+    const ids = Array.from({ length: E2E_COUNT }, () => `bench-baseline-${randomUUID()}`);
+    return timed(() =>
+      mapConcurrent(ids, CONCURRENCY, async (workflowId) => {
+        const handle = await client.workflow.signalWithStart('baselineOnboarding', {
+          workflowId,
+          taskQueue,
+          args: [],
+          signal: baselineStepSignal,
+          signalArgs: [{ step: 1 }],
+        });
+        await pollUntil(
+          () => handle.query(baselineStageQuery),
+          (stage) => stage === 'awaiting_approval',
+        );
+        await handle.signal(baselineStepSignal, { step: 2 });
+        await handle.result();
+      }),
+    );
+  };
+  const runOnboarding = async () => {
+    const users = Array.from({ length: E2E_COUNT }, () => ({
+      userId: `bench-${randomUUID()}`,
+      cellphone: String(phone++),
+    }));
+    // Untimed set-up: each person already has the app, so the emulator answers every call at once.
+    const authyUsers = createAuthyUsersClient(
+      createAuthyHttp({ baseUrl: authyUrl, apiKey: DEV_AUTHY_API_KEY }),
+    );
+    await mapConcurrent(users, 20, async ({ cellphone }) => {
+      const { authyId } = await authyUsers.register({
+        email: 'bench@example.com',
+        countryCode: '1',
+        cellphone,
+        sendInstallLinkViaSms: false,
+      });
+      const installed = await fetch(`${authyUrl}/_emulator/users/${authyId}/install`, { method: 'POST' });
+      if (!installed.ok) throw new Error(`install of ${authyId} failed: ${installed.status}`);
+    });
+    return timed(() =>
+      mapConcurrent(users, CONCURRENCY, async ({ userId, cellphone }) => {
+        const handle = await client.workflow.signalWithStart('onboardUser', {
+          workflowId: `onboarding-${userId}`,
+          taskQueue,
+          args: [{ userId, email: 'bench@example.com', countryCode: '1', cellphone, timing: slowTiming }],
+          signal: deviceRegisteredSignal,
+          signalArgs: [{ eventId: randomUUID(), authyId: 'bench' }],
+        });
+        const status: OnboardingStatus = await pollUntil(
+          () => handle.query(statusQuery),
+          (s) => s.stage === 'awaiting_approval' && s.approvalUuid !== undefined,
+        );
+        await handle.signal(approvalRespondedSignal, {
+          eventId: randomUUID(),
+          approvalUuid: status.approvalUuid!,
+          status: 'approved',
+        });
+        const final = (await handle.result()) as OnboardingStatus;
+        if (final.stage !== 'enabled') throw new Error(`unexpected final stage ${final.stage}`);
+      }),
+    );
+  };
+
+  await worker.runUntil(async () => {
+    const baseline = await runBaseline();
+    const onboarding = await runOnboarding();
+    console.log(`(a) end-to-end, ${E2E_COUNT} each, ${CONCURRENCY} concurrent:`);
+    report(
+      '    onboardings/s',
+      (E2E_COUNT / onboarding.ms) * 1000,
+      (E2E_COUNT / baseline.ms) * 1000,
+      'per s',
+    );
+  });
+
+  // (b) Many onboardings waiting at once, on a separate worker process so its RSS is its own.
+  const waitingQueue = `bench-waiting-${randomUUID()}`;
+  const child = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'twofold.js'), 'worker'], {
+    env: {
+      ...process.env,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      TEMPORAL_TASK_QUEUE: waitingQueue,
+      AUTHY_API_URL: authyUrl,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const marker = randomUUID().slice(0, 8);
+  const users = Array.from({ length: WAITING_COUNT }, (_, i) => ({
+    userId: `wait-${marker}-${i}`,
+    cellphone: String(phone++),
+  }));
+  const starts = await timed(() =>
+    mapConcurrent(users, 100, ({ userId, cellphone }) =>
+      client.workflow.start('onboardUser', {
+        workflowId: `onboarding-${userId}`,
+        taskQueue: waitingQueue,
+        args: [{ userId, email: 'bench@example.com', countryCode: '1', cellphone, timing: slowTiming }],
+      }),
+    ),
+  );
+  const settled = await timed(() =>
+    pollUntil(
+      async () =>
+        (
+          await pool.query<{ n: string }>(
+            `select count(*) as n from onboardings where user_id like $1 and stage = 'awaiting_device'`,
+            [`wait-${marker}-%`],
+          )
+        ).rows[0]!.n,
+      (n) => Number(n) >= WAITING_COUNT,
+    ),
+  );
+  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+  console.log(`(b) ${WAITING_COUNT} onboardings waiting at once:`);
+  console.log(
+    `    start rate: ${((WAITING_COUNT / starts.ms) * 1000).toFixed(0)} starts/s (client), all awaiting the device ${((starts.ms + settled.ms) / 1000).toFixed(1)} s after the first start`,
+  );
+  console.log(
+    `    worker peak RSS: ${(peakKb / 1024).toFixed(0)} MiB (${((peakKb * 1024) / WAITING_COUNT / 1024).toFixed(1)} KiB per waiting onboarding, upper bound)`,
+  );
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+
+  // Clean up: nothing of the benchmark stays running.
+  const temporalBin = path.join(
+    process.env.TWOFOLD_HOME ?? path.join(os.homedir(), '.cache', 'twofold'),
+    'temporal-1.5.1',
+    'temporal',
+  );
+  execFileSync(
+    temporalBin,
+    [
+      'workflow',
+      'terminate',
+      '--address',
+      config.temporal.address,
+      '--namespace',
+      NAMESPACE,
+      '--query',
+      "ExecutionStatus='Running'",
+      '--reason',
+      'benchmark done',
+      '--yes',
+    ],
+    { stdio: 'ignore' },
+  );
+  await nativeConnection.close();
+  await connection.close();
+  await pool.end();
+  await closeEmulator();
+  await emulator.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

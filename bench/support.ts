@@ -1,0 +1,83 @@
+// Shared helpers for benchmarks: timing, percentiles, machine facts, a scratch Temporal namespace.
+import os from 'node:os';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+
+/** Wall time of `work` in ms. */
+export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const start = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - start };
+}
+
+/** The p-th percentile (0–100) of `values`. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs `task` for each item with at most `concurrency` in flight. */
+export async function mapConcurrent<T, R>(
+  items: T[],
+  concurrency: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await task(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+/** One line describing the machine, printed with every benchmark. */
+export function machineFacts(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+}
+
+/** Prints a figure against its baseline as a ratio. */
+export function report(name: string, value: number, baseline: number, unit: string): void {
+  console.log(
+    `${name}: ${value.toFixed(1)} ${unit} vs baseline ${baseline.toFixed(1)} ${unit} → ratio ${(value / baseline).toFixed(2)}`,
+  );
+}
+
+/**
+ * Ensures a namespace for benchmarks, with the onboarding search attributes, so thousands of bench
+ * workflows never show up in the default namespace's lists.
+ */
+export async function ensureBenchNamespace(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    try {
+      await connection.workflowService.registerNamespace({
+        namespace,
+        workflowExecutionRetentionPeriod: msToTs('1 day'),
+      });
+    } catch (error) {
+      if (!String(error).includes('already')) throw error;
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await connection.operatorService.addSearchAttributes({
+          namespace,
+          searchAttributes: { OnboardingStage: 2, AuthyId: 2, OnboardingStageEnteredAt: 6 },
+        });
+        break;
+      } catch (error) {
+        if (String(error).includes('already')) break;
+        if (attempt > 50) throw error;
+        await new Promise((r) => setTimeout(r, 200)); // the new namespace propagates to the frontend
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
