@@ -83,17 +83,19 @@ export async function recordInboxEvent(
     event.state,
   ];
   if (!replay) {
-    const { rowCount } = await pool.query(INSERT_EVENT, values);
+    // Named: PostgreSQL parses and plans the hot insert once per connection, not per delivery.
+    const { rowCount } = await pool.query({ name: 'webhook-inbox-insert', text: INSERT_EVENT, values });
     return { recorded: rowCount === 1 };
   }
-  const { rows } = await pool.query<{ fresh_key: number; recorded: number }>(
-    `WITH replay AS (
+  const { rows } = await pool.query<{ fresh_key: number; recorded: number }>({
+    name: 'webhook-inbox-insert-with-replay-key',
+    text: `WITH replay AS (
        INSERT INTO onetouch_callback_replays (nonce, signature) VALUES ($8, $9)
        ON CONFLICT DO NOTHING RETURNING 1
      ), inbox AS (${INSERT_EVENT})
      SELECT (SELECT count(*) FROM replay)::int AS fresh_key, (SELECT count(*) FROM inbox)::int AS recorded`,
-    [...values, replay.nonce, replay.signature],
-  );
+    values: [...values, replay.nonce, replay.signature],
+  });
   const row = rows[0]!;
   return { recorded: row.recorded === 1, freshReplayKey: row.fresh_key === 1 };
 }

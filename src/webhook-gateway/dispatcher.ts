@@ -20,7 +20,7 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   /** Rows claimed per round. */
   batchSize: number;
-  /** Rows of one round delivered in parallel. */
+  /** Deliveries in flight at once. */
   concurrency: number;
   /** A claimed row is invisible to other dispatchers this long (longer than any attempt takes). */
   leaseMs: number;
@@ -55,7 +55,7 @@ export interface Dispatcher {
   nudge(): void;
   /** One round: claims due rows, delivers them, returns how many it handled. */
   runOnce(): Promise<number>;
-  /** Stops the loop after the round in progress. */
+  /** Stops claiming and resolves once the deliveries in flight have settled. */
   stop(): Promise<void>;
 }
 
@@ -191,12 +191,33 @@ export function createDispatcher(
     });
   }
 
+  // The background loop streams: it claims the next batch as soon as every row of the previous one
+  // has a delivery slot, instead of waiting for the slowest signal of the batch.
+  const inFlight = new Set<Promise<void>>();
+  const slotFreed: (() => void)[] = [];
+
+  async function deliverInBackground(row: InboxEventRow): Promise<void> {
+    while (inFlight.size >= options.concurrency)
+      await new Promise<void>((resolve) => slotFreed.push(resolve));
+    const delivery: Promise<void> = attempt(row).finally(() => {
+      inFlight.delete(delivery);
+      slotFreed.shift()?.();
+    });
+    inFlight.add(delivery);
+  }
+
   async function loop(): Promise<void> {
     let failures = 0;
     while (!stopping) {
-      let handled = 0;
+      let claimed = 0;
       try {
-        handled = await runOnce();
+        const rows = await claimDueInboxEvents(deps.pool, {
+          limit: options.batchSize,
+          leaseMs: options.leaseMs,
+        });
+        claimed = rows.length;
+        for (const row of rows) await deliverInBackground(row);
+        await housekeeping();
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -205,8 +226,9 @@ export function createDispatcher(
         continue;
       }
       // A full batch means more rows are probably due: go again at once.
-      if (handled < options.batchSize) await sleep(options.pollIntervalMs);
+      if (claimed < options.batchSize) await sleep(options.pollIntervalMs);
     }
+    await Promise.all(inFlight);
   }
 
   return {
