@@ -1,4 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { WindowReadProgress } from '../activities/reporting-window-reader';
 import { syncProgressQuery } from '../workflows/reporting/messages';
 import { reportingBackfillWorkflowId } from '../workflows/reporting/types';
 import type {
@@ -43,8 +45,10 @@ export async function startReportingBackfill(
 }
 
 /**
- * Waits for a sync to finish, calling `onProgress` with its `progress` query every `intervalMs`
- * (the query follows continue-as-new to the current run). Resolves with the workflow result.
+ * Waits for a sync to finish, calling `onProgress` every `intervalMs` with its `progress` query (which
+ * follows continue-as-new to the current run) plus what the window activities still running have
+ * stored so far (from their heartbeat checkpoints), so counts move between window completions.
+ * Resolves with the workflow result.
  */
 export async function followReportingSync(
   handle: WorkflowHandle<typeof syncReportingEvents>,
@@ -66,10 +70,32 @@ export async function followReportingSync(
     ]);
     if (finished) break;
     try {
-      onProgress(await handle.query(syncProgressQuery));
+      const [progress, inFlight] = await Promise.all([
+        handle.query(syncProgressQuery),
+        inFlightCounts(handle),
+      ]);
+      onProgress({
+        ...progress,
+        eventsStored: progress.eventsStored + inFlight.stored,
+        eventsFetched: progress.eventsFetched + inFlight.fetched,
+      });
     } catch {
       // Between continue-as-new runs, or before a worker picked the workflow up: ask again next tick.
     }
   }
   return result;
+}
+
+/** Events the running window activities have checkpointed (stored, not yet in the workflow's totals). */
+async function inFlightCounts(handle: WorkflowHandle): Promise<{ stored: number; fetched: number }> {
+  const counts = { stored: 0, fetched: 0 };
+  const { raw } = await handle.describe();
+  for (const activity of raw.pendingActivities ?? []) {
+    const payload = activity.heartbeatDetails?.payloads?.[0];
+    if (!payload) continue;
+    const checkpoint = defaultPayloadConverter.fromPayload<Partial<WindowReadProgress> | null>(payload);
+    counts.stored += checkpoint?.stored ?? 0;
+    counts.fetched += checkpoint?.fetched ?? 0;
+  }
+  return counts;
 }

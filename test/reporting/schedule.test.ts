@@ -72,7 +72,7 @@ describe('the authy-reporting-sync schedule', () => {
     // The update is applied asynchronously by the server.
     const description = await waitFor(
       () => h.temporal.client.schedule.getHandle(scheduleId).describe(),
-      (d: ScheduleDescription) => d.spec.intervals[0]?.every === 3_600_000,
+      (d: ScheduleDescription) => d.spec.intervals?.[0]?.every === 3_600_000,
       { what: 'the updated interval' },
     );
     expect(description.spec.intervals).toMatchObject([{ every: 3_600_000 }]);
@@ -135,7 +135,7 @@ describe('the authy-reporting-sync schedule', () => {
     const paused = await described('the pause', (d) => d.state.paused);
     expect(paused.state.note).toBe('maintenance');
     await twofold(['schedule', 'ensure', '--schedule-id', scheduleId, '--interval', '45m', '--json']);
-    const updated = await described('the update', (d) => d.spec.intervals[0]?.every === 45 * 60_000);
+    const updated = await described('the update', (d) => d.spec.intervals?.[0]?.every === 45 * 60_000);
     expect(updated.state.paused).toBe(true);
     expect((await twofold(['schedule', 'unpause', '--schedule-id', scheduleId])).code).toBe(0);
     await described('the unpause', (d) => !d.state.paused);
