@@ -23,7 +23,10 @@ export default async function globalSetup(): Promise<void> {
     .filter((line) => line.startsWith('started '))
     .map((line) => line.slice('started '.length).trim());
 
-  process.env.DATABASE_URL ??= LOCAL_DATABASE_URL;
+  // The scripts' cluster listens on TWOFOLD_PG_PORT (default 55432), so a second stack can run beside.
+  process.env.DATABASE_URL ??= process.env.TWOFOLD_PG_PORT
+    ? LOCAL_DATABASE_URL.replace(':55432/', `:${process.env.TWOFOLD_PG_PORT}/`)
+    : LOCAL_DATABASE_URL;
   process.env.TEMPORAL_ADDRESS ??= '127.0.0.1:7233';
   process.env.LOG_LEVEL ??= 'warn';
   await migrateUp({ databaseUrl: process.env.DATABASE_URL });
