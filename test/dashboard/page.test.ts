@@ -339,6 +339,33 @@ describe('the dashboard page in a browser', () => {
     await page.context().close();
   });
 
+  it('when another period is picked (a preset, or From/To), then every panel shows that period and the URL keeps it', async () => {
+    const page = await openPage({ width: 1280, height: 900 });
+    const counts = await storedCounts();
+    const registrations = expected(counts, 'device_registration_completed');
+    const within = (from: number, to: number) =>
+      new Map([...registrations].filter(([d]) => d >= day(from) && d < day(to)));
+
+    await page.click('button[data-days="7"]');
+    await page.waitForSelector('body[data-loaded="true"]');
+    const weekFrom = periodTo - 7 * DAY_MS;
+    expect(new URL(page.url()).searchParams.get('from')).toBe(day(weekFrom));
+    expect(await page.getAttribute('button[data-days="7"]', 'aria-pressed')).toBe('true');
+    expect(await drawn(page, 'registrations', 'registrations')).toEqual(within(weekFrom, periodTo));
+
+    // Only today, through the form (To is inclusive on the page): the whole cohort started today.
+    const today = day(Date.now());
+    await page.fill('input[name="from"]', today);
+    await page.fill('input[name="to"]', today);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(new URL(page.url()).searchParams.get('to')).toBe(day(periodTo));
+    expect(await page.getAttribute('button[data-days="7"]', 'aria-pressed')).toBe('false');
+    expect(await drawn(page, 'registrations', 'registrations')).toEqual(within(Date.parse(today), periodTo));
+    expect(await page.getAttribute('#funnel li[data-step="started"]', 'data-count')).toBe('10');
+    await page.context().close();
+  });
+
   it('when the screen is a phone, then the page fits its width and every panel still renders', async () => {
     const page = await openPage({ width: 390, height: 844 });
     // Evaluated in the page (a string: this project's TypeScript has no DOM types).

@@ -80,6 +80,11 @@ function showState() {
   url.searchParams.set('to', state.to);
   url.searchParams.set('olderThan', state.olderThan);
   window.history.replaceState(null, '', url);
+  for (const button of form.querySelectorAll('button[data-days]')) {
+    const preset = lastDays(Number(/** @type {HTMLElement} */ (button).dataset.days));
+    const active = preset.from === state.from && preset.to === state.to;
+    button.setAttribute('aria-pressed', String(active));
+  }
   for (const link of document.querySelectorAll('a[data-endpoint]')) {
     const anchor = /** @type {HTMLAnchorElement} */ (link);
     const endpoint = anchor.dataset.endpoint ?? '';
