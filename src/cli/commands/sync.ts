@@ -9,6 +9,9 @@ import type { SyncReportingEventsResult, SyncReportingProgress } from '../../wor
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 
+/** "Query data from the last 90 days" (reference 3.2). */
+const AUTHY_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+
 interface BackfillOptions {
   from: string;
   to: string;
@@ -84,6 +87,11 @@ export function registerSyncCommands(program: Command): void {
     .action(async (options: BackfillOptions) => {
       const { config } = commandContext();
       const concurrency = positiveInt('--concurrency', options.concurrency);
+      if (Date.parse(options.from) < Date.now() - AUTHY_RETENTION_MS) {
+        console.error(
+          'twofold: note: the Reporting API only returns the last 90 days; older events cannot be synced',
+        );
+      }
       await withTemporalClient(config, async (client) => {
         let handle;
         try {
