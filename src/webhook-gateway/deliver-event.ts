@@ -21,6 +21,7 @@ export type DeliveryOutcome =
   | { kind: 'no_target'; targets: string[]; note: string }
   | { kind: 'retry'; reason: string; notAfterMs?: number };
 
+/** What one delivery attempt needs: the customer record, Temporal and the unknown-target grace. */
 export interface DeliverDeps {
   pool: DbPool;
   signaller: WorkflowSignaller;

@@ -35,6 +35,7 @@ export interface DispatcherOptions {
   replayRetentionMs: number;
 }
 
+/** Production defaults (docs/gateway.md); `twofold gateway --target-grace` overrides the grace. */
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   pollIntervalMs: 1_000,
   batchSize: 100,
@@ -59,6 +60,7 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
+/** The dispatcher's I/O: the inbox and customer record, Temporal, logs and metrics. */
 export interface DispatcherDeps {
   pool: DbPool;
   signaller: WorkflowSignaller;

@@ -11,6 +11,7 @@ export interface AcceptedBody {
   status: 'recorded' | 'duplicate';
 }
 
+/** What intake needs: the pool it records into, logs, metrics and the dispatcher's nudge. */
 export interface IntakeDeps {
   pool: DbPool;
   log: Logger;

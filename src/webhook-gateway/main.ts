@@ -15,6 +15,7 @@ import { createGatewayMetrics } from './metrics';
 import { closeGracefully, createGatewayServer } from './server';
 import { createWorkflowSignaller } from './workflow-signaller';
 
+/** Overrides for {@link startGateway}; everything else comes from the validated config. */
 export interface StartGatewayOptions {
   /** Listen port; default `config.gateway.port` (0 picks a free one). */
   port?: number;

@@ -66,6 +66,7 @@ export const WebhookClaimsSchema = z
     message: 'id (or request_id) is required to identify the delivery',
     path: ['id'],
   });
+/** Validated webhook claims. */
 export type WebhookClaims = z.infer<typeof WebhookClaimsSchema>;
 
 /**
@@ -81,6 +82,7 @@ export const OneTouchCallbackSchema = z.looseObject({
   uuid: IdSchema,
   approval_request: z.union([z.string().max(32_768), z.looseObject({})]).nullish(),
 });
+/** A validated OneTouch callback. */
 export type OneTouchCallback = z.infer<typeof OneTouchCallbackSchema>;
 
 /** What the dispatcher reads back from an inbox row's payload. */
@@ -89,6 +91,7 @@ export const InboxPayloadSchema = z.object({
   approvalStatus: z.enum(['approved', 'denied']).optional(),
   maskedPhone: z.string().optional(),
 });
+/** A validated inbox payload. */
 export type InboxPayload = z.infer<typeof InboxPayloadSchema>;
 
 /** One line naming the first problem of a failed parse, for a 400 message (no input echoed). */

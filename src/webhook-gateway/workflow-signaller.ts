@@ -27,6 +27,7 @@ export class TemporalUnavailableError extends Error {
   }
 }
 
+/** Tuning of {@link createWorkflowSignaller}. */
 export interface WorkflowSignallerOptions {
   /** Deadline of each Temporal call, so an unreachable server cannot hold a dispatcher. */
   callTimeoutMs?: number;

@@ -11,6 +11,7 @@ import { VerificationError } from '../verification-error';
 /** Route of Authy Webhooks API deliveries (CONTRACT.md section 5). */
 export const AUTHY_WEBHOOK_PATH = '/webhooks/authy';
 
+/** What the webhook route needs: keys (absent = not configured), intake and the body limit. */
 export interface AuthyWebhookRouteDeps {
   /** Absent when AUTHY_WEBHOOK_SIGNING_KEY is not configured: deliveries then get 503. */
   keys: WebhookSigningKeys | undefined;

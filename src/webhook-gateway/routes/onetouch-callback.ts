@@ -10,6 +10,7 @@ import { VerificationError } from '../verification-error';
 /** Route of OneTouch approval callbacks (POST, or GET for apps configured that way). */
 export const ONETOUCH_CALLBACK_PATH = '/webhooks/authy/onetouch';
 
+/** What the OneTouch route needs: the HMAC key, the public URL, intake and its limits. */
 export interface OneTouchRouteDeps {
   /** The application's Authy API key; empty when not configured (callbacks then get 503). */
   apiKey: string;
