@@ -35,7 +35,8 @@ export function dashboardErrorMiddleware(log: Logger | undefined): Middleware {
     } catch (error) {
       const known = error instanceof DashboardHttpError ? error : undefined;
       const status = known?.status ?? 500;
-      if (status >= 500) log?.error({ err: error, path: ctx.path }, 'dashboard request failed');
+      if (status === 503) log?.warn({ err: error, path: ctx.path }, 'dashboard data source unavailable');
+      else if (status >= 500) log?.error({ err: error, path: ctx.path }, 'dashboard request failed');
       ctx.status = status;
       ctx.set('cache-control', 'no-store');
       ctx.body = {

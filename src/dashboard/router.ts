@@ -38,6 +38,14 @@ export interface DashboardDeps {
   };
 }
 
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const TASK_QUEUE_PATTERN = /^[A-Za-z0-9._:/-]{1,200}$/;
 
 /**
@@ -104,7 +112,8 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
     const query = parseQuery(StuckQuerySchema, ctx.query);
     let client: Client;
     try {
-      client = await deps.temporal();
+      // A first connect to an unreachable server would otherwise hold the panel for its full timeout.
+      client = await withTimeout(deps.temporal(), deps.options?.temporalTimeoutMs ?? 5_000);
     } catch (error) {
       throw new DashboardHttpError(503, 'unavailable', 'Temporal is unavailable; try again shortly', {
         cause: error,

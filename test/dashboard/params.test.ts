@@ -80,6 +80,25 @@ describe('dashboard API parameters and failures', () => {
     });
   });
 
+  it('when connecting to Temporal hangs, then the stuck panel answers 503 once its deadline passes', async () => {
+    const hanging = await startDashboardServer({
+      pool,
+      temporal: () => new Promise(() => undefined),
+      uiUrl: 'http://ui.test',
+      namespace: 'default',
+      options: { temporalTimeoutMs: 300 },
+    });
+    try {
+      const started = Date.now();
+      const { status, body } = await hanging.get<DashboardErrorBody>('/dashboard/api/stuck');
+      expect(status).toBe(503);
+      expect(body.error.code).toBe('unavailable');
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await hanging.close();
+    }
+  });
+
   it('when PostgreSQL cannot be reached, then the database panels answer 503 unavailable', async () => {
     // A port nothing listens on: connections are refused at once.
     const deadPool = createPool('postgres://twofold:twofold@127.0.0.1:1/twofold', { max: 1 });
