@@ -5,6 +5,7 @@ export interface OnboardingTargetRow {
   userId: string;
   workflowId: string;
   stage: string;
+  approvalUuid: string | null;
 }
 
 /**
@@ -16,11 +17,21 @@ export async function findOnboardingTargets(
   keys: { authyId?: string; approvalUuid?: string },
 ): Promise<OnboardingTargetRow[]> {
   if (keys.authyId === undefined && keys.approvalUuid === undefined) return [];
-  const { rows } = await pool.query<{ user_id: string; workflow_id: string; stage: string }>(
-    `SELECT user_id, workflow_id, stage FROM onboardings
+  const { rows } = await pool.query<{
+    user_id: string;
+    workflow_id: string;
+    stage: string;
+    approval_uuid: string | null;
+  }>(
+    `SELECT user_id, workflow_id, stage, approval_uuid FROM onboardings
       WHERE ($1::text IS NOT NULL AND authy_id = $1) OR ($2::text IS NOT NULL AND approval_uuid = $2)
       ORDER BY started_at DESC`,
     [keys.authyId ?? null, keys.approvalUuid ?? null],
   );
-  return rows.map((row) => ({ userId: row.user_id, workflowId: row.workflow_id, stage: row.stage }));
+  return rows.map((row) => ({
+    userId: row.user_id,
+    workflowId: row.workflow_id,
+    stage: row.stage,
+    approvalUuid: row.approval_uuid,
+  }));
 }

@@ -93,7 +93,12 @@ export async function deliverInboxEvent(deps: DeliverDeps, row: InboxEventRow): 
     ...(row.authyId !== null ? { authyId: row.authyId } : {}),
     ...(payload.approvalUuid !== undefined ? { approvalUuid: payload.approvalUuid } : {}),
   });
-  const running = targets.filter(isRunning);
+  // An approval answer belongs to the onboarding that sent that request; the authy id alone could
+  // also match another person's onboarding on the same phone.
+  const owners = targets.filter(
+    (t) => payload.approvalUuid !== undefined && t.approvalUuid === payload.approvalUuid,
+  );
+  const running = (owners.length > 0 ? owners : targets).filter(isRunning);
 
   if (row.event === 'user_phone_changed' && row.authyId !== null) {
     const userId = (running[0] ?? targets[0])?.userId;

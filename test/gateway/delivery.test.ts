@@ -130,6 +130,28 @@ describe('dispatcher → workflows (real Temporal)', () => {
     expect(await signalsOf(second.handle)).toHaveLength(1);
   });
 
+  it('when two running onboardings share the authy id, then an approval answer goes only to the one that sent the request', async () => {
+    const authyId = uniqueAuthyId();
+    const uuid = randomUUID();
+    const asker = await startSignalTarget(temporal.client);
+    await seedOnboarding(db.pool, {
+      userId: asker.userId,
+      workflowId: asker.workflowId,
+      authyId,
+      stage: 'awaiting_approval',
+      approvalUuid: uuid,
+    });
+    const bystander = await runningOnboarding(authyId);
+    const callback = oneTouchBody(authyId, uuid, 'denied');
+    await postJson(gateway.url, ONETOUCH, callback, oneTouchHeaders(callback));
+
+    expect(await settledRows(authyId)).toMatchObject([{ state: 'delivered', targets: [asker.workflowId] }]);
+    expect(await signalsOf(asker.handle)).toMatchObject([
+      { name: 'approvalResponded', payload: { status: 'denied' } },
+    ]);
+    expect(await signalsOf(bystander.handle)).toEqual([]);
+  });
+
   it('when the onboarding has finished, then the event settles as no_target and nothing is signalled', async () => {
     const authyId = uniqueAuthyId();
     const target = await startSignalTarget(temporal.client);
