@@ -4,8 +4,10 @@ import { registerEmulatorCommand } from './commands/emulator';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerOnboardingCommands } from './commands/onboarding';
 import { registerScheduleCommands } from './commands/schedule';
+import { registerSimulateCommand } from './commands/simulate';
 import { registerStackCommands } from './commands/stack';
 import { registerSyncCommands } from './commands/sync';
+import { registerWebhooksCommands } from './commands/webhooks';
 import { registerWorkerCommand } from './commands/worker';
 import { CliError, EXIT } from './context';
 
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerOnboardingCommands(program);
   registerScheduleCommands(program);
   registerSyncCommands(program);
+  registerWebhooksCommands(program);
+  registerSimulateCommand(program);
   registerDbCommands(program);
   registerStackCommands(program);
   return program;

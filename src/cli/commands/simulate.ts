@@ -1,0 +1,205 @@
+import { msToNumber } from '@temporalio/common';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { EmulatorControlError } from '../../simulation/emulator-people';
+import { formatProgress, formatSimulationReport } from '../../simulation/report';
+import { SimulationTimeoutError, runSimulation } from '../../simulation/run-simulation';
+import type { SimulationProgress } from '../../simulation/run-simulation';
+import { SIMULATION_TIMING } from '../../simulation/timing';
+import { CliError, EXIT, commandContext } from '../context';
+import { withTemporalClient } from '../temporal-client';
+
+function duration(flag: string, minMs = 0) {
+  return (value: string): number => {
+    let ms: number;
+    try {
+      ms = msToNumber(value as Parameters<typeof msToNumber>[0]);
+    } catch {
+      ms = NaN;
+    }
+    if (!Number.isFinite(ms) || ms < minMs) {
+      throw new CliError(
+        `${flag} must be a duration of at least ${minMs / 1000}s, such as 6s, 2m or 1h (got "${value}")`,
+        EXIT.usage,
+      );
+    }
+    return ms;
+  };
+}
+
+function integer(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new CliError(`${flag} must be an integer from ${min} to ${max} (got "${value}")`, EXIT.usage);
+    }
+    return Number(value);
+  };
+}
+
+const seconds = (ms: number) => `${ms / 1000}s`;
+
+interface SimulateOptions {
+  users: number;
+  seed: number;
+  idPrefix: string;
+  reminderEvery: number;
+  reminders: number;
+  giveUpAfter: number;
+  approvalExpiry: number;
+  approvalAttempts: number;
+  pollEvery: number;
+  timeout: number;
+  cancelPrevious?: boolean;
+  json?: boolean;
+}
+
+/** Live progress on stderr: one rewritten line on a terminal, a line per change (at most every 2 s) otherwise. */
+function progressPrinter(): { update(p: SimulationProgress): void; done(): void } {
+  const tty = process.stderr.isTTY;
+  let last = '';
+  let lastAt = 0;
+  return {
+    update(progress) {
+      const line = formatProgress(progress);
+      const counts = line.slice(line.indexOf(']'));
+      if (tty) process.stderr.write(`\r\x1b[2K${line}`);
+      else if (counts !== last && Date.now() - lastAt >= 2000) {
+        process.stderr.write(`${line}\n`);
+        lastAt = Date.now();
+        last = counts;
+      }
+    },
+    done() {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+/** `twofold simulate --users N`: a cohort of onboardings whose people the emulator plays. */
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description(
+      'start N onboardings and play their people through the Authy emulator: most install and approve, some deny, ignore the push, change phone or never install',
+    )
+    .addOption(
+      new Option('--users <n>', 'people in the cohort').argParser(integer('--users', 1, 10_000)).default(20),
+    )
+    .addOption(
+      new Option('--seed <n>', 'seed of the persona mix and delays')
+        .argParser(integer('--seed', 0, 2 ** 31))
+        .default(1),
+    )
+    .option('--id-prefix <prefix>', 'user ids are <prefix>-<run>-<nnn>', 'sim')
+    .addOption(
+      new Option('--reminder-every <duration>', 'install-link reminder interval')
+        .argParser(duration('--reminder-every', 1000))
+        .default(
+          SIMULATION_TIMING.installReminderIntervalMs,
+          seconds(SIMULATION_TIMING.installReminderIntervalMs),
+        ),
+    )
+    .addOption(
+      new Option('--reminders <n>', 'install-link reminders before the final wait')
+        .argParser(integer('--reminders', 0, 100))
+        .default(SIMULATION_TIMING.maxInstallReminders),
+    )
+    .addOption(
+      new Option(
+        '--give-up-after <duration>',
+        'final wait for the install after the last reminder (then expired)',
+      )
+        .argParser(duration('--give-up-after', 1000))
+        .default(SIMULATION_TIMING.installGiveUpAfterMs, '1h'),
+    )
+    .addOption(
+      new Option('--approval-expiry <duration>', 'lifetime of each OneTouch approval request')
+        .argParser(duration('--approval-expiry', 1000))
+        .default(SIMULATION_TIMING.approvalExpiryMs, seconds(SIMULATION_TIMING.approvalExpiryMs)),
+    )
+    .addOption(
+      new Option('--approval-attempts <n>', 'approval requests sent before expired')
+        .argParser(integer('--approval-attempts', 1, 100))
+        .default(SIMULATION_TIMING.maxApprovalAttempts),
+    )
+    .addOption(
+      new Option(
+        '--poll-every <duration>',
+        'status polls (the safety net when no gateway delivers callbacks)',
+      )
+        .argParser(duration('--poll-every', 100))
+        .default(
+          SIMULATION_TIMING.deviceStatusPollIntervalMs,
+          seconds(SIMULATION_TIMING.deviceStatusPollIntervalMs),
+        ),
+    )
+    .addOption(
+      new Option('--timeout <duration>', 'fail if the cohort has not settled by then')
+        .argParser(duration('--timeout', 1000))
+        .default(180_000, '3m'),
+    )
+    .option(
+      '--cancel-previous',
+      'first cancel open onboardings left by earlier runs with the same --id-prefix',
+    )
+    .option('--json', 'print the result as JSON (no live progress)')
+    .action(async (options: SimulateOptions) => {
+      if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(options.idPrefix)) {
+        throw new CliError(
+          '--id-prefix must be 1-41 letters, digits or "-", starting with a letter',
+          EXIT.usage,
+        );
+      }
+      const { config } = commandContext();
+      if (config.authy.isRemote) {
+        throw new CliError(
+          `simulate plays the Authy emulator's people, but AUTHY_API_URL (${config.authy.apiUrl}) is not a local emulator\n` +
+            '  Fix: start one (`make up` or `twofold emulator`) and set AUTHY_API_URL=http://127.0.0.1:4010.',
+          EXIT.config,
+        );
+      }
+      const progress = options.json ? undefined : progressPrinter();
+      const result = await withTemporalClient(config, (client) =>
+        runSimulation({
+          client,
+          taskQueue: config.temporal.taskQueue,
+          emulatorUrl: config.authy.apiUrl,
+          users: options.users,
+          seed: options.seed,
+          idPrefix: options.idPrefix,
+          timing: {
+            installReminderIntervalMs: options.reminderEvery,
+            maxInstallReminders: options.reminders,
+            installGiveUpAfterMs: options.giveUpAfter,
+            approvalExpiryMs: options.approvalExpiry,
+            maxApprovalAttempts: options.approvalAttempts,
+            deviceStatusPollIntervalMs: options.pollEvery,
+            approvalStatusPollIntervalMs: options.pollEvery,
+          },
+          timeoutMs: options.timeout,
+          cancelPrevious: options.cancelPrevious ?? false,
+          ...(progress ? { onProgress: (p: SimulationProgress) => progress.update(p) } : {}),
+        }).catch((error: unknown) => {
+          progress?.done();
+          if (error instanceof EmulatorControlError) {
+            throw new CliError(
+              `${error.message}\n  Fix: start the emulator (\`make up\` or \`twofold emulator\`) and point AUTHY_API_URL at it.`,
+            );
+          }
+          if (error instanceof SimulationTimeoutError) {
+            const sample = error.pending
+              .slice(0, 10)
+              .map((p) => `    ${p.workflowId} (${p.persona}) in ${p.stage ?? 'unknown'}`)
+              .join('\n');
+            throw new CliError(
+              `${error.message}\n${sample}\n  Fix: start a worker (\`twofold worker\` or \`make up\`) on TEMPORAL_TASK_QUEUE=${config.temporal.taskQueue}.`,
+            );
+          }
+          throw error;
+        }),
+      );
+      progress?.done();
+      if (options.json) console.log(JSON.stringify(result));
+      else console.log(formatSimulationReport(result));
+    });
+}

@@ -1,0 +1,62 @@
+import { ONBOARDING_STAGES } from '../shared/onboarding';
+import type { OnboardingStage } from '../shared/onboarding';
+import { PERSONAS } from './personas';
+import type { SimulationProgress, SimulationResult, StageCounts } from './run-simulation';
+
+const STAGE_NOTES: Partial<Record<OnboardingStage, string>> = {
+  awaiting_device: 'stuck: the app was never installed',
+  awaiting_approval: 'waiting for an answer to the push',
+  expired: 'approval requests or the install window expired',
+};
+
+/** One line of live progress: elapsed time, the count of every stage with people in it, settled/total. */
+export function formatProgress(progress: SimulationProgress): string {
+  const stages = ONBOARDING_STAGES.filter((s) => progress.stages[s] > 0)
+    .map((s) => `${s} ${progress.stages[s]}`)
+    .join(' · ');
+  return `[${(progress.elapsedMs / 1000).toFixed(1).padStart(5)}s] ${stages} | ${progress.settled}/${progress.users} settled, ${progress.actions} actions`;
+}
+
+/** The per-stage table: every stage, its count, and what a non-zero count of a waiting stage means. */
+export function formatStageTable(stages: StageCounts): string[] {
+  const total = ONBOARDING_STAGES.reduce((sum, s) => sum + stages[s], 0);
+  const rows = ONBOARDING_STAGES.map((s) => {
+    const note = stages[s] > 0 && STAGE_NOTES[s] ? `  ← ${STAGE_NOTES[s]}` : '';
+    return `  ${s.padEnd(18)} ${String(stages[s]).padStart(5)}${note}`;
+  });
+  return [
+    `  ${'stage'.padEnd(18)} ${'count'.padStart(5)}`,
+    ...rows,
+    `  ${'total'.padEnd(18)} ${String(total).padStart(5)}`,
+  ];
+}
+
+/** The final report of `twofold simulate`: stage table, outcomes per persona, totals, stuck ids. */
+export function formatSimulationReport(result: SimulationResult): string {
+  const lines = [
+    `simulated ${result.users} people in ${(result.durationMs / 1000).toFixed(1)}s (seed ${result.seed}, run ${result.runId}, task queue ${result.taskQueue})`,
+    '',
+    ...formatStageTable(result.stages),
+    '',
+    `  ${'person'.padEnd(24)} ${'n'.padStart(3)}  ended in`,
+  ];
+  for (const persona of PERSONAS) {
+    const ended = Object.entries(result.byPersona[persona]);
+    const n = ended.reduce((sum, [, count]) => sum + (count ?? 0), 0);
+    if (n === 0) continue;
+    lines.push(
+      `  ${persona.padEnd(24)} ${String(n).padStart(3)}  ${ended.map(([stage, count]) => `${stage} ${count}`).join(', ')}`,
+    );
+  }
+  const sum = (pick: (p: SimulationResult['people'][number]) => number) =>
+    result.people.reduce((total, p) => total + pick(p), 0);
+  lines.push(
+    '',
+    `  install-link reminders sent ${sum((p) => p.remindersSent)}, approval requests sent ${sum((p) => p.approvalAttempts)}, phone changes seen ${sum((p) => p.phoneChanges)}`,
+  );
+  if (result.cancelledPrevious > 0) {
+    lines.push(`  cancelled ${result.cancelledPrevious} open onboarding(s) left by earlier runs`);
+  }
+  if (result.stuck.length > 0) lines.push(`  stuck in awaiting_device: ${result.stuck.join(', ')}`);
+  return lines.join('\n');
+}
