@@ -24,16 +24,20 @@ toolchain: ## install the Temporal CLI and PostgreSQL if missing (reused when pr
 	@bash scripts/ensure-compose.sh >/dev/null
 	@bash scripts/ensure-chromium.sh >/dev/null
 
-up: deps toolchain ## start Temporal + PostgreSQL in the background, migrate, print URLs
+up: deps toolchain ## start the whole stack in the background (Temporal, PostgreSQL, emulator, gateway, worker), print URLs
 	@bash scripts/stack.sh up >/dev/null
 	@node bin/twofold.js db migrate
+	@bash scripts/services.sh up >/dev/null
+	@LOG_LEVEL=warn node bin/twofold.js schedule ensure
 	@bash scripts/print-urls.sh
 
 down: ## stop what `make up` started (data is kept)
+	@bash scripts/services.sh down
 	@bash scripts/stack.sh down
 
 status: ## show which services are running
 	@bash scripts/stack.sh status
+	@bash scripts/services.sh status
 
 lint: deps ## ESLint + Prettier check
 	npm run lint

@@ -1,29 +1,84 @@
 #!/usr/bin/env bash
-# `make demo`: brings the stack up, runs the main job, prints a summary, and stops what it started
-# (unless KEEP=1).
+# `make demo` (CONTRACT.md section 8): brings the stack up (reusing what runs), registers the gateway's
+# webhook through the Webhooks API, ensures the reporting schedule, plays a simulated cohort through
+# the emulator, syncs the Reporting API for the demo window, prints a summary, and stops what it
+# started — unless KEEP=1, which leaves everything running for the Web UI.
+#
+# Settings (env): DEMO_USERS (default 24), DEMO_SEED (1), KEEP, and the ports of CONTRACT.md section 2.
 source "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 
-started=()
+export AUTHY_EMULATOR_PORT="${AUTHY_EMULATOR_PORT:-4010}"
+export GATEWAY_PORT="${GATEWAY_PORT:-3000}"
+# The demo plays the emulator's people, so it always talks to the emulator.
+export AUTHY_API_URL="http://127.0.0.1:$AUTHY_EMULATOR_PORT"
+export GATEWAY_PUBLIC_URL="${GATEWAY_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}"
+export TEMPORAL_ADDRESS TEMPORAL_UI_PORT TEMPORAL_NAMESPACE
+users="${DEMO_USERS:-24}"
+seed="${DEMO_SEED:-1}"
+result_file="$TWOFOLD_RUN_DIR/demo-simulation.json"
+
+twofold() { LOG_LEVEL="${DEMO_CLI_LOG_LEVEL:-warn}" node "$repo/bin/twofold.js" "$@"; }
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+iso_now() { node -e 'console.log(new Date(Date.now() + Number(process.argv[1])).toISOString())' -- "${1:-0}"; }
+
+stack_started=()
+app_started=()
 cleanup() {
   local status=$?
-  if [ "${KEEP:-0}" != 1 ] && ((${#started[@]})); then
-    bash "$here/stack.sh" down "${started[@]}" || true
+  trap - EXIT INT TERM
+  if ((status != 0)); then
+    printf '\n\033[1;31m[twofold] the demo failed (exit %s).\033[0m Logs:\n' "$status" >&2
+    for f in temporal emulator gateway worker; do
+      [ -f "$TWOFOLD_LOG_DIR/$f.log" ] && echo "  $TWOFOLD_LOG_DIR/$f.log" >&2
+    done
+  fi
+  if [ "${KEEP:-0}" != 1 ]; then
+    local reversed=()
+    for ((i = ${#app_started[@]} - 1; i >= 0; i--)); do reversed+=("${app_started[i]}"); done
+    ((${#reversed[@]})) && { bash "$here/services.sh" down "${reversed[@]}" || true; }
+    ((${#stack_started[@]})) && { bash "$here/stack.sh" down "${stack_started[@]}" || true; }
   fi
   exit "$status"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 t0=$SECONDS
+step "1/7 Temporal and PostgreSQL"
 while read -r verb name; do
-  [ "$verb" = started ] && started+=("$name")
+  echo "  $verb $name"
+  [ "$verb" = started ] && stack_started+=("$name")
 done < <(bash "$here/stack.sh" up)
+twofold db migrate
 
-node "$repo/bin/twofold.js" db migrate
-node "$repo/bin/twofold.js" stack check
+step "2/7 emulator, webhook registration (Webhooks API), gateway, worker"
+while read -r verb name; do
+  echo "  $verb $name"
+  [ "$verb" = started ] && app_started+=("$name")
+done < <(bash "$here/services.sh" up emulator gateway worker)
+twofold webhooks list | sed 's/^/  /'
 
-echo
-bash "$here/print-urls.sh"
-echo "demo finished in $((SECONDS - t0)) s"
-if [ "${KEEP:-0}" = 1 ]; then echo "KEEP=1: the stack stays up; stop it with make down"; fi
+step "3/7 reporting schedule"
+twofold schedule ensure
+
+step "4/7 a cohort of $users people (live: stage counts)"
+window_from=$(iso_now -2000)
+twofold simulate --users "$users" --seed "$seed" --id-prefix demo --cancel-previous --result-file "$result_file"
+
+step "5/7 reporting sync of the demo window (backfill through the worker)"
+window_to=$(iso_now)
+twofold sync backfill --from "$window_from" --to "$window_to"
+
+step "6/7 summary"
+LOG_LEVEL=warn npx --no-install tsx "$here/demo-summary.ts" --result "$result_file" --from "$window_from" --to "$window_to"
+
+step "7/7 done"
+echo "demo finished in $((SECONDS - t0)) s (wall time)"
+if [ "${KEEP:-0}" = 1 ]; then
+  echo "KEEP=1: everything stays up (Web UI above, dashboard http://127.0.0.1:$GATEWAY_PORT/dashboard)."
+  echo "Stop it with: make down"
+else
+  echo "stopping what the demo started: ${app_started[*]:-nothing} ${stack_started[*]:-}"
+fi

@@ -7,6 +7,9 @@ twofold local stack
   Temporal gRPC     $TEMPORAL_ADDRESS (namespace $TEMPORAL_NAMESPACE)
   Temporal Web UI   $ui/namespaces/$TEMPORAL_NAMESPACE/workflows
   PostgreSQL        ${DATABASE_URL:-$TWOFOLD_DEFAULT_DATABASE_URL}
+  Webhook gateway   http://127.0.0.1:${GATEWAY_PORT:-3000} (dashboard /dashboard, metrics /metrics)
+  Authy emulator    http://127.0.0.1:${AUTHY_EMULATOR_PORT:-4010} (control API /_emulator)
+  Logs              $TWOFOLD_LOG_DIR
   Stuck onboardings $ui/namespaces/$TEMPORAL_NAMESPACE/workflows?query=OnboardingStage%3D%22awaiting_device%22
 Stop with: make down
 EOT

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { msToNumber } from '@temporalio/common';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -50,6 +51,7 @@ interface SimulateOptions {
   pollEvery: number;
   timeout: number;
   cancelPrevious?: boolean;
+  resultFile?: string;
   json?: boolean;
 }
 
@@ -142,6 +144,7 @@ export function registerSimulateCommand(program: Command): void {
       '--cancel-previous',
       'first cancel open onboardings left by earlier runs with the same --id-prefix',
     )
+    .option('--result-file <path>', 'also write the JSON result to this file')
     .option('--json', 'print the result as JSON (no live progress)')
     .action(async (options: SimulateOptions) => {
       if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(options.idPrefix)) {
@@ -199,6 +202,7 @@ export function registerSimulateCommand(program: Command): void {
         }),
       );
       progress?.done();
+      if (options.resultFile) await writeFile(options.resultFile, JSON.stringify(result, null, 2));
       if (options.json) console.log(JSON.stringify(result));
       else console.log(formatSimulationReport(result));
     });

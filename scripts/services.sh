@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Starts and stops twofold's own processes for the local stack, in the background: the Authy emulator,
+# the webhook gateway and the worker. Usage: services.sh up|down|status [emulator] [gateway] [worker]
+#
+# Like stack.sh, `up` starts only what is not already running and prints `started <name>` or
+# `reused <name>` on stdout; `down` stops only the processes these scripts started (pid files in
+# $TWOFOLD_HOME/run). Logs go to $TWOFOLD_HOME/log/<name>.log.
+#
+# `up gateway` first registers the gateway's webhook with the emulator through the Webhooks API
+# (`twofold webhooks register`) and starts the gateway with its signing key, unless
+# AUTHY_WEBHOOK_SIGNING_KEY is set.
+source "$(dirname "$0")/lib.sh"
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(dirname "$here")"
+
+AUTHY_EMULATOR_PORT="${AUTHY_EMULATOR_PORT:-4010}"
+GATEWAY_PORT="${GATEWAY_PORT:-3000}"
+export AUTHY_EMULATOR_PORT GATEWAY_PORT
+export AUTHY_API_URL="${AUTHY_API_URL:-http://127.0.0.1:$AUTHY_EMULATOR_PORT}"
+export GATEWAY_PUBLIC_URL="${GATEWAY_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}"
+export AUTHY_ONETOUCH_CALLBACK_URL="${AUTHY_ONETOUCH_CALLBACK_URL:-$GATEWAY_PUBLIC_URL/webhooks/authy/onetouch}"
+WEBHOOK_URL="$GATEWAY_PUBLIC_URL/webhooks/authy"
+KEY_FILE="$TWOFOLD_RUN_DIR/webhook-signing-key"
+
+twofold() { node "$repo/bin/twofold.js" "$@"; }
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+http_ok() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
+log_of() { echo "$TWOFOLD_LOG_DIR/$1.log"; }
+
+# start_bg NAME COMMAND...: runs COMMAND detached, output in the service's log, pid in its pid file.
+start_bg() {
+  local name=$1; shift
+  setsid nohup "$@" >"$(log_of "$name")" 2>&1 </dev/null &
+  echo $! >"$TWOFOLD_RUN_DIR/$name.pid"
+}
+
+# fail NAME WHY: the last lines of the service's log, then exit non-zero naming the log.
+fail() {
+  tail -n 20 "$(log_of "$1")" >&2 || true
+  die "$2 (log: $(log_of "$1"))"
+}
+
+# ---------------------------------------------------------------- emulator
+emulator_up() {
+  case "$AUTHY_API_URL" in
+    http://127.0.0.1:* | http://localhost:*) ;;
+    *) say "AUTHY_API_URL=$AUTHY_API_URL is not local: no emulator"; return ;;
+  esac
+  if port_open 127.0.0.1 "$AUTHY_EMULATOR_PORT"; then
+    http_ok "http://127.0.0.1:$AUTHY_EMULATOR_PORT/_emulator/health" ||
+      die "port $AUTHY_EMULATOR_PORT is taken by something that is not the Authy emulator. Fix: free it or set AUTHY_EMULATOR_PORT."
+    echo "reused emulator"; return
+  fi
+  # A fresh seed per start: authy ids then never repeat those of earlier runs' onboarding records.
+  export AUTHY_EMULATOR_SEED="${AUTHY_EMULATOR_SEED:-$(($(date +%s) % 1000000))}"
+  say "Starting the Authy emulator on 127.0.0.1:$AUTHY_EMULATOR_PORT (seed $AUTHY_EMULATOR_SEED)"
+  start_bg emulator env LOG_LEVEL="${LOG_LEVEL:-info}" node "$repo/bin/twofold.js" emulator
+  wait_for 60 "the emulator" port_open 127.0.0.1 "$AUTHY_EMULATOR_PORT" ||
+    fail emulator "the emulator did not start within 60 s"
+  rm -f "$KEY_FILE" # a new emulator has no webhooks yet
+  echo "started emulator"
+}
+
+emulator_down() { stop_service emulator; }
+
+# ---------------------------------------------------------------- webhook registration
+# Prints the signing key of the gateway's webhook: reuses a registered one with the same URL, else
+# registers one through the Webhooks API. Remembered in $KEY_FILE for the gateway's restarts.
+webhook_signing_key() {
+  if [ -n "${AUTHY_WEBHOOK_SIGNING_KEY:-}" ]; then echo "$AUTHY_WEBHOOK_SIGNING_KEY"; return; fi
+  local listed key
+  listed=$(LOG_LEVEL=warn twofold webhooks list --json) || die "cannot list webhooks at $AUTHY_API_URL"
+  key=$(node -e 'const [json, url] = process.argv.slice(1);
+    const hit = JSON.parse(json).webhooks.find((w) => w.url === url);
+    if (hit) console.log(hit.signing_key);' "$listed" "$WEBHOOK_URL")
+  if [ -z "$key" ]; then
+    local created
+    created=$(LOG_LEVEL=warn twofold webhooks register --url "$WEBHOOK_URL" --name twofold-local --json) ||
+      die "cannot register the webhook $WEBHOOK_URL at $AUTHY_API_URL"
+    key=$(node -e 'console.log(JSON.parse(process.argv[1]).webhook.signing_key)' "$created")
+    say "Registered webhook $(node -e 'console.log(JSON.parse(process.argv[1]).webhook.id)' "$created") → $WEBHOOK_URL"
+  fi
+  (umask 077 && echo "$key" >"$KEY_FILE")
+  echo "$key"
+}
+
+# ---------------------------------------------------------------- gateway
+gateway_up() {
+  local key; key=$(webhook_signing_key)
+  local pidfile="$TWOFOLD_RUN_DIR/gateway.pid"
+  if port_open 127.0.0.1 "$GATEWAY_PORT"; then
+    if pid_alive "$pidfile" && [ "$(cat "$TWOFOLD_RUN_DIR/gateway.key" 2>/dev/null)" != "$key" ]; then
+      say "The webhook signing key changed: restarting the gateway"
+      stop_service gateway
+    else
+      http_ok "http://127.0.0.1:$GATEWAY_PORT/healthz" ||
+        die "port $GATEWAY_PORT is taken by something that is not the gateway. Fix: free it or set GATEWAY_PORT."
+      echo "reused gateway"; return
+    fi
+  fi
+  say "Starting the webhook gateway on 127.0.0.1:$GATEWAY_PORT (public URL $GATEWAY_PUBLIC_URL)"
+  start_bg gateway env AUTHY_WEBHOOK_SIGNING_KEY="$key" LOG_LEVEL="${LOG_LEVEL:-info}" \
+    node "$repo/bin/twofold.js" gateway
+  (umask 077 && echo "$key" >"$TWOFOLD_RUN_DIR/gateway.key")
+  wait_for 90 "the gateway" http_ok "http://127.0.0.1:$GATEWAY_PORT/healthz" ||
+    fail gateway "the gateway did not become healthy within 90 s"
+  echo "started gateway"
+}
+
+gateway_down() { stop_service gateway; rm -f "$TWOFOLD_RUN_DIR/gateway.key"; }
+
+# ---------------------------------------------------------------- worker
+worker_ready() {
+  pid_alive "$TWOFOLD_RUN_DIR/worker.pid" || fail worker "the worker exited during start-up"
+  grep -q 'worker started' "$(log_of worker)"
+}
+
+worker_up() {
+  if pid_alive "$TWOFOLD_RUN_DIR/worker.pid"; then echo "reused worker"; return; fi
+  say "Starting the worker on task queue ${TEMPORAL_TASK_QUEUE:-twofold} (bundles the workflow code first)"
+  start_bg worker env LOG_LEVEL="${LOG_LEVEL:-info}" node "$repo/bin/twofold.js" worker
+  wait_for 180 "the worker" worker_ready || fail worker "the worker did not start within 180 s"
+  echo "started worker"
+}
+
+worker_down() { stop_service worker; }
+
+# ---------------------------------------------------------------- stop
+# stop_service NAME: SIGTERM to the process these scripts started (never anything else), SIGKILL after 30 s.
+stop_service() {
+  local pidfile="$TWOFOLD_RUN_DIR/$1.pid"
+  if pid_alive "$pidfile"; then
+    local pid; pid=$(cat "$pidfile")
+    say "Stopping the $1 (pid $pid)"
+    kill -TERM "$pid"
+    wait_for 30 "the $1 to stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+# ---------------------------------------------------------------- main
+cmd="${1:-}"; shift || true
+services=("$@")
+case "$cmd" in
+  up)
+    ((${#services[@]})) || services=(emulator gateway worker)
+    for s in "${services[@]}"; do "${s}_up"; done ;;
+  down)
+    ((${#services[@]})) || services=(worker gateway emulator)
+    for s in "${services[@]}"; do "${s}_down"; done ;;
+  status)
+    for s in emulator gateway worker; do
+      if pid_alive "$TWOFOLD_RUN_DIR/$s.pid"; then echo "$s: up (pid $(cat "$TWOFOLD_RUN_DIR/$s.pid"), log $(log_of "$s"))"
+      else echo "$s: not started by these scripts"; fi
+    done ;;
+  *) die "usage: services.sh up|down|status [emulator] [gateway] [worker]" ;;
+esac
