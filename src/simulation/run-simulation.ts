@@ -219,7 +219,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const open = cohort.filter((p) => !isSettled(p.plan, p.status, timing));
     await mapLimit(open, 10, async (person) => {
       try {
-        person.status = await person.handle!.query(statusQuery);
+        // A query waits for a worker; bound it so a missing worker shows up as a timeout, not a hang.
+        person.status = await options.client.connection.withDeadline(Date.now() + 5_000, () =>
+          person.handle!.query(statusQuery),
+        );
       } catch {
         return; // a query can fail while a worker restarts; the next look retries
       }

@@ -1,0 +1,154 @@
+import type { Worker } from '@temporalio/worker';
+import { createAuthyHttp } from '../../src/authy/http';
+import type { DbPool } from '../../src/db/pool';
+import type { SimulationResult } from '../../src/simulation/run-simulation';
+import { EXPECTED_STAGE } from '../../src/simulation/personas';
+import { runCli } from '../harness/cli';
+import { createTestPool } from '../harness/database';
+import { startEmulator } from '../harness/emulator';
+import type { EmulatorHarness } from '../harness/emulator';
+import { connectTemporal } from '../harness/temporal';
+import type { TemporalHarness } from '../harness/temporal';
+
+describe('twofold simulate', () => {
+  let temporal: TemporalHarness;
+  let emulator: EmulatorHarness;
+  let pool: DbPool;
+  let worker: Worker;
+  let running: Promise<void>;
+  let env: NodeJS.ProcessEnv;
+  const leftOpen: string[] = [];
+
+  beforeAll(async () => {
+    temporal = await connectTemporal();
+    emulator = await startEmulator();
+    pool = createTestPool();
+    const taskQueue = temporal.uniqueTaskQueue('cli-simulate');
+    const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey, timeoutMs: 5_000 });
+    worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
+    running = worker.run();
+    env = { AUTHY_API_URL: emulator.url, TEMPORAL_TASK_QUEUE: taskQueue };
+  });
+  afterAll(async () => {
+    await Promise.all(
+      leftOpen.map((id) =>
+        temporal.client.workflow
+          .getHandle(id)
+          .terminate('test done')
+          .catch(() => undefined),
+      ),
+    );
+    worker.shutdown();
+    await running;
+    await emulator.close();
+    await pool.end();
+    await temporal.close();
+  });
+
+  it('when a cohort of 8 is simulated without a gateway (status polls deliver), then every person ends where their persona leads and --json reports the counts', async () => {
+    const result = await runCli(
+      [
+        'simulate',
+        '--users',
+        '8',
+        '--seed',
+        '3',
+        '--id-prefix',
+        'cli-sim',
+        '--reminder-every',
+        '3s',
+        '--approval-expiry',
+        '5s',
+        '--poll-every',
+        '500ms',
+        '--json',
+      ],
+      env,
+    );
+    expect(result.code).toBe(0);
+    const simulation = JSON.parse(result.stdout) as SimulationResult;
+    leftOpen.push(...simulation.stuck);
+    expect(simulation.users).toBe(8);
+    for (const person of simulation.people) expect(person.stage).toBe(EXPECTED_STAGE[person.persona]);
+    const total = Object.values(simulation.stages).reduce((a, b) => a + b, 0);
+    expect(total).toBe(8);
+    expect(simulation.stages.awaiting_device).toBe(simulation.stuck.length);
+    expect(simulation.stuck.length).toBeGreaterThan(0);
+    expect(simulation.timing).toMatchObject({ installReminderIntervalMs: 3000, approvalExpiryMs: 5000 });
+    // Every person of the cohort is a real onboarding whose status query agrees.
+    const stuckStatus = await temporal.client.workflow.getHandle(simulation.stuck[0]!).query('status');
+    expect(stuckStatus).toMatchObject({ stage: 'awaiting_device', remindersSent: 2 });
+  });
+
+  it('when run on a terminal-less stderr without --json, then it prints progress lines and the per-stage table', async () => {
+    const result = await runCli(
+      ['simulate', '--users', '2', '--seed', '5', '--id-prefix', 'cli-sim-table', '--poll-every', '500ms'],
+      env,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/\[\s*\d+\.\ds\] .*\d+\/2 settled/);
+    expect(result.stdout).toMatch(/simulated 2 people in/);
+    for (const stage of [
+      'registering',
+      'awaiting_device',
+      'enabled',
+      'denied',
+      'expired',
+      'cancelled',
+      'total',
+    ]) {
+      expect(result.stdout).toMatch(new RegExp(`^\\s+${stage}\\s+\\d+`, 'm'));
+    }
+    const stuck = /stuck in awaiting_device: (.+)$/m.exec(result.stdout);
+    if (stuck) leftOpen.push(...stuck[1]!.split(', '));
+  });
+
+  it.each([
+    [['simulate', '--users', '0'], /--users must be an integer from 1/],
+    [['simulate', '--users', 'many'], /--users must be an integer/],
+    [['simulate', '--seed', '-1'], /--seed must be an integer/],
+    [['simulate', '--reminder-every', 'soon'], /--reminder-every must be a duration/],
+    [['simulate', '--approval-expiry', '10ms'], /--approval-expiry must be a duration of at least 1s/],
+    [['simulate', '--id-prefix', 'has space'], /--id-prefix must be/],
+    [['simulate', '--users'], /argument missing/],
+  ])('when run with bad arguments %j, then it exits 2 and starts nothing', async (args, message) => {
+    const result = await runCli(args, env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('when AUTHY_API_URL is the real API, then it exits 78: only the emulator has people to play', async () => {
+    const result = await runCli(['simulate', '--users', '1'], {
+      ...env,
+      AUTHY_API_URL: 'https://api.authy.com',
+    });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toMatch(/not a local emulator/);
+  });
+
+  it('when no emulator answers at AUTHY_API_URL, then it exits 1 before starting anything and says how to start one', async () => {
+    const result = await runCli(['simulate', '--users', '1'], {
+      ...env,
+      AUTHY_API_URL: 'http://127.0.0.1:9',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot reach the Authy emulator/);
+    expect(result.stderr).toMatch(/twofold emulator/);
+  });
+
+  it('when no worker polls the task queue, then it gives up at --timeout with exit 1 naming the onboardings and the fix', async () => {
+    const result = await runCli(
+      ['simulate', '--users', '2', '--id-prefix', 'cli-sim-noworker', '--timeout', '3s'],
+      {
+        ...env,
+        TEMPORAL_TASK_QUEUE: temporal.uniqueTaskQueue('nobody-polls'),
+      },
+    );
+    const ids = [...result.stderr.matchAll(/(onboarding-cli-sim-noworker-\S+)/g)].map((m) => m[1]!);
+    leftOpen.push(...ids);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/did not settle within 3s/);
+    expect(ids).toHaveLength(2);
+    expect(result.stderr).toMatch(/start a worker/);
+  });
+});
