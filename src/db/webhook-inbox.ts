@@ -100,6 +100,35 @@ export async function recordInboxEvent(
   return { recorded: row.recorded === 1, freshReplayKey: row.fresh_key === 1 };
 }
 
+const INSERT_EVENTS = `
+  INSERT INTO webhook_inbox (delivery_id, source, event, authy_id, payload, occurred_at, state, settled_at)
+  SELECT d, s, e, a, p, o, st, CASE WHEN st = 'not_actionable' THEN now() END
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::text[])
+      AS t (d, s, e, a, p, o, st)
+  ON CONFLICT (delivery_id) DO NOTHING
+  RETURNING delivery_id`;
+
+/**
+ * Records several verified deliveries in one autocommitted statement (one commit, one WAL flush for
+ * all of them) and returns the delivery ids that were new. Ids must be distinct within the call.
+ */
+export async function recordInboxEvents(pool: DbPool, events: NewInboxEvent[]): Promise<Set<string>> {
+  const { rows } = await pool.query<{ delivery_id: string }>({
+    name: 'webhook-inbox-insert-many',
+    text: INSERT_EVENTS,
+    values: [
+      events.map((e) => e.deliveryId),
+      events.map((e) => e.source),
+      events.map((e) => e.event),
+      events.map((e) => e.authyId ?? null),
+      events.map((e) => JSON.stringify(e.payload)),
+      events.map((e) => e.occurredAt ?? null),
+      events.map((e) => e.state),
+    ],
+  });
+  return new Set(rows.map((row) => row.delivery_id));
+}
+
 /** True when this exact OneTouch request (nonce and signature) was accepted before. */
 export async function isKnownReplay(pool: DbPool, key: ReplayKey): Promise<boolean> {
   const { rowCount } = await pool.query(

@@ -4,6 +4,7 @@ import type { NewInboxEvent, ReplayKey } from '../db/webhook-inbox';
 import type { Logger } from '../logger';
 import { GatewayHttpError } from './errors';
 import { eventLabel } from './events';
+import { createInboxWriter } from './inbox-writer';
 import type { GatewayMetrics } from './metrics';
 
 /** The JSON body of a 200 answer to a delivery. */
@@ -43,18 +44,23 @@ function unavailable(error: unknown): GatewayHttpError {
 }
 
 /**
- * Durable intake: records a verified delivery (and a OneTouch replay key) in PostgreSQL and only
- * then lets the route answer 2xx. A repeat is answered `duplicate` with no second row. When the
+ * Durable intake: records a verified delivery in PostgreSQL — webhook deliveries through the
+ * group-committing {@link createInboxWriter}, OneTouch callbacks together with their replay key in
+ * one statement — and only then lets the route answer 2xx. A repeat is answered `duplicate` with no second row. When the
  * database cannot be reached in time the answer is 503, so the sender retries (a write that lands
  * late makes that retry a `duplicate`: still one row).
  */
 export function createIntake(deps: IntakeDeps) {
   const timeoutMs = deps.timeoutMs ?? 5_000;
+  const writer = createInboxWriter(deps.pool);
   return {
     async record(event: NewInboxEvent, replay?: ReplayKey): Promise<AcceptedBody> {
       let recorded: boolean;
       try {
-        ({ recorded } = await within(timeoutMs, recordInboxEvent(deps.pool, event, replay)));
+        const write = replay
+          ? recordInboxEvent(deps.pool, event, replay).then((outcome) => outcome.recorded)
+          : writer.record(event);
+        recorded = await within(timeoutMs, write);
       } catch (error) {
         deps.log.warn({ err: error, deliveryId: event.deliveryId }, 'could not record a delivery');
         throw unavailable(error);
