@@ -18,6 +18,9 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { readReportingWindow } from '../src/activities/reporting-window-reader';
 import { createAuthyHttp } from '../src/authy/http';
 import { createAuthyReportingClient } from '../src/authy/reporting';
+import type { AuthyReportingClient } from '../src/authy/reporting';
+import { createKeepAliveFetch } from '../src/authy/reporting-fetch';
+import type { KeepAliveFetch } from '../src/authy/reporting-fetch';
 import { loadConfig } from '../src/config';
 import { createPool } from '../src/db/pool';
 import type { DbPool } from '../src/db/pool';
@@ -26,6 +29,7 @@ import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
 import { createWorker } from '../src/worker';
 import { splitWindow, windowsAfterCap } from '../src/workflows/reporting/window';
 import type { ReportingWindow } from '../src/workflows/reporting/window';
+import { describeCpu, sampleCpu } from './reporting/cpu';
 import { ensureBenchNamespace, machineFacts, report, timed } from './support';
 
 const NAMESPACE = 'twofold-bench';
@@ -59,9 +63,15 @@ async function control<T>(url: string, method: string, route: string, body?: unk
   return (await response.json()) as T;
 }
 
+/** The Reporting client the worker process builds: its own keep-alive transport. */
+function reportingClient(url: string, transport: KeepAliveFetch) {
+  return createAuthyReportingClient(
+    createAuthyHttp({ baseUrl: url, apiKey: DEV_AUTHY_API_KEY, fetch: transport.fetch }),
+  );
+}
+
 /** Baseline 1: the workflow's paging and splitting without Temporal and PostgreSQL. */
-async function fetchOnly(url: string, window: ReportingWindow): Promise<number> {
-  const reporting = createAuthyReportingClient(createAuthyHttp({ baseUrl: url, apiKey: DEV_AUTHY_API_KEY }));
+async function fetchOnly(reporting: AuthyReportingClient, window: ReportingWindow): Promise<number> {
   const pending = splitWindow(window, CONCURRENCY);
   let fetched = 0;
   let active = 0;
@@ -133,6 +143,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: NAMESPACE });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const transport = createKeepAliveFetch();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'twofold-reporting-bench-'));
   // One day of history, at a random day 2–80 days back (inside Authy's 90-day retention).
   const start = Math.floor((Date.now() - (2 + Math.random() * 78) * DAY) / 60_000) * 60_000;
@@ -145,9 +156,7 @@ async function main(): Promise<void> {
     const query = new URLSearchParams(window).toString();
     const truth = (await control<{ count: number }>(url, 'GET', `/reporting/count?${query}`)).count;
     // Every event of this emulator carries its app id, which scopes the bench's rows in PostgreSQL.
-    const reporting = createAuthyReportingClient(
-      createAuthyHttp({ baseUrl: url, apiKey: DEV_AUTHY_API_KEY }),
-    );
+    const reporting = reportingClient(url, transport);
     const [probe] = await reporting.listEvents({ ...window, page: 1, perPage: 1 });
     const app = probe?.objects?.app as { id?: number } | undefined;
     if (app?.id === undefined) throw new Error('the seeded events carry no objects.app.id');
@@ -157,19 +166,27 @@ async function main(): Promise<void> {
       `seeded ${truth.toLocaleString('en-US')} events in ${seeded.ms.toFixed(0)} ms over ${window.from} .. ${window.to}`,
     );
 
-    const fetchRun = await timed(() => fetchOnly(url, window));
+    const cpu = () => sampleCpu({ emulator: child.pid });
+    let cpuBefore = cpu();
+    const fetchRun = await timed(() => fetchOnly(reporting, window));
     const fetchRate = fetchRun.result / (fetchRun.ms / 1000);
     console.log(
       `fetch only: ${fetchRun.result.toLocaleString('en-US')} events in ${(fetchRun.ms / 1000).toFixed(1)} s`,
     );
+    console.log(`  CPU used: ${describeCpu(cpuBefore, cpu())}`);
 
     const taskQueue = `bench-reporting-${randomUUID()}`;
     const worker = await createWorker({
       connection: nativeConnection,
       namespace: NAMESPACE,
       taskQueue,
-      deps: { pool, authyHttp: createAuthyHttp({ baseUrl: url, apiKey: DEV_AUTHY_API_KEY }) },
+      deps: {
+        pool,
+        authyHttp: createAuthyHttp({ baseUrl: url, apiKey: DEV_AUTHY_API_KEY }),
+        authyReporting: reporting,
+      },
     });
+    cpuBefore = cpu();
     const e2e = await worker.runUntil(async () => {
       // Workflow code is bundled by Worker.create, so the clock starts when the backfill does.
       const handle = await startReportingBackfill({
@@ -181,6 +198,7 @@ async function main(): Promise<void> {
       return timed(() => handle.result());
     });
     const result = e2e.result;
+    const e2eCpu = describeCpu(cpuBefore, cpu());
     const stored = await countStored(pool, benchAppId, window);
     const e2eRate = result.eventsStored / (e2e.ms / 1000);
     console.log(
@@ -188,10 +206,15 @@ async function main(): Promise<void> {
         `${result.pages} pages, ${result.windowsSynced} window activities, ${result.runs} run(s)) in ${(e2e.ms / 1000).toFixed(1)} s; ` +
         `PostgreSQL holds ${stored.toLocaleString('en-US')}, the API ${truth.toLocaleString('en-US')}: ${stored === truth ? 'exact' : 'MISMATCH'}`,
     );
+    console.log(`  CPU used: ${e2eCpu}`);
 
+    cpuBefore = cpu();
     const copyMs = copyBaseline(config.databaseUrl, benchAppId, window, scratch);
     const copyRate = stored / (copyMs / 1000);
-    console.log(`COPY: ${stored.toLocaleString('en-US')} rows in ${(copyMs / 1000).toFixed(1)} s`);
+    console.log(
+      `COPY: ${stored.toLocaleString('en-US')} rows in ${(copyMs / 1000).toFixed(1)} s (psql \\copy, export included in CPU)`,
+    );
+    console.log(`  CPU used: ${describeCpu(cpuBefore, cpu())}`);
 
     report('reporting sync end to end vs fetch only', e2eRate, fetchRate, 'events/s');
     report('reporting sync end to end vs COPY (target ≥ 0.5)', e2eRate, copyRate, 'events/s');
@@ -204,6 +227,7 @@ async function main(): Promise<void> {
       );
     }
     rmSync(scratch, { recursive: true, force: true });
+    transport.close();
     child.kill('SIGTERM');
     await connection.close();
     await nativeConnection.close();

@@ -1,6 +1,7 @@
 import type { AuthyHttp } from '../authy/http';
 import { createAuthyProvider } from '../authy/provider';
 import { createAuthyReportingClient } from '../authy/reporting';
+import type { AuthyReportingClient } from '../authy/reporting';
 import type { DbPool } from '../db/pool';
 import type { SecondFactorProvider } from '../second-factor/provider';
 import { createDatabaseInfoActivities } from './database-info';
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   authyHttp: AuthyHttp;
   /** The 2FA service onboarding talks to; defaults to Authy over `authyHttp`. */
   secondFactor?: SecondFactorProvider;
+  /** Reporting API client of the sync; defaults to one over `authyHttp`. */
+  authyReporting?: AuthyReportingClient;
 }
 
 /** Builds every activity the worker registers, closing over real I/O dependencies. */
@@ -22,7 +25,10 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDatabaseInfoActivities(deps),
     ...createOnboardingActivities({ pool: deps.pool, provider }),
-    ...createReportingActivities({ pool: deps.pool, reporting: createAuthyReportingClient(deps.authyHttp) }),
+    ...createReportingActivities({
+      pool: deps.pool,
+      reporting: deps.authyReporting ?? createAuthyReportingClient(deps.authyHttp),
+    }),
   };
 }
 

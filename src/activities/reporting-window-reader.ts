@@ -183,18 +183,26 @@ function prefetch(fetchPage: () => Promise<ReportingEvent[]>): Promise<Reporting
 
 /** The no-gap argument relies on newest-first order and on the time filter: verify both. */
 function checkPage(window: ReportingWindow, page: number, events: ReportingEvent[]): void {
+  // Whole milliseconds decide almost every comparison; compareTimes only settles same-millisecond ones.
+  const fromMs = Date.parse(window.from);
+  const toMs = Date.parse(window.to);
+  let previousMs = Infinity;
   for (let i = 0; i < events.length; i += 1) {
     const time = events[i]!.time;
-    if (!windowContains(window, time)) {
+    const ms = Date.parse(time);
+    const inside = ms > fromMs && ms < toMs ? true : windowContains(window, time);
+    if (!inside) {
       throw new ReportingContractError(
         `Reporting API returned an event at ${time} outside the queried window ` +
           `[${window.from}, ${window.to}${window.toInclusive ? ']' : ')'} (page ${page})`,
       );
     }
-    if (i > 0 && compareTimes(time, events[i - 1]!.time) > 0) {
+    const newer = ms > previousMs || (ms === previousMs && compareTimes(time, events[i - 1]!.time) > 0);
+    if (newer) {
       throw new ReportingContractError(
         `Reporting API page ${page} is not sorted newest first (${events[i - 1]!.time} before ${time})`,
       );
     }
+    previousMs = ms;
   }
 }

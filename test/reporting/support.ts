@@ -3,6 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { requestIdFor } from '../../src/authy-emulator/reporting/synthetic';
 import { createAuthyHttp } from '../../src/authy/http';
 import { createAuthyReportingClient } from '../../src/authy/reporting';
+import { createKeepAliveFetch } from '../../src/authy/reporting-fetch';
 import type { DbPool } from '../../src/db/pool';
 import type {
   SyncReportingEventsInput,
@@ -58,10 +59,15 @@ export async function createReportingHarness(options: { worker?: boolean } = {})
   const pool = createTestPool();
   const taskQueue = temporal.uniqueTaskQueue('reporting');
   const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey });
+  // As in the worker process: the Reporting client on its own keep-alive transport.
+  const transport = createKeepAliveFetch();
+  const authyReporting = createAuthyReportingClient(
+    createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey, fetch: transport.fetch }),
+  );
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   if (options.worker !== false) {
-    worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
+    worker = await temporal.createWorker(taskQueue, { pool, authyHttp, authyReporting });
     running = worker.run();
   }
   let appId: string | undefined;
@@ -130,6 +136,7 @@ export async function createReportingHarness(options: { worker?: boolean } = {})
           seededIds,
         ]);
       }
+      transport.close();
       await emulator.close();
       await temporal.close();
       await pool.end();
