@@ -246,9 +246,9 @@ describe('createWebhooksApi: what goes over the wire (reference 2.1, 2.2)', () =
 
   it('when pointed at api.authy.com, then the signed URL is the canonical one of reference 2.2', async () => {
     const calls: { url: string; init: RequestInit }[] = [];
-    const fakeFetch = (async (url: string | URL | Request, init?: RequestInit) => {
-      calls.push({ url: String(url), init: init ?? {} });
-      return new Response(JSON.stringify({ webhooks: [] }), { status: 200 });
+    const fakeFetch = ((url: string | URL, init?: RequestInit) => {
+      calls.push({ url: url.toString(), init: init ?? {} });
+      return Promise.resolve(new Response(JSON.stringify({ webhooks: [] }), { status: 200 }));
     }) as typeof fetch;
     const api = createWebhooksApi({
       baseUrl: 'https://api.authy.com',

@@ -5,7 +5,7 @@ import { connectClient, connectWorkerConnection } from '../../temporal/connectio
 import { installTemporalRuntime } from '../../temporal/runtime';
 import { createWorker } from '../../worker';
 import { checkStack } from '../../workflows/check-stack';
-import { commandContext } from '../context';
+import { CliError, commandContext } from '../context';
 
 /**
  * `twofold stack check`: runs the checkStack workflow through a short-lived worker on its own task
@@ -21,8 +21,21 @@ export function registerStackCommands(program: Command): void {
       const { config, log } = commandContext();
       installTemporalRuntime(log);
       const pool = createPool(config.databaseUrl, { max: 2 });
-      const connection = await connectWorkerConnection(config.temporal);
-      const client = await connectClient(config.temporal);
+      const unreachable = (error: unknown): never => {
+        throw new CliError(
+          `cannot reach Temporal at ${config.temporal.address}: ${error instanceof Error ? error.message : String(error)}\n` +
+            '  Fix: start the local stack with `make up`, or set TEMPORAL_ADDRESS.',
+        );
+      };
+      const connection = await connectWorkerConnection(config.temporal).catch(async (error: unknown) => {
+        await pool.end();
+        return unreachable(error);
+      });
+      const client = await connectClient(config.temporal).catch(async (error: unknown) => {
+        await connection.close();
+        await pool.end();
+        return unreachable(error);
+      });
       const taskQueue = `stack-check-${process.pid}-${Date.now()}`;
       try {
         const worker = await createWorker({
