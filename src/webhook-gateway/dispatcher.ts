@@ -218,7 +218,11 @@ export function createDispatcher(
           leaseMs: options.leaseMs,
         });
         claimed = rows.length;
-        for (const row of rows) await deliverInBackground(row);
+        for (const row of rows) {
+          // Rows not started before a stop keep their lease and come back to whichever dispatcher runs next.
+          if (stopping) break;
+          await deliverInBackground(row);
+        }
         await housekeeping();
         failures = 0;
       } catch (error) {
