@@ -4,6 +4,7 @@ import type { Activities } from '../activities';
 import type { SyncReportingWindowResult } from '../activities/reporting';
 import { NON_RETRYABLE_AUTHY_FAILURES } from '../shared/failures';
 import { syncProgressQuery } from './reporting/messages';
+import { runWindows } from './reporting/run-windows';
 import {
   DEFAULT_REPORTING_SYNC_OPTIONS,
   REPORTING_INVALID_INPUT,
@@ -61,38 +62,27 @@ export async function syncReportingEvents(
   }
   const sync = state;
 
-  const running = new Set<Promise<void>>();
   let started = 0;
-  const runWindow = async (window: ReportingWindow): Promise<void> => {
-    active += 1;
-    try {
-      const result = await syncReportingWindow({
-        window,
-        perPage: options.perPage,
-        maxPages: options.maxPages,
-      });
-      recordWindow(sync, window, result, options);
-    } catch (error) {
-      throw readableFailure(window, error);
-    } finally {
-      active -= 1;
-    }
-  };
-
-  while (sync.pending.length > 0 || running.size > 0) {
-    while (
-      running.size < options.concurrency &&
-      sync.pending.length > 0 &&
-      started < options.maxActivitiesPerRun &&
-      !workflowInfo().continueAsNewSuggested
-    ) {
+  await runWindows(sync.pending, {
+    concurrency: options.concurrency,
+    mayStart: () => started < options.maxActivitiesPerRun && !workflowInfo().continueAsNewSuggested,
+    run: async (window) => {
       started += 1;
-      const task: Promise<void> = runWindow(sync.pending.shift()!).finally(() => running.delete(task));
-      running.add(task);
-    }
-    if (running.size === 0) break;
-    await Promise.race(running);
-  }
+      active += 1;
+      try {
+        const result = await syncReportingWindow({
+          window,
+          perPage: options.perPage,
+          maxPages: options.maxPages,
+        });
+        recordWindow(sync, window, result, options);
+      } catch (error) {
+        throw readableFailure(window, error);
+      } finally {
+        active -= 1;
+      }
+    },
+  });
 
   if (sync.pending.length > 0) {
     await continueAsNew<typeof syncReportingEvents>({ ...input, state: { ...sync, runs: sync.runs + 1 } });
