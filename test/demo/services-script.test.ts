@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createWebhooksApi } from '../../src/authy/webhooks-api';
+import {
+  DEV_AUTHY_ACCESS_KEY,
+  DEV_AUTHY_API_KEY,
+  DEV_AUTHY_API_SIGNING_KEY,
+} from '../../src/shared/dev-keys';
+import { createIsolatedDatabase } from '../gateway/support/isolated-database';
+import type { IsolatedDatabase } from '../gateway/support/isolated-database';
+
+const script = path.resolve(__dirname, '..', '..', 'scripts', 'services.sh');
+
+async function reservePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function services(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      [script, ...args],
+      { env: { ...process.env, ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+// scripts/services.sh is what `make up`, `make down` and `make demo` use for the app processes. This
+// runs it for real on free ports, with its own TWOFOLD_HOME and database, and never touches the
+// shared stack (no worker: the worker's start-up is covered by the onboarding tests).
+describe('scripts/services.sh (the app processes of make up / make demo)', () => {
+  let home: string;
+  let db: IsolatedDatabase;
+  let env: NodeJS.ProcessEnv;
+  let emulatorUrl: string;
+  let gatewayUrl: string;
+
+  beforeAll(async () => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'twofold-home-'));
+    db = await createIsolatedDatabase();
+    const [emulatorPort, gatewayPort] = [await reservePort(), await reservePort()];
+    emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+    gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    env = {
+      TWOFOLD_HOME: home,
+      DATABASE_URL: db.url,
+      AUTHY_EMULATOR_PORT: String(emulatorPort),
+      GATEWAY_PORT: String(gatewayPort),
+      AUTHY_API_URL: '',
+      GATEWAY_PUBLIC_URL: '',
+      AUTHY_WEBHOOK_SIGNING_KEY: '',
+      AUTHY_ONETOUCH_CALLBACK_URL: '',
+      LOG_LEVEL: 'info',
+    };
+  });
+
+  afterAll(async () => {
+    await services(['down'], env);
+    await db.drop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const webhooks = () =>
+    createWebhooksApi({
+      baseUrl: emulatorUrl,
+      apiKey: DEV_AUTHY_API_KEY,
+      accessKey: DEV_AUTHY_ACCESS_KEY,
+      apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
+    }).list();
+
+  it('when started, then the emulator and the gateway run in the background with pid files and logs, and the gateway webhook is registered through the Webhooks API', async () => {
+    const up = await services(['up', 'emulator', 'gateway'], env);
+    expect(up.stderr).not.toMatch(/error/);
+    expect(up.code).toBe(0);
+    expect(up.stdout.trim().split('\n')).toEqual(['started emulator', 'started gateway']);
+    expect(await answers(`${emulatorUrl}/_emulator/health`)).toBe(true);
+    expect(await answers(`${gatewayUrl}/healthz`)).toBe(true);
+    for (const name of ['emulator', 'gateway']) {
+      expect(existsSync(path.join(home, 'run', `${name}.pid`))).toBe(true);
+      expect(existsSync(path.join(home, 'log', `${name}.log`))).toBe(true);
+    }
+    const registered = await webhooks();
+    expect(registered).toHaveLength(1);
+    expect(registered[0]).toMatchObject({ url: `${gatewayUrl}/webhooks/authy` });
+    expect(readFileSync(path.join(home, 'run', 'gateway.key'), 'utf8').trim()).toBe(
+      registered[0]!.signing_key,
+    );
+  }, 150_000);
+
+  it('when started again, then both are reused and no second webhook is registered', async () => {
+    const again = await services(['up', 'emulator', 'gateway'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout.trim().split('\n')).toEqual(['reused emulator', 'reused gateway']);
+    expect(await webhooks()).toHaveLength(1);
+    const status = await services(['status'], env);
+    expect(status.stdout).toMatch(/emulator: up \(pid \d+/);
+    expect(status.stdout).toMatch(/gateway: up \(pid \d+/);
+    expect(status.stdout).toMatch(/worker: not started by these scripts/);
+  }, 60_000);
+
+  it('when stopped, then both processes are gone, their pid files removed, and a second stop does nothing', async () => {
+    const pids = ['emulator', 'gateway'].map((name) =>
+      Number(readFileSync(path.join(home, 'run', `${name}.pid`), 'utf8')),
+    );
+    const down = await services(['down'], env);
+    expect(down.code).toBe(0);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+    expect(await answers(`${gatewayUrl}/healthz`)).toBe(false);
+    expect(await answers(`${emulatorUrl}/_emulator/health`)).toBe(false);
+    expect(existsSync(path.join(home, 'run', 'gateway.pid'))).toBe(false);
+    const twice = await services(['down'], env);
+    expect(twice).toMatchObject({ code: 0, stdout: '' });
+  }, 60_000);
+
+  it('when the gateway port is taken by something else, then up fails naming the port and the fix', async () => {
+    const squatter = createHttpServer((_req, res) => {
+      res.statusCode = 404;
+      res.end();
+    });
+    const port = await new Promise<number>((resolve) =>
+      squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as AddressInfo).port)),
+    );
+    try {
+      const up = await services(['up', 'gateway'], {
+        ...env,
+        GATEWAY_PORT: String(port),
+        AUTHY_WEBHOOK_SIGNING_KEY: 'WSK_test',
+      });
+      expect(up.code).not.toBe(0);
+      expect(up.stderr).toMatch(new RegExp(`port ${port} is taken by something that is not the gateway`));
+      expect(up.stderr).toMatch(/GATEWAY_PORT/);
+    } finally {
+      squatter.closeAllConnections();
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+  });
+});
