@@ -44,7 +44,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
  * The worker process (`twofold worker`): opens PostgreSQL and Temporal, applies migrations, polls the
  * task queue until SIGINT/SIGTERM, then drains in-flight tasks and closes everything it opened.
  */
-export async function runWorker(config: Config, log: Logger): Promise<void> {
+export async function runWorker(
+  config: Config,
+  log: Logger,
+  /** Concurrency and cache limits (`twofold worker --max-…` flags). */
+  tuning: Partial<WorkerOptions> = {},
+): Promise<void> {
   installTemporalRuntime(log);
   const pool = createPool(config.databaseUrl);
   // The reporting sync makes one request per 100 events: its own keep-alive transport spends half
@@ -71,6 +76,7 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
         ),
       },
       ...(workflowBundlePath ? { workflows: { workflowBundle: { codePath: workflowBundlePath } } } : {}),
+      tuning,
     });
     log.info(
       { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },

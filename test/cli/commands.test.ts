@@ -99,6 +99,18 @@ describe('the twofold command tree (CONTRACT.md section 7)', () => {
 describe('bad arguments and bad configuration of the commands without a test folder of their own', () => {
   it.each([
     [['worker', '--concurrency', '3'], {}, 2, /unknown option '--concurrency'/],
+    [
+      ['worker', '--max-concurrent-activities', '0'],
+      {},
+      2,
+      /--max-concurrent-activities.*expected a positive integer/,
+    ],
+    [
+      ['worker', '--max-cached-workflows', 'lots'],
+      {},
+      2,
+      /--max-cached-workflows.*expected a positive integer/,
+    ],
     [['worker'], { TEMPORAL_ADDRESS: 'nonsense' }, 78, /TEMPORAL_ADDRESS: expected host:port/],
     [['gateway', '--nonce-window', 'abc'], {}, 2, /--nonce-window.*expected a positive number of seconds/],
     [['gateway', '--target-grace', '-5'], {}, 2, /--target-grace/],
