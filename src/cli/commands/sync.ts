@@ -81,7 +81,7 @@ export function registerSyncCommands(program: Command): void {
     .description('sync every event in [from, to) (never moves the live watermark; safe to re-run)')
     .requiredOption('--from <time>', 'start of the window, ISO 8601 (inclusive)')
     .requiredOption('--to <time>', 'end of the window, ISO 8601 (exclusive)')
-    .option('--concurrency <n>', 'sub-windows synced at the same time (default 4)')
+    .option('--concurrency <n>', 'sub-windows synced at the same time (default 6)')
     .option('--json', 'print the result as JSON (no progress bar)')
     .option('--detach', 'start it and return; follow it in the Web UI')
     .action(async (options: BackfillOptions) => {

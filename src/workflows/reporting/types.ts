@@ -40,7 +40,7 @@ export const DEFAULT_REPORTING_SYNC_OPTIONS: ReportingSyncOptions = {
   overlapMs: 15 * 60 * 1000,
   settleLagMs: 2 * 60 * 1000,
   initialLookbackMs: 90 * 24 * 60 * 60 * 1000,
-  concurrency: 4,
+  concurrency: 6,
   perPage: 100,
   maxPages: 100,
   maxActivitiesPerRun: 400,
