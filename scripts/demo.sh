@@ -52,6 +52,8 @@ while read -r verb name; do
   [ "$verb" = started ] && stack_started+=("$name")
 done < <(bash "$here/stack.sh" up)
 twofold db migrate
+# Earlier demos' stuck people lived in an emulator that is gone: cancel them before a worker runs.
+LOG_LEVEL=warn npx --no-install tsx "$here/demo-reset.ts" demo
 
 step "2/7 emulator, webhook registration (Webhooks API), gateway, worker"
 while read -r verb name; do

@@ -2,9 +2,11 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { startOnboarding } from '../onboarding/client';
 import { ONBOARDING_STAGES, onboardingWorkflowId } from '../shared/onboarding';
 import type { OnboardingStage, OnboardingStatus, OnboardingTiming } from '../shared/onboarding';
-import { cancelSignal, statusQuery } from '../workflows/onboarding/messages';
+import { statusQuery } from '../workflows/onboarding/messages';
+import { cancelOpenSimulations } from './cancel-previous';
 import { createEmulatorPeople } from './emulator-people';
 import type { EmulatorPeople } from './emulator-people';
+import { mapLimit } from './map-limit';
 import { freshMemory, isSettled, nextAction, observe } from './person';
 import type { PersonAction, PersonMemory } from './person';
 import { PERSONAS, planCohort } from './personas';
@@ -111,22 +113,6 @@ export function emptyStageCounts(): StageCounts {
   return Object.fromEntries(ONBOARDING_STAGES.map((s) => [s, 0])) as StageCounts;
 }
 
-async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next]!;
-      next += 1;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
-}
-
 /** A 10-digit US-style number unique to this run and person (the emulator keys users by phone). */
 function phoneOf(runId: string, index: number, area: string): string {
   let hash = 0;
@@ -154,7 +140,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   await people.health();
 
   const cancelledPrevious = options.cancelPrevious
-    ? await cancelEarlierRuns(options.client, options.taskQueue, `${prefix}-`, `${prefix}-${runId}-`)
+    ? await cancelOpenSimulations(options.client, {
+        taskQueue: options.taskQueue,
+        idPrefix: prefix,
+        keepRunId: runId,
+      })
     : 0;
 
   const cohort: Person[] = planCohort({
@@ -286,33 +276,4 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     cancelledPrevious,
     people: result,
   };
-}
-
-/**
- * Cancels (fire-and-forget signal) open onboardings on `taskQueue` whose user id starts with
- * `prefix` but not with `keepPrefix`: an earlier demo's stuck people, so a new cohort starts clean.
- */
-async function cancelEarlierRuns(
-  client: Client,
-  taskQueue: string,
-  prefix: string,
-  keepPrefix: string,
-): Promise<number> {
-  const query = `WorkflowType = 'onboardUser' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, "\\'")}'`;
-  const targets: string[] = [];
-  for await (const run of client.workflow.list({ query })) {
-    const id = run.workflowId;
-    if (id.startsWith(onboardingWorkflowId(prefix)) && !id.startsWith(onboardingWorkflowId(keepPrefix)))
-      targets.push(id);
-  }
-  await mapLimit(targets, 8, async (workflowId) => {
-    await client.workflow
-      .getHandle(workflowId)
-      .signal(cancelSignal, {
-        eventId: `superseded-by-${keepPrefix}`,
-        reason: 'superseded by a newer simulation run',
-      })
-      .catch(() => undefined); // finished in the meantime
-  });
-  return targets.length;
 }
