@@ -19,11 +19,18 @@ const ResultSchema = z.looseObject({
   durationMs: z.number(),
   stages: z.record(z.enum(ONBOARDING_STAGES), z.number()),
   stuck: z.array(z.string()),
-  people: z.array(z.looseObject({ remindersSent: z.number(), approvalAttempts: z.number() })),
+  people: z.array(
+    z.looseObject({
+      authyId: z.string().optional(),
+      remindersSent: z.number(),
+      approvalAttempts: z.number(),
+    }),
+  ),
 });
 
-async function countsBy(pool: DbPool, sql: string, window: { from: string; to: string }) {
-  const { rows } = await pool.query<{ key: string; count: string }>(sql, [window.from, window.to]);
+/** Counts of the demo cohort's rows in the window; the database may hold other runs' rows too. */
+async function countsBy(pool: DbPool, sql: string, window: { from: string; to: string }, authyIds: string[]) {
+  const { rows } = await pool.query<{ key: string; count: string }>(sql, [window.from, window.to, authyIds]);
   return rows.map((r) => ({ key: r.key, count: Number(r.count) }));
 }
 
@@ -49,17 +56,22 @@ async function main(): Promise<number> {
   const result = ResultSchema.parse(JSON.parse(await readFile(values.result, 'utf8')));
   const pool = createPool(config.databaseUrl, { max: 2 });
   try {
+    const authyIds = result.people.flatMap((p) => (p.authyId ? [p.authyId] : []));
     const events = await countsBy(
       pool,
       `select event as key, count(*) as count from reporting_events
-        where occurred_at >= $1 and occurred_at < $2 group by event order by count(*) desc, event`,
+        where occurred_at >= $1 and occurred_at < $2 and authy_id = any($3::text[])
+        group by event order by count(*) desc, event`,
       window,
+      authyIds,
     );
     const deliveries = await countsBy(
       pool,
       `select source || ' ' || event || ' → ' || state as key, count(*) as count from webhook_inbox
-        where received_at >= $1 and received_at < $2 group by 1 order by 2 desc, 1`,
+        where received_at >= $1 and received_at < $2 and authy_id = any($3::text[])
+        group by 1 order by 2 desc, 1`,
       window,
+      authyIds,
     );
     const reminders = result.people.reduce((sum, p) => sum + p.remindersSent, 0);
     const approvals = result.people.reduce((sum, p) => sum + p.approvalAttempts, 0);
@@ -69,10 +81,10 @@ async function main(): Promise<number> {
         ` ${reminders} install-link reminders, ${approvals} approval requests):`,
       ...formatStageTable(result.stages),
       '',
-      `Authy events stored in reporting_events for the demo window [${window.from}, ${window.to}), by type:`,
+      `the cohort's Authy events stored in reporting_events (synced for [${window.from}, ${window.to})), by type:`,
       ...table(events),
       '',
-      'callbacks the gateway recorded in the demo window (webhook_inbox: source, event → state):',
+      "the cohort's callbacks recorded by the gateway (webhook_inbox: source, event → state):",
       ...table(deliveries),
       '',
       `stuck onboardings (awaiting_device): ${result.stuck.length}`,
