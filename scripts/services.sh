@@ -61,7 +61,7 @@ emulator_up() {
   echo "started emulator"
 }
 
-emulator_down() { stop_service emulator; }
+emulator_down() { stop_service emulator; rm -f "$KEY_FILE"; } # its webhooks die with it
 
 # ---------------------------------------------------------------- webhook registration
 # Prints the signing key of the gateway's webhook: reuses a registered one with the same URL, else
