@@ -36,7 +36,9 @@ export interface EnsureReportingScheduleResult {
 /**
  * Creates the Temporal Schedule that runs the live reporting sync, or updates it in place when it
  * exists (so running it twice leaves one schedule with the latest settings). Overlap policy SKIP: a
- * tick while a sync is still running is dropped, never queued. Pausing is left as it is.
+ * tick while a sync is still running is dropped, never queued. The paused state is carried over as
+ * described; the server applies schedule changes asynchronously and the update is not guarded by a
+ * conflict token, so a pause sent in the same second as an ensure may be overwritten by it.
  */
 export async function ensureReportingSchedule(
   options: ReportingScheduleOptions,
@@ -86,12 +88,13 @@ export async function unpauseReportingSchedule(
 }
 
 /**
- * Starts a sync now. The schedule's overlap policy (SKIP) applies: while a sync is running, the
- * trigger does nothing, because that run already covers everything up to its start.
+ * Starts a sync now, unless one is running (overlap SKIP, passed explicitly: the SDK's trigger
+ * defaults to ALLOW_ALL, and then the schedule does not even track the run for later ticks). A
+ * running sync already covers everything up to its start.
  */
 export async function triggerReportingSchedule(
   client: Client,
   scheduleId = REPORTING_SCHEDULE_ID,
 ): Promise<void> {
-  await client.schedule.getHandle(scheduleId).trigger();
+  await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
 }

@@ -128,7 +128,11 @@ describe('the authy-reporting-sync schedule', () => {
     // Schedule changes are applied asynchronously by the server: poll describe() for each effect.
     const described = (what: string, accept: (d: ScheduleDescription) => boolean) =>
       waitFor(() => handle.describe(), accept, { what });
-    expect((await twofold(['schedule', 'ensure', '--schedule-id', scheduleId, '--json'])).code).toBe(0);
+    expect(
+      (await twofold(['schedule', 'ensure', '--schedule-id', scheduleId, '--interval', '20m', '--json']))
+        .code,
+    ).toBe(0);
+    await described('the first update', (d) => d.spec.intervals?.[0]?.every === 20 * 60_000);
     expect(
       (await twofold(['schedule', 'pause', '--schedule-id', scheduleId, '--note', 'maintenance'])).code,
     ).toBe(0);
@@ -139,6 +143,45 @@ describe('the authy-reporting-sync schedule', () => {
     expect(updated.state.paused).toBe(true);
     expect((await twofold(['schedule', 'unpause', '--schedule-id', scheduleId])).code).toBe(0);
     await described('the unpause', (d) => !d.state.paused);
+  });
+
+  it('when a sync is still running, then a second trigger is skipped (overlap policy skip)', async () => {
+    const skipId = `${scheduleId}-skip`;
+    const handle = h.temporal.client.schedule.getHandle(skipId);
+    // Slow answers keep the first sync running while the second trigger arrives.
+    await h.emulator.control('POST', '/faults', {
+      api: [{ endpoint: 'reporting.events', latencyMs: 3_000 }],
+    });
+    try {
+      const source = `schedule-skip-${randomUUID()}`;
+      await twofold(['schedule', 'ensure', '--schedule-id', skipId, '--interval', '1h', '--source', source]);
+      expect((await twofold(['schedule', 'trigger', '--schedule-id', skipId])).code).toBe(0);
+      const first = await waitFor(
+        () => handle.describe(),
+        (d) => d.info.recentActions.length === 1,
+        { what: 'the first triggered sync to start' },
+      );
+      const firstRun = h.temporal.client.workflow.getHandle(
+        first.info.recentActions[0]!.action.workflow.workflowId,
+      );
+      expect((await firstRun.describe()).status.name).toBe('RUNNING');
+      expect((await twofold(['schedule', 'trigger', '--schedule-id', skipId])).code).toBe(0);
+      // The schedule handles requests in order: once a pause sent after the trigger shows, the trigger
+      // has been handled too.
+      await twofold(['schedule', 'pause', '--schedule-id', skipId]);
+      const after = await waitFor(
+        () => handle.describe(),
+        (d) => d.state.paused,
+        { what: 'the pause' },
+      );
+      expect(after.info.numActionsTaken).toBe(1);
+      expect(after.info.recentActions).toHaveLength(1);
+      expect((await firstRun.describe()).status.name).toBe('RUNNING');
+      await firstRun.terminate('test done');
+    } finally {
+      await h.emulator.control('POST', '/faults', { api: [] });
+      await handle.delete().catch(() => undefined);
+    }
   });
 
   it('when the schedule does not exist, then trigger fails with a readable message', async () => {
