@@ -47,19 +47,28 @@ trap 'exit 130' INT TERM
 
 t0=$SECONDS
 step "1/7 Temporal and PostgreSQL"
-while read -r verb name; do
-  echo "  $verb $name"
-  [ "$verb" = started ] && stack_started+=("$name")
-done < <(bash "$here/stack.sh" up)
+# `started X` / `reused X` lines; captured first so a failing start stops the demo (set -e).
+record_started() { # record_started ARRAY_NAME <<<lines
+  local -n into=$1
+  local verb name
+  while read -r verb name; do
+    [ -n "$verb" ] || continue
+    echo "  $verb $name"
+    if [ "$verb" = started ]; then into+=("$name"); fi
+  done
+}
+stack_out=$(bash "$here/stack.sh" up) || { record_started stack_started <<<"${stack_out:-}"; exit 1; }
+record_started stack_started <<<"$stack_out"
 twofold db migrate
 # Earlier demos' stuck people lived in an emulator that is gone: cancel them before a worker runs.
 LOG_LEVEL=warn npx --no-install tsx "$here/demo-reset.ts" demo
 
 step "2/7 emulator, webhook registration (Webhooks API), gateway, worker"
-while read -r verb name; do
-  echo "  $verb $name"
-  [ "$verb" = started ] && app_started+=("$name")
-done < <(bash "$here/services.sh" up emulator gateway worker)
+services_out=$(bash "$here/services.sh" up emulator gateway worker) || {
+  record_started app_started <<<"${services_out:-}" # stop what did start before the failure
+  exit 1
+}
+record_started app_started <<<"$services_out"
 twofold webhooks list | sed 's/^/  /'
 
 step "3/7 reporting schedule"

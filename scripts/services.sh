@@ -34,9 +34,10 @@ start_bg() {
   echo $! >"$TWOFOLD_RUN_DIR/$name.pid"
 }
 
-# fail NAME WHY: the last lines of the service's log, then exit non-zero naming the log.
+# fail NAME WHY: the last lines of the service's log, stop it, then exit non-zero naming the log.
 fail() {
   tail -n 20 "$(log_of "$1")" >&2 || true
+  stop_service "$1" >/dev/null 2>&1 || true # leave no half-started process behind
   die "$2 (log: $(log_of "$1"))"
 }
 
