@@ -12,7 +12,7 @@ export const SIMULATION_TIMING: OnboardingTiming = {
   maxInstallReminders: 2,
   installGiveUpAfterMs: 60 * 60_000,
   deviceStatusPollIntervalMs: 15_000,
-  approvalExpiryMs: 8_000,
+  approvalExpiryMs: 15_000,
   maxApprovalAttempts: 2,
   approvalStatusPollIntervalMs: 15_000,
 };

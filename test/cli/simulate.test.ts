@@ -58,7 +58,7 @@ describe('twofold simulate', () => {
         '--reminder-every',
         '3s',
         '--approval-expiry',
-        '5s',
+        '10s',
         '--poll-every',
         '500ms',
         '--json',
@@ -74,7 +74,7 @@ describe('twofold simulate', () => {
     expect(total).toBe(8);
     expect(simulation.stages.awaiting_device).toBe(simulation.stuck.length);
     expect(simulation.stuck.length).toBeGreaterThan(0);
-    expect(simulation.timing).toMatchObject({ installReminderIntervalMs: 3000, approvalExpiryMs: 5000 });
+    expect(simulation.timing).toMatchObject({ installReminderIntervalMs: 3000, approvalExpiryMs: 10000 });
     // Every person of the cohort is a real onboarding whose status query agrees.
     const stuckStatus = await temporal.client.workflow.getHandle(simulation.stuck[0]!).query('status');
     expect(stuckStatus).toMatchObject({ stage: 'awaiting_device', remindersSent: 2 });
