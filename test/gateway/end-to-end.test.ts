@@ -106,12 +106,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await gateway.close();
-  await emulator.close();
-  await temporal.close();
-  await db.drop();
+  try {
+    worker.shutdown();
+    await running;
+  } finally {
+    await gateway.close();
+    await emulator.close();
+    await temporal.close();
+    await db.drop();
+  }
 });
 
 async function startUser(): Promise<StartedOnboarding> {
