@@ -107,9 +107,12 @@ function readRawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> 
   });
 }
 
+/** Stateless when decoding whole buffers, so one instance serves every request. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeUtf8(raw: Buffer): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    return utf8.decode(raw);
   } catch (error) {
     throw new GatewayHttpError(400, 'bad_request', 'the body is not valid UTF-8', { cause: error });
   }
