@@ -1,13 +1,21 @@
 import type { Context } from 'koa';
 import qs from 'qs';
 
+const QS_OPTIONS = { depth: 8, arrayLimit: 100, parameterLimit: 2000 };
+
 /**
  * The request's parameters, wherever the client put them (reference 1.1): the query string parsed
  * with bracket notation, merged with a form (brackets) or JSON body; body values win.
  */
 export function requestParams(ctx: Context): Record<string, unknown> {
-  const query = qs.parse(ctx.querystring, { depth: 8, arrayLimit: 100, parameterLimit: 2000 });
-  const body: unknown = ctx.request.body;
+  const query = qs.parse(ctx.querystring, QS_OPTIONS);
+  // Forms are parsed again from the raw body: the body parser's qs keeps its default arrayLimit of
+  // 20, which turns a longer `events[]` list (23 webhook events) into an object with numeric keys.
+  const rawBody = (ctx.request as { rawBody?: unknown }).rawBody;
+  const body: unknown =
+    ctx.request.is('application/x-www-form-urlencoded') && typeof rawBody === 'string'
+      ? qs.parse(rawBody, QS_OPTIONS)
+      : ctx.request.body;
   return isRecord(body) ? { ...query, ...body } : { ...query };
 }
 
