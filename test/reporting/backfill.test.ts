@@ -2,6 +2,9 @@ import { createReportingHarness, randomPastWindow, sorted } from './support';
 import type { ReportingHarness } from './support';
 import { readReportingWatermark } from '../../src/db/reporting-watermarks';
 
+// Real Temporal, PostgreSQL and emulator on a shared 2-core machine: allow for a busy neighbour.
+jest.setTimeout(180_000);
+
 describe('syncReportingEvents: backfill of an explicit window', () => {
   let h: ReportingHarness;
   beforeAll(async () => {

@@ -6,6 +6,9 @@ interface LoggedRequests {
   total: number;
 }
 
+// Real Temporal, PostgreSQL and emulator on a shared 2-core machine: allow for a busy neighbour.
+jest.setTimeout(180_000);
+
 describe('syncReportingEvents under Authy faults', () => {
   let h: ReportingHarness;
   beforeAll(async () => {

@@ -6,6 +6,9 @@ import type { ReportingHarness } from './support';
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+// Real Temporal, PostgreSQL and emulator on a shared 2-core machine: allow for a busy neighbour.
+jest.setTimeout(180_000);
+
 describe('syncReportingEvents: the live sync and its watermark', () => {
   let h: ReportingHarness;
   beforeAll(async () => {

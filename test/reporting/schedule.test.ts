@@ -20,6 +20,9 @@ async function twofold(args: string[]): Promise<{ code: number; out: string }> {
   }
 }
 
+// Real Temporal, PostgreSQL and emulator on a shared 2-core machine: allow for a busy neighbour.
+jest.setTimeout(180_000);
+
 describe('the authy-reporting-sync schedule', () => {
   let h: OnboardingHarness;
   const scheduleId = `authy-reporting-sync-test-${randomUUID()}`;

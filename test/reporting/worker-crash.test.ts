@@ -28,6 +28,9 @@ function spawnWorker(h: ReportingHarness): ChildProcess {
   return child;
 }
 
+// Real Temporal, PostgreSQL and emulator on a shared 2-core machine: allow for a busy neighbour.
+jest.setTimeout(180_000);
+
 describe('syncReportingEvents when its worker dies', () => {
   let h: ReportingHarness;
   let child: ChildProcess | undefined;
