@@ -12,6 +12,8 @@ export const REDACTED_PATHS = [
   '*.accessKey',
   '*.apiSigningKey',
   '*.webhookSigningKey',
+  '*.webhookSigningKeyPrevious',
+  '*.webhookSigningKeys',
   '*.signing_key',
   '*.password',
   '*.email',
