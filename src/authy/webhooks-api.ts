@@ -2,34 +2,11 @@ import { randomInt } from 'node:crypto';
 import qs from 'qs';
 import { z } from 'zod';
 import { AuthyApiError, AuthyResponseError, AuthyTransportError, parseRetryAfter } from './errors';
+import { WEBHOOK_EVENT_NAMES } from '../shared/authy-events';
 import { computeAuthySignature } from './signature';
 
 /** The 23 event names a webhook can subscribe to (reference 2.3). */
-export const WEBHOOK_EVENTS = [
-  'account_recovery_approved',
-  'account_recovery_canceled',
-  'account_recovery_started',
-  'custom_message_not_allowed',
-  'device_registration_completed',
-  'one_touch_request_responded',
-  'phone_change_canceled',
-  'phone_change_pin_sent',
-  'phone_change_requested',
-  'phone_verification_code_is_invalid',
-  'phone_verification_code_is_valid',
-  'phone_verification_failed',
-  'phone_verification_not_found',
-  'phone_verification_started',
-  'suspended_account',
-  'token_invalid',
-  'token_verified',
-  'too_many_code_verifications',
-  'too_many_phone_verifications',
-  'totp_token_sent',
-  'user_added',
-  'user_phone_changed',
-  'user_removed',
-] as const;
+export const WEBHOOK_EVENTS = WEBHOOK_EVENT_NAMES;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** The events the gateway turns into workflow signals: what an onboarding needs to hear about. */

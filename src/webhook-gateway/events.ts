@@ -1,36 +1,11 @@
+import { REPORTING_ONLY_EVENT_NAMES, WEBHOOK_EVENT_NAMES } from '../shared/authy-events';
+
 /**
  * Authy webhook event names the gateway knows (reference 2.3): the 23 subscribable ones published by
  * Twilio's samples plus three that exist as Reporting events. All are accepted; only the
  * {@link ACTIONABLE_EVENTS} reach a workflow, the rest are recorded only.
  */
-export const KNOWN_EVENTS = [
-  'account_recovery_approved',
-  'account_recovery_canceled',
-  'account_recovery_started',
-  'custom_message_not_allowed',
-  'device_registration_completed',
-  'one_touch_request_responded',
-  'phone_change_canceled',
-  'phone_change_pin_sent',
-  'phone_change_requested',
-  'phone_verification_code_is_invalid',
-  'phone_verification_code_is_valid',
-  'phone_verification_failed',
-  'phone_verification_not_found',
-  'phone_verification_started',
-  'suspended_account',
-  'token_invalid',
-  'token_verified',
-  'too_many_code_verifications',
-  'too_many_phone_verifications',
-  'totp_token_sent',
-  'user_added',
-  'user_phone_changed',
-  'user_removed',
-  'totp_token_sent_via_call',
-  'multidevice_setting_changed',
-  'user_account_deleted',
-] as const;
+export const KNOWN_EVENTS = [...WEBHOOK_EVENT_NAMES, ...REPORTING_ONLY_EVENT_NAMES] as const;
 
 /** Events an onboarding acts on; the OneTouch callback counts as an approval response too. */
 export const ACTIONABLE_EVENTS = [
