@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { AuthyApiError, AuthyResponseError, AuthyTransportError, parseRetryAfter } from './errors';
+import { AuthyResponseError, AuthyTransportError } from './errors';
+import { isRecord, readJson, toApiError } from './response';
 
 /** How to reach one Authy application. */
 export interface AuthyHttpOptions {
@@ -26,12 +27,6 @@ export interface AuthyRequest {
 /** Sends Authy API requests and parses answers; the base of every Authy client in src/authy. */
 export interface AuthyHttp {
   request<S extends z.ZodType>(request: AuthyRequest, schema: S): Promise<z.infer<S>>;
-}
-
-interface AuthyErrorBody {
-  message?: unknown;
-  error_code?: unknown;
-  errors?: unknown;
 }
 
 /** Creates the HTTP core: auth header, timeout, JSON, typed errors carrying `error_code` and status. */
@@ -87,43 +82,5 @@ function fillPath(template: string, params: Record<string, string | number>): st
     const value = params[name];
     if (value === undefined) throw new Error(`missing path parameter :${name} for ${template}`);
     return encodeURIComponent(String(value));
-  });
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function toApiError(endpoint: string, response: Response, body: unknown): AuthyApiError {
-  const errorBody: AuthyErrorBody = isRecord(body) ? body : {};
-  const message = typeof errorBody.message === 'string' ? errorBody.message : `HTTP ${response.status}`;
-  const errorCode =
-    typeof errorBody.error_code === 'string' || typeof errorBody.error_code === 'number'
-      ? String(errorBody.error_code)
-      : undefined;
-  const fieldErrors = isRecord(errorBody.errors)
-    ? Object.fromEntries(
-        Object.entries(errorBody.errors).filter(
-          (entry): entry is [string, string] => entry[0] !== 'message' && typeof entry[1] === 'string',
-        ),
-      )
-    : undefined;
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-  return new AuthyApiError(`Authy ${endpoint} failed: ${message}${errorCode ? ` (${errorCode})` : ''}`, {
-    status: response.status,
-    endpoint,
-    ...(errorCode ? { errorCode } : {}),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    ...(fieldErrors && Object.keys(fieldErrors).length > 0 ? { fieldErrors } : {}),
   });
 }

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import qs from 'qs';
 import { z } from 'zod';
-import { AuthyApiError, AuthyResponseError, AuthyTransportError, parseRetryAfter } from './errors';
+import { AuthyResponseError, AuthyTransportError } from './errors';
 import { WEBHOOK_EVENT_NAMES } from '../shared/authy-events';
+import { isRecord, readJson, toApiError } from './response';
 import { computeAuthySignature } from './signature';
 
 /** The 23 event names a webhook can subscribe to (reference 2.3). */
@@ -137,9 +138,9 @@ export function createWebhooksApi(options: WebhooksApiOptions): WebhooksApi {
           : 'failed';
       throw new AuthyTransportError(`Authy ${endpoint} ${reason} (${baseUrl})`, endpoint, { cause: error });
     }
-    const answer = await readBody(response);
+    const answer = await readJson(response);
     if (!response.ok || (isRecord(answer) && answer.success === false)) {
-      throw apiError(endpoint, response, answer);
+      throw toApiError(endpoint, response, answer);
     }
     const parsed = schema.safeParse(answer);
     if (!parsed.success) {
@@ -174,32 +175,4 @@ export function createWebhooksApi(options: WebhooksApiOptions): WebhooksApi {
       );
     },
   };
-}
-
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function apiError(endpoint: string, response: Response, body: unknown): AuthyApiError {
-  const record = isRecord(body) ? body : {};
-  const message = typeof record.message === 'string' ? record.message : `HTTP ${response.status}`;
-  const code = record.error_code;
-  const errorCode = typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-  return new AuthyApiError(`Authy ${endpoint} failed: ${message}${errorCode ? ` (${errorCode})` : ''}`, {
-    status: response.status,
-    endpoint,
-    ...(errorCode ? { errorCode } : {}),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-  });
 }
