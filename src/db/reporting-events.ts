@@ -1,3 +1,5 @@
+import { copyRows, UNIQUE_VIOLATION } from './copy';
+import type { CopyRow } from './copy';
 import type { DbPool } from './pool';
 
 /** One Authy Reporting event as stored in `reporting_events` (typed columns plus the full objects). */
@@ -38,16 +40,59 @@ function rowJson(row: ReportingEventRow): string {
   );
 }
 
+const COLUMNS = [
+  'event',
+  'occurred_at',
+  'request_id',
+  'authy_id',
+  'app_id',
+  'country_code',
+  'device_type',
+  'status',
+  'objects',
+];
+
+function copyRow(row: ReportingEventRow): CopyRow {
+  return [
+    row.event,
+    row.occurredAt,
+    row.requestId,
+    row.authyId,
+    row.appId,
+    row.countryCode,
+    row.deviceType,
+    row.status,
+    row.objectsJson,
+  ];
+}
+
+/** The batch without repeats of one key (a page boundary that shifted can repeat an event). */
+function distinct(rows: readonly ReportingEventRow[]): ReportingEventRow[] {
+  const byKey = new Map<string, ReportingEventRow>();
+  for (const row of rows) byKey.set(`${row.event}\n${row.occurredAt}\n${row.requestId}`, row);
+  return byKey.size === rows.length ? [...rows] : [...byKey.values()];
+}
+
 /**
  * Stores a batch of events idempotently and returns how many were new. Storing the same events again
  * (a retried page, an overlapping window, a backfill racing the scheduled sync) inserts nothing.
+ *
+ * New events — nearly every batch of a sync — go in with one COPY, about 40% less PostgreSQL CPU than
+ * the INSERT (docs/reporting-sync.md). A COPY is all or nothing, so when any event of the batch is
+ * already stored it writes nothing and the batch is stored again by the INSERT that skips known keys.
  */
 export async function insertReportingEvents(
   pool: DbPool,
   rows: readonly ReportingEventRow[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const result = await pool.query(INSERT_BATCH, [`[${rows.map(rowJson).join(',')}]`]);
+  const batch = distinct(rows);
+  try {
+    return await copyRows(pool, 'reporting_events', COLUMNS, batch.map(copyRow));
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+  }
+  const result = await pool.query(INSERT_BATCH, [`[${batch.map(rowJson).join(',')}]`]);
   return result.rowCount ?? 0;
 }
 

@@ -50,6 +50,19 @@ describe('reporting_events and the watermark in PostgreSQL', () => {
     });
   });
 
+  it('when a batch mixes stored and new events, then only the new ones are added and nothing is lost', async () => {
+    const { from } = randomPastWindow(1);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const rows = ids.map((id) => toReportingEventRow(approval(id, from)));
+    expect(await insertReportingEvents(pool, [rows[1]!])).toBe(1);
+    expect(await insertReportingEvents(pool, rows)).toBe(2);
+    const { rows: stored } = await pool.query<{ request_id: string }>(
+      'select request_id from reporting_events where request_id = any($1)',
+      [ids],
+    );
+    expect(stored.map((row) => row.request_id).sort()).toEqual([...ids].sort());
+  });
+
   it('when one request produced two different events, then both are kept (the key is event, time and request id)', async () => {
     const { from } = randomPastWindow(1);
     const requestId = randomUUID();
