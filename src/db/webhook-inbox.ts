@@ -148,6 +148,32 @@ export async function pruneReplayKeys(pool: DbPool, olderThanMs: number): Promis
 }
 
 /**
+ * Deletes settled inbox rows (delivered, no_target, not_actionable) received more than `olderThanMs`
+ * ago, `batchSize` rows per statement so no single transaction grows large; returns how many went.
+ * Pending rows are never pruned, whatever their age: an undelivered event is never lost. A delivery
+ * repeated after its row is gone would be recorded again, so the retention must outlast the sender's
+ * retries (Authy retries for hours; the default is 30 days).
+ */
+export async function pruneSettledInboxEvents(
+  pool: DbPool,
+  olderThanMs: number,
+  batchSize = 5_000,
+): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const { rowCount } = await pool.query(
+      `DELETE FROM webhook_inbox WHERE delivery_id IN (
+         SELECT delivery_id FROM webhook_inbox
+          WHERE received_at < now() - make_interval(secs => $1) AND state <> 'pending'
+          LIMIT $2)`,
+      [olderThanMs / 1000, batchSize],
+    );
+    pruned += rowCount ?? 0;
+    if ((rowCount ?? 0) < batchSize) return pruned;
+  }
+}
+
+/**
  * Claims up to `limit` due pending rows for one attempt each. The claim is a lease: the row's next
  * attempt moves `leaseMs` into the future, so other dispatchers (other gateway instances) skip it
  * (`SKIP LOCKED` while claiming, the due time afterwards) and a crashed dispatcher's rows come back

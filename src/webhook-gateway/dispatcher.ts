@@ -2,6 +2,7 @@ import type { DbPool } from '../db/pool';
 import {
   claimDueInboxEvents,
   pruneReplayKeys,
+  pruneSettledInboxEvents,
   readInboxBacklog,
   rescheduleInboxEvent,
   settleInboxEvent,
@@ -33,9 +34,14 @@ export interface DispatcherOptions {
   backlogIntervalMs: number;
   /** OneTouch replay records are kept this long. */
   replayRetentionMs: number;
+  /** Settled inbox rows are kept this long (pending ones until delivered). */
+  inboxRetentionMs: number;
 }
 
-/** Production defaults (docs/gateway.md); `twofold gateway --target-grace` overrides the grace. */
+/**
+ * Production defaults (docs/gateway.md); `twofold gateway --target-grace` and `--inbox-retention`
+ * override the grace and the inbox retention.
+ */
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   pollIntervalMs: 1_000,
   batchSize: 100,
@@ -46,6 +52,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   unknownTargetGraceMs: 5 * 60_000,
   backlogIntervalMs: 5_000,
   replayRetentionMs: 7 * 24 * 60 * 60_000,
+  inboxRetentionMs: 30 * 24 * 60 * 60_000,
 };
 
 /** Delivers recorded inbox events to their workflows, at least once, from any number of instances. */
@@ -166,6 +173,8 @@ export function createDispatcher(
     if (now - prunedAt >= 10 * 60_000) {
       prunedAt = now;
       await pruneReplayKeys(deps.pool, options.replayRetentionMs);
+      const pruned = await pruneSettledInboxEvents(deps.pool, options.inboxRetentionMs);
+      if (pruned > 0) log.info({ pruned }, 'settled inbox rows past their retention deleted');
     }
   }
 

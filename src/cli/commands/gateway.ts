@@ -10,10 +10,18 @@ function positiveSeconds(value: string): number {
   return seconds;
 }
 
+function positiveDays(value: string): number {
+  const days = Number(value);
+  if (!Number.isFinite(days) || days <= 0)
+    throw new InvalidArgumentError('expected a positive number of days');
+  return days;
+}
+
 interface GatewayCommandOptions {
   host: string;
   nonceWindow: number;
   targetGrace: number;
+  inboxRetention: number;
 }
 
 /** `twofold gateway`: the webhook gateway and its dispatcher, until SIGINT/SIGTERM. */
@@ -29,12 +37,21 @@ export function registerGatewayCommand(program: Command): void {
       positiveSeconds,
       300,
     )
+    .option(
+      '--inbox-retention <days>',
+      'settled webhook_inbox rows older than this are deleted (pending ones never are)',
+      positiveDays,
+      30,
+    )
     .action(async (options: GatewayCommandOptions) => {
       const { config, log } = commandContext(['AUTHY_API_KEY']);
       await runGateway(config, log, {
         host: options.host,
         app: { nonceWindowSeconds: options.nonceWindow },
-        dispatcher: { unknownTargetGraceMs: options.targetGrace * 1000 },
+        dispatcher: {
+          unknownTargetGraceMs: options.targetGrace * 1000,
+          inboxRetentionMs: options.inboxRetention * 24 * 60 * 60 * 1000,
+        },
       });
     });
 }
