@@ -5,9 +5,24 @@ import type { PoolClient } from 'pg';
 export type DbPool = Pool;
 export type DbClient = PoolClient;
 
+/** Options of {@link createPool}. */
+export interface PoolOptions {
+  /** Connections at most (default 10). */
+  max?: number;
+  /**
+   * PostgreSQL cancels any statement of this pool that runs longer (`statement_timeout`), lock waits
+   * included, so one stuck statement cannot hold up the work queued behind it. Default: none.
+   */
+  statementTimeoutMs?: number;
+}
+
 /** Creates a pool for `databaseUrl`. Callers own it and must `end()` it on shutdown. */
-export function createPool(databaseUrl: string, options: { max?: number } = {}): DbPool {
-  const pool = new Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+export function createPool(databaseUrl: string, options: PoolOptions = {}): DbPool {
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
+  });
   // An idle client losing its connection (server restart) must not crash the process: the pool
   // drops it and the next query opens a fresh one.
   pool.on('error', () => undefined);

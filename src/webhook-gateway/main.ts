@@ -35,6 +35,9 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** Longest any gateway statement may run (dashboard queries included) before PostgreSQL cancels it. */
+export const GATEWAY_STATEMENT_TIMEOUT_MS = 15_000;
+
 /**
  * Composition root of the gateway: PostgreSQL pool (migrated), a lazily connected Temporal client,
  * the dispatcher and the HTTP server. The gateway records deliveries even while Temporal is down.
@@ -46,7 +49,9 @@ export async function startGateway(
   log: Logger,
   options: StartGatewayOptions = {},
 ): Promise<RunningGateway> {
-  const pool = createPool(config.databaseUrl, { max: 20 });
+  // Webhook intake writes one statement at a time; a statement stuck on a lock must not stall it
+  // for long (deliveries meanwhile answer 503 after 5 s and are retried by the sender).
+  const pool = createPool(config.databaseUrl, { max: 20, statementTimeoutMs: GATEWAY_STATEMENT_TIMEOUT_MS });
   try {
     await migrateUp({ databaseUrl: config.databaseUrl, log: (line) => log.info(line) });
   } catch (error) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NewInboxEvent } from '../../src/db/webhook-inbox';
+import { createPool } from '../../src/db/pool';
 import { createInboxWriter } from '../../src/webhook-gateway/inbox-writer';
 import { inboxCount } from './support/inbox';
 import { createIsolatedDatabase } from './support/isolated-database';
@@ -75,5 +76,28 @@ describe('inbox writer (group commit)', () => {
       [good.map((g) => g.deliveryId)],
     );
     expect(rows).toHaveLength(3);
+  });
+
+  it('when a write waits on a lock past the statement timeout, then that delivery fails and the next ones are recorded', async () => {
+    const pool = createPool(db.url, { max: 2, statementTimeoutMs: 300 });
+    const blocker = await db.pool.connect();
+    try {
+      const writer = createInboxWriter(pool, { maxInFlight: 1 });
+      const contested = delivery();
+      // Another transaction inserted the same delivery and has not committed: the writer's insert waits.
+      await blocker.query('BEGIN');
+      await blocker.query(
+        "INSERT INTO webhook_inbox (delivery_id, source, event, state) VALUES ($1, 'webhook', 'user_added', 'not_actionable')",
+        [contested.deliveryId],
+      );
+      await expect(writer.record(contested)).rejects.toMatchObject({ code: '57014' });
+      const next = delivery();
+      expect(await writer.record(next)).toBe(true);
+      await blocker.query('ROLLBACK');
+      expect(await writer.record(contested)).toBe(true);
+    } finally {
+      blocker.release();
+      await pool.end();
+    }
   });
 });
