@@ -1,6 +1,6 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { onboardingWorkflowId, userIdProblem } from '../shared/onboarding';
+import { onboardingWorkflowId, timingProblem, userIdProblem } from '../shared/onboarding';
 import type {
   CancelRequest,
   OnboardUserInput,
@@ -40,6 +40,8 @@ function validate(input: OnboardUserInput): void {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) {
     throw new InvalidOnboardingInputError('email must be an email address');
   }
+  const timing = timingProblem(input.timing);
+  if (timing) throw new InvalidOnboardingInputError(timing);
 }
 
 /**

@@ -51,6 +51,53 @@ export const DEFAULT_ONBOARDING_TIMING: OnboardingTiming = {
   approvalStatusPollIntervalMs: 60 * 1000,
 };
 
+/**
+ * Most status polls (device plus approval) one onboarding's timings may allow. Each poll adds about
+ * eight events to the run's history (timer, activity, workflow task), so 2,000 stay well below a
+ * third of Temporal's 51,200-event history limit.
+ */
+export const MAX_STATUS_POLLS = 2_000;
+
+const COUNT_FIELDS = ['maxInstallReminders', 'maxApprovalAttempts'] as const;
+
+/**
+ * Why these timing overrides are unusable, or undefined when they are fine: durations must be
+ * positive, counts whole numbers (at least one approval attempt), and the status polls the
+ * timings allow in the worst case (an app never installed, a push never answered) at most
+ * {@link MAX_STATUS_POLLS}, so no onboarding can outgrow its workflow history.
+ */
+export function timingProblem(overrides: Partial<OnboardingTiming> = {}): string | undefined {
+  for (const [field, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!(field in DEFAULT_ONBOARDING_TIMING)) return `timing.${field} is not a timing setting`;
+    const isCount = (COUNT_FIELDS as readonly string[]).includes(field);
+    const valid = isCount
+      ? Number.isInteger(value) && value >= (field === 'maxApprovalAttempts' ? 1 : 0)
+      : Number.isFinite(value) && value > 0;
+    if (!valid) {
+      return isCount
+        ? `timing.${field} must be a whole number${field === 'maxApprovalAttempts' ? ' of at least 1' : ''}`
+        : `timing.${field} must be a positive number of milliseconds`;
+    }
+  }
+  const t: OnboardingTiming = { ...DEFAULT_ONBOARDING_TIMING, ...overrides };
+  // The install wait: one reminder interval per reminder, then the give-up wait (no reminders: one interval).
+  const installWindowMs =
+    t.maxInstallReminders === 0
+      ? t.installReminderIntervalMs
+      : t.installReminderIntervalMs * t.maxInstallReminders + t.installGiveUpAfterMs;
+  const polls =
+    Math.ceil(installWindowMs / t.deviceStatusPollIntervalMs) +
+    t.maxApprovalAttempts * Math.ceil(t.approvalExpiryMs / t.approvalStatusPollIntervalMs);
+  if (polls > MAX_STATUS_POLLS) {
+    return (
+      `timing allows up to ${polls} status polls in one onboarding (at most ${MAX_STATUS_POLLS}, ` +
+      'to keep its workflow history bounded): poll less often or shorten the waits'
+    );
+  }
+  return undefined;
+}
+
 /** Input of the `onboardUser` workflow. Email and phone travel only here, never in ids or attributes. */
 export interface OnboardUserInput {
   userId: string;

@@ -61,6 +61,8 @@ describe('twofold simulate', () => {
         '10s',
         '--poll-every',
         '500ms',
+        '--give-up-after',
+        '5m',
         '--json',
       ],
       env,
@@ -80,9 +82,32 @@ describe('twofold simulate', () => {
     expect(stuckStatus).toMatchObject({ stage: 'awaiting_device', remindersSent: 2 });
   });
 
+  it('when the timings would poll a stuck person thousands of times, then it refuses with exit 2 and the fix, starting nothing', async () => {
+    // The default 1 h give-up wait polled every 500 ms: over 7,000 polls.
+    const result = await runCli(
+      ['simulate', '--users', '2', '--id-prefix', 'cli-sim-refused', '--poll-every', '500ms', '--json'],
+      env,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/status polls .*Fix: a longer --poll-every/s);
+    expect(result.stdout).toBe('');
+  });
+
   it('when run on a terminal-less stderr without --json, then it prints progress lines and the per-stage table', async () => {
     const result = await runCli(
-      ['simulate', '--users', '2', '--seed', '5', '--id-prefix', 'cli-sim-table', '--poll-every', '500ms'],
+      [
+        'simulate',
+        '--users',
+        '2',
+        '--seed',
+        '5',
+        '--id-prefix',
+        'cli-sim-table',
+        '--poll-every',
+        '500ms',
+        '--give-up-after',
+        '5m',
+      ],
       env,
     );
     expect(result.code).toBe(0);

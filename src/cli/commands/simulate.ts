@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { msToNumber } from '@temporalio/common';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { timingProblem } from '../../shared/onboarding';
+import type { OnboardingTiming } from '../../shared/onboarding';
 import { EmulatorControlError } from '../../simulation/emulator-people';
 import { formatProgress, formatSimulationReport } from '../../simulation/report';
 import { SimulationTimeoutError, runSimulation } from '../../simulation/run-simulation';
@@ -153,6 +155,22 @@ export function registerSimulateCommand(program: Command): void {
           EXIT.usage,
         );
       }
+      const timing: OnboardingTiming = {
+        installReminderIntervalMs: options.reminderEvery,
+        maxInstallReminders: options.reminders,
+        installGiveUpAfterMs: options.giveUpAfter,
+        approvalExpiryMs: options.approvalExpiry,
+        maxApprovalAttempts: options.approvalAttempts,
+        deviceStatusPollIntervalMs: options.pollEvery,
+        approvalStatusPollIntervalMs: options.pollEvery,
+      };
+      const problem = timingProblem(timing);
+      if (problem) {
+        throw new CliError(
+          `${problem}\n  Fix: a longer --poll-every, or shorter --reminder-every / --give-up-after / --approval-expiry.`,
+          EXIT.usage,
+        );
+      }
       const { config } = commandContext();
       if (config.authy.isRemote) {
         throw new CliError(
@@ -170,15 +188,7 @@ export function registerSimulateCommand(program: Command): void {
           users: options.users,
           seed: options.seed,
           idPrefix: options.idPrefix,
-          timing: {
-            installReminderIntervalMs: options.reminderEvery,
-            maxInstallReminders: options.reminders,
-            installGiveUpAfterMs: options.giveUpAfter,
-            approvalExpiryMs: options.approvalExpiry,
-            maxApprovalAttempts: options.approvalAttempts,
-            deviceStatusPollIntervalMs: options.pollEvery,
-            approvalStatusPollIntervalMs: options.pollEvery,
-          },
+          timing,
           timeoutMs: options.timeout,
           cancelPrevious: options.cancelPrevious ?? false,
           ...(progress ? { onProgress: (p: SimulationProgress) => progress.update(p) } : {}),

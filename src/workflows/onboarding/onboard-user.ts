@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { NON_RETRYABLE_AUTHY_FAILURES } from '../../shared/failures';
-import { DEFAULT_ONBOARDING_TIMING, FINAL_STAGES } from '../../shared/onboarding';
+import { DEFAULT_ONBOARDING_TIMING, FINAL_STAGES, timingProblem } from '../../shared/onboarding';
 import type {
   ApprovalRespondedSignal,
   CancelRequest,
@@ -236,6 +236,12 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
       { key: ONBOARDING_STAGE_ENTERED_AT, value: new Date(status.stageEnteredAt) },
     ]);
     await recordCurrentState();
+    // startOnboarding refuses such timings; this catches a start from any other client.
+    const unusableTiming = timingProblem(input.timing);
+    if (unusableTiming) {
+      await enterStage('failed', unusableTiming);
+      return;
+    }
     const { authyId } = await authy.registerUser(contact);
     status.authyId = authyId;
     const { deviceRegistered: alreadyInstalled } = await authy.readDeviceStatus({ authyId });
