@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { onboardingWorkflowId } from '../shared/onboarding';
 import { cancelSignal } from '../workflows/onboarding/messages';
-import { mapLimit } from './map-limit';
+import { mapLimit } from '../shared/map-limit';
 
 /** Which simulated onboardings to cancel. */
 export interface CancelOpenSimulationsOptions {

@@ -6,7 +6,7 @@ import { statusQuery } from '../workflows/onboarding/messages';
 import { cancelOpenSimulations } from './cancel-previous';
 import { createEmulatorPeople } from './emulator-people';
 import type { EmulatorPeople } from './emulator-people';
-import { mapLimit } from './map-limit';
+import { mapLimit } from '../shared/map-limit';
 import { freshMemory, isSettled, nextAction, observe } from './person';
 import type { PersonAction, PersonMemory } from './person';
 import { PERSONAS, planCohort } from './personas';

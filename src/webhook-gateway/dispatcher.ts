@@ -9,6 +9,7 @@ import {
 } from '../db/webhook-inbox';
 import type { InboxEventRow } from '../db/webhook-inbox';
 import type { Logger } from '../logger';
+import { mapLimit } from '../shared/map-limit';
 import { deliverInboxEvent } from './deliver-event';
 import type { DeliveryOutcome } from './deliver-event';
 import { eventLabel } from './events';
@@ -85,21 +86,6 @@ export function retryDelayMs(
     options.retryBaseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30),
   );
   return Math.round(step * (0.5 + Math.random() * 0.5));
-}
-
-async function forEachConcurrently<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
 }
 
 /** Creates a dispatcher polling the inbox, plus an immediate nudge after each insert. */
@@ -180,7 +166,7 @@ export function createDispatcher(
 
   async function runOnce(): Promise<number> {
     const rows = await claimDueInboxEvents(deps.pool, { limit: options.batchSize, leaseMs: options.leaseMs });
-    await forEachConcurrently(rows, options.concurrency, attempt);
+    await mapLimit(rows, options.concurrency, attempt);
     await housekeeping();
     return rows.length;
   }
