@@ -22,8 +22,8 @@ import type { TemporalHarness } from '../harness/temporal';
 import { launchChromium } from './support/browser';
 import { runCohort } from './support/cohort';
 import type { CohortResult } from './support/cohort';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UI = 'http://127.0.0.1:8233';
@@ -54,7 +54,7 @@ describe('the dashboard page in a browser', () => {
   const pageUrl = () => `${url}/dashboard?from=${day(periodFrom)}&to=${day(periodTo)}&olderThan=0s`;
 
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
+    db = await createIsolatedDatabase('dash');
     temporal = await connectTemporal();
     emulator = await startEmulator({ seed: 20_260_301 });
     const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey, timeoutMs: 5_000 });

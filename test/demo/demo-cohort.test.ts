@@ -21,8 +21,8 @@ import type { TemporalHarness } from '../harness/temporal';
 import { waitFor } from '../harness/wait-for';
 import { startTestGateway } from '../gateway/support/gateway';
 import type { TestGateway } from '../gateway/support/gateway';
-import { createIsolatedDatabase } from '../gateway/support/isolated-database';
-import type { IsolatedDatabase } from '../gateway/support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 
 /** A port nothing listens on now: the gateway's public URL must be known before the emulator starts. */
 async function reservePort(): Promise<number> {
@@ -48,7 +48,7 @@ describe('the demo cohort (make demo, CONTRACT.md section 8)', () => {
   const progress: SimulationProgress[] = [];
 
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
+    db = await createIsolatedDatabase('demo');
     temporal = await connectTemporal();
     const port = await reservePort();
     const publicUrl = `http://127.0.0.1:${port}`;

@@ -11,8 +11,8 @@ import {
   DEV_AUTHY_API_KEY,
   DEV_AUTHY_API_SIGNING_KEY,
 } from '../../src/shared/dev-keys';
-import { createIsolatedDatabase } from '../gateway/support/isolated-database';
-import type { IsolatedDatabase } from '../gateway/support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 
 const script = path.resolve(__dirname, '..', '..', 'scripts', 'services.sh');
 
@@ -60,7 +60,7 @@ describe('scripts/services.sh (the app processes of make up / make demo)', () =>
 
   beforeAll(async () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'twofold-home-'));
-    db = await createIsolatedDatabase();
+    db = await createIsolatedDatabase('demo');
     const [emulatorPort, gatewayPort] = [await reservePort(), await reservePort()];
     emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;

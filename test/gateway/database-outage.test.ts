@@ -10,8 +10,8 @@ import { startTestGateway } from './support/gateway';
 import type { TestGateway } from './support/gateway';
 import { postJson, send } from './support/http';
 import { inboxRowsFor } from './support/inbox';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
 import { seedOnboarding, signalsOf, startSignalTarget, terminateSignalTargets } from './support/targets';
 
@@ -30,7 +30,7 @@ let deadPool: DbPool;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase();
+  db = await createIsolatedDatabase('gw');
   temporal = await connectTemporal();
   deadPool = createPool(`postgres://twofold:twofold@127.0.0.1:${await closedPort()}/twofold`, { max: 2 });
   gateway = await startTestGateway({

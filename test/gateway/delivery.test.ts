@@ -7,8 +7,8 @@ import type { TestGateway } from './support/gateway';
 import { postJson, send } from './support/http';
 import { inboxRowsFor } from './support/inbox';
 import type { InboxRowView } from './support/inbox';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
 import { seedOnboarding, signalsOf, startSignalTarget, terminateSignalTargets } from './support/targets';
 import type { SignalTarget } from './support/targets';
@@ -30,7 +30,7 @@ async function connectOwnClient(): Promise<Client> {
 // One gateway (and so one dispatcher) at a time per describe block: a dispatcher claims every due
 // row of the file's database, and the outage test must own its rows.
 beforeAll(async () => {
-  db = await createIsolatedDatabase();
+  db = await createIsolatedDatabase('gw');
   temporal = await connectTemporal();
 });
 

@@ -22,8 +22,8 @@ import { connectTemporal } from '../harness/temporal';
 import type { TemporalHarness } from '../harness/temporal';
 import { startTestGateway } from './support/gateway';
 import type { TestGateway } from './support/gateway';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 import { signalsOf } from './support/targets';
 import { eventually } from './support/wait';
 
@@ -79,7 +79,7 @@ let running: Promise<void>;
 let taskQueue: string;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase();
+  db = await createIsolatedDatabase('gw');
   temporal = await connectTemporal();
   const port = await reservePort();
   const publicUrl = `http://127.0.0.1:${port}`;

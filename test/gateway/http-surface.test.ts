@@ -3,15 +3,15 @@ import { Client, Connection } from '@temporalio/client';
 import { startTestGateway } from './support/gateway';
 import type { TestGateway } from './support/gateway';
 import { postJson, send } from './support/http';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 import { signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
 
 let db: IsolatedDatabase;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase();
+  db = await createIsolatedDatabase('gw');
   gateway = await startTestGateway({
     pool: db.pool,
     connectTemporal: async () =>

@@ -4,14 +4,14 @@ import { createLogger } from '../../src/logger';
 import { createDispatcher } from '../../src/webhook-gateway/dispatcher';
 import { createGatewayMetrics } from '../../src/webhook-gateway/metrics';
 import { createWorkflowSignaller } from '../../src/webhook-gateway/workflow-signaller';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let db: IsolatedDatabase;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase();
+  db = await createIsolatedDatabase('gw');
 });
 
 afterAll(async () => {

@@ -3,13 +3,13 @@ import type { NewInboxEvent } from '../../src/db/webhook-inbox';
 import { createPool } from '../../src/db/pool';
 import { createInboxWriter } from '../../src/webhook-gateway/inbox-writer';
 import { inboxCount } from './support/inbox';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 
 let db: IsolatedDatabase;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase();
+  db = await createIsolatedDatabase('gw');
 });
 
 afterAll(async () => {

@@ -5,8 +5,8 @@ import type { TestGateway } from './support/gateway';
 import { postJson, send } from './support/http';
 import type { SentResponse } from './support/http';
 import { inboxRowsFor } from './support/inbox';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 import { oneTouchBody, oneTouchHeaders, uniqueAuthyId } from './support/signing';
 
 const PATH = '/webhooks/authy/onetouch';
@@ -15,7 +15,7 @@ let db: IsolatedDatabase;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase();
+  db = await createIsolatedDatabase('gw');
   gateway = await startTestGateway({ pool: db.pool });
 });
 

@@ -7,8 +7,8 @@ import { startTestGateway } from './support/gateway';
 import type { TestGateway } from './support/gateway';
 import { send } from './support/http';
 import { inboxCount } from './support/inbox';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 import {
   oneTouchHeaders,
   signRawHs256,
@@ -27,7 +27,7 @@ let target: SignalTarget;
 const authyId = uniqueAuthyId();
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase();
+  db = await createIsolatedDatabase('gw');
   temporal = await connectTemporal();
   // A real running onboarding for the authy id the forged deliveries name: any signal would show.
   target = await startSignalTarget(temporal.client);

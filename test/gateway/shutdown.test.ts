@@ -4,8 +4,8 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startGateway } from '../../src/webhook-gateway/main';
 import { inboxRowsFor } from './support/inbox';
-import { createIsolatedDatabase } from './support/isolated-database';
-import type { IsolatedDatabase } from './support/isolated-database';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 import {
   API_KEY,
   PUBLIC_URL,
@@ -18,7 +18,7 @@ import {
 let db: IsolatedDatabase;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase();
+  db = await createIsolatedDatabase('gw');
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { migrateUp } from '../../../src/db/migrate';
-import { createPool } from '../../../src/db/pool';
-import type { DbPool } from '../../../src/db/pool';
-import { testDatabaseUrl } from '../../harness/database';
+import { migrateUp } from '../../src/db/migrate';
+import { createPool } from '../../src/db/pool';
+import type { DbPool } from '../../src/db/pool';
+import { testDatabaseUrl } from './database';
 
 /** A migrated database of the run's PostgreSQL that only this test file uses. */
 export interface IsolatedDatabase {
@@ -14,10 +14,11 @@ export interface IsolatedDatabase {
 /**
  * Creates a fresh database on the run's PostgreSQL and migrates it. Gateway dispatchers claim every
  * due inbox row they can see, so each gateway test file gets its own inbox: no other file's
- * dispatcher (or outage simulation) can touch its rows.
+ * dispatcher (or outage simulation) can touch its rows; the dashboard tests compare whole pages with
+ * everything their database holds. `label` names the database (twofold_<label>_<random>).
  */
-export async function createIsolatedDatabase(): Promise<IsolatedDatabase> {
-  const name = `twofold_gw_${randomBytes(6).toString('hex')}`;
+export async function createIsolatedDatabase(label = 'test'): Promise<IsolatedDatabase> {
+  const name = `twofold_${label}_${randomBytes(6).toString('hex')}`;
   const adminPool = createPool(testDatabaseUrl(), { max: 1 });
   await adminPool.query(`CREATE DATABASE ${name}`);
   const url = new URL(testDatabaseUrl());
