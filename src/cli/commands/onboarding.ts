@@ -1,4 +1,3 @@
-import { msToNumber } from '@temporalio/common';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
@@ -10,6 +9,7 @@ import {
 } from '../../onboarding/client';
 import { ONBOARDING_STAGES, onboardingWorkflowId } from '../../shared/onboarding';
 import type { OnboardingStage, OnboardingStatus } from '../../shared/onboarding';
+import { durationArgument } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 
@@ -43,16 +43,6 @@ function notFound(userId: string) {
     }
     throw error;
   };
-}
-
-function parseAge(value: string): number {
-  try {
-    const ms = msToNumber(value as Parameters<typeof msToNumber>[0]);
-    if (!Number.isFinite(ms) || ms < 0) throw new Error('negative');
-    return ms;
-  } catch {
-    throw new CliError(`--older-than must be a duration such as 30m, 12h or 2d (got "${value}")`, EXIT.usage);
-  }
 }
 
 /** `twofold onboarding start|status|cancel|stuck` (CONTRACT.md section 7). */
@@ -146,7 +136,7 @@ export function registerOnboardingCommands(program: Command): void {
     .option('--limit <n>', 'stop after n results', (v) => Number.parseInt(v, 10), 100)
     .option('--json', 'print JSON lines')
     .action(async (options: JsonOption & { stage?: OnboardingStage; olderThan: string; limit: number }) => {
-      const age = parseAge(options.olderThan);
+      const age = durationArgument('--older-than', { examples: '30m, 12h or 2d' })(options.olderThan);
       const { config } = commandContext();
       await withTemporalClient(config, async (client) => {
         const stuck = await findStuckOnboardings(client, {

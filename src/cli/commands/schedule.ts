@@ -1,4 +1,3 @@
-import { msToNumber } from '@temporalio/common';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
@@ -8,23 +7,9 @@ import {
   unpauseReportingSchedule,
 } from '../../reporting/schedule';
 import { REPORTING_SCHEDULE_ID } from '../../workflows/reporting/types';
+import { durationArgument } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
-
-function duration(flag: string) {
-  return (value: string): number => {
-    let ms: number;
-    try {
-      ms = msToNumber(value as Parameters<typeof msToNumber>[0]);
-    } catch {
-      ms = NaN;
-    }
-    if (!Number.isFinite(ms) || ms < 0) {
-      throw new CliError(`${flag} must be a duration such as 30s, 5m or 1h (got "${value}")`, EXIT.usage);
-    }
-    return ms;
-  };
-}
 
 function scheduleMissing(scheduleId: string) {
   return (error: unknown): never => {
@@ -60,25 +45,25 @@ export function registerScheduleCommands(program: Command): void {
     .addOption(scheduleIdOption())
     .addOption(
       new Option('--interval <duration>', 'time between syncs')
-        .argParser(duration('--interval'))
+        .argParser(durationArgument('--interval'))
         .default(5 * 60 * 1000, '5m'),
     )
     .addOption(
       new Option(
         '--catchup-window <duration>',
         'how late a missed sync may still start (default 1h)',
-      ).argParser(duration('--catchup-window')),
+      ).argParser(durationArgument('--catchup-window')),
     )
     .option('--source <name>', 'watermark key, one per Authy application (default "authy")')
     .option(
       '--overlap <duration>',
       're-read this much before the watermark (default 15m)',
-      duration('--overlap'),
+      durationArgument('--overlap'),
     )
     .option(
       '--settle-lag <duration>',
       'leave out events newer than this (default 2m)',
-      duration('--settle-lag'),
+      durationArgument('--settle-lag'),
     )
     .option('--json', 'print JSON')
     .action(async (options: EnsureOptions) => {

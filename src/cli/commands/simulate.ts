@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { msToNumber } from '@temporalio/common';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { timingProblem } from '../../shared/onboarding';
@@ -9,35 +8,9 @@ import { formatProgress, formatSimulationReport } from '../../simulation/report'
 import { SimulationTimeoutError, runSimulation } from '../../simulation/run-simulation';
 import type { SimulationProgress } from '../../simulation/run-simulation';
 import { SIMULATION_TIMING } from '../../simulation/timing';
+import { durationArgument, integerArgument } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
-
-function duration(flag: string, minMs = 0) {
-  return (value: string): number => {
-    let ms: number;
-    try {
-      ms = msToNumber(value as Parameters<typeof msToNumber>[0]);
-    } catch {
-      ms = NaN;
-    }
-    if (!Number.isFinite(ms) || ms < minMs) {
-      throw new CliError(
-        `${flag} must be a duration of at least ${minMs / 1000}s, such as 6s, 2m or 1h (got "${value}")`,
-        EXIT.usage,
-      );
-    }
-    return ms;
-  };
-}
-
-function integer(flag: string, min: number, max: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new CliError(`${flag} must be an integer from ${min} to ${max} (got "${value}")`, EXIT.usage);
-    }
-    return Number(value);
-  };
-}
 
 const seconds = (ms: number) => `${ms / 1000}s`;
 
@@ -87,17 +60,19 @@ export function registerSimulateCommand(program: Command): void {
       'start N onboardings and play their people through the Authy emulator: most install and approve, some deny, ignore the push, change phone or never install',
     )
     .addOption(
-      new Option('--users <n>', 'people in the cohort').argParser(integer('--users', 1, 10_000)).default(20),
+      new Option('--users <n>', 'people in the cohort')
+        .argParser(integerArgument('--users', 1, 10_000))
+        .default(20),
     )
     .addOption(
       new Option('--seed <n>', 'seed of the persona mix and delays')
-        .argParser(integer('--seed', 0, 2 ** 31))
+        .argParser(integerArgument('--seed', 0, 2 ** 31))
         .default(1),
     )
     .option('--id-prefix <prefix>', 'user ids are <prefix>-<run>-<nnn>', 'sim')
     .addOption(
       new Option('--reminder-every <duration>', 'install-link reminder interval')
-        .argParser(duration('--reminder-every', 1000))
+        .argParser(durationArgument('--reminder-every', { minMs: 1000 }))
         .default(
           SIMULATION_TIMING.installReminderIntervalMs,
           seconds(SIMULATION_TIMING.installReminderIntervalMs),
@@ -105,7 +80,7 @@ export function registerSimulateCommand(program: Command): void {
     )
     .addOption(
       new Option('--reminders <n>', 'install-link reminders before the final wait')
-        .argParser(integer('--reminders', 0, 100))
+        .argParser(integerArgument('--reminders', 0, 100))
         .default(SIMULATION_TIMING.maxInstallReminders),
     )
     .addOption(
@@ -113,17 +88,17 @@ export function registerSimulateCommand(program: Command): void {
         '--give-up-after <duration>',
         'final wait for the install after the last reminder (then expired)',
       )
-        .argParser(duration('--give-up-after', 1000))
+        .argParser(durationArgument('--give-up-after', { minMs: 1000 }))
         .default(SIMULATION_TIMING.installGiveUpAfterMs, '1h'),
     )
     .addOption(
       new Option('--approval-expiry <duration>', 'lifetime of each OneTouch approval request')
-        .argParser(duration('--approval-expiry', 1000))
+        .argParser(durationArgument('--approval-expiry', { minMs: 1000 }))
         .default(SIMULATION_TIMING.approvalExpiryMs, seconds(SIMULATION_TIMING.approvalExpiryMs)),
     )
     .addOption(
       new Option('--approval-attempts <n>', 'approval requests sent before expired')
-        .argParser(integer('--approval-attempts', 1, 100))
+        .argParser(integerArgument('--approval-attempts', 1, 100))
         .default(SIMULATION_TIMING.maxApprovalAttempts),
     )
     .addOption(
@@ -131,7 +106,7 @@ export function registerSimulateCommand(program: Command): void {
         '--poll-every <duration>',
         'status polls (the safety net when no gateway delivers callbacks)',
       )
-        .argParser(duration('--poll-every', 100))
+        .argParser(durationArgument('--poll-every', { minMs: 100 }))
         .default(
           SIMULATION_TIMING.deviceStatusPollIntervalMs,
           seconds(SIMULATION_TIMING.deviceStatusPollIntervalMs),
@@ -139,7 +114,7 @@ export function registerSimulateCommand(program: Command): void {
     )
     .addOption(
       new Option('--timeout <duration>', 'fail if the cohort has not settled by then')
-        .argParser(duration('--timeout', 1000))
+        .argParser(durationArgument('--timeout', { minMs: 1000 }))
         .default(180_000, '3m'),
     )
     .option(
