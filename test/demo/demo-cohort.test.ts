@@ -1,6 +1,3 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createAuthyHttp } from '../../src/authy/http';
 import { ONBOARDING_WEBHOOK_EVENTS, createWebhooksApi } from '../../src/authy/webhooks-api';
@@ -23,15 +20,7 @@ import { startTestGateway } from '../gateway/support/gateway';
 import type { TestGateway } from '../gateway/support/gateway';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
-
-/** A port nothing listens on now: the gateway's public URL must be known before the emulator starts. */
-async function reservePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { unusedPort } from '../harness/ports';
 
 // The demo's pipeline in one process: emulator → (Webhooks API registration) → gateway → Temporal →
 // worker, with the demo's simulation timings, whose status polls (15 s) are too slow to move the
@@ -50,7 +39,7 @@ describe('the demo cohort (make demo, CONTRACT.md section 8)', () => {
   beforeAll(async () => {
     db = await createIsolatedDatabase('demo');
     temporal = await connectTemporal();
-    const port = await reservePort();
+    const port = await unusedPort();
     const publicUrl = `http://127.0.0.1:${port}`;
     emulator = await startEmulator({ oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` });
     const { webhook } = await createWebhooksApi({
@@ -66,11 +55,7 @@ describe('the demo cohort (make demo, CONTRACT.md section 8)', () => {
       apiKey: DEV_AUTHY_API_KEY,
       webhookKeys: { current: webhook.signing_key },
       dispatch: true,
-      connectTemporal: async () =>
-        new Client({
-          connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
-          namespace: temporal.namespace,
-        }),
+      connectTemporal: () => temporal.connectOwnClient(),
     });
     taskQueue = temporal.uniqueTaskQueue('demo-cohort');
     const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: DEV_AUTHY_API_KEY, timeoutMs: 5_000 });

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,16 +12,9 @@ import {
 } from '../../src/shared/dev-keys';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
+import { unusedPort } from '../harness/ports';
 
 const script = path.resolve(__dirname, '..', '..', 'scripts', 'services.sh');
-
-async function reservePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function services(
   args: string[],
@@ -61,7 +53,7 @@ describe('scripts/services.sh (the app processes of make up / make demo)', () =>
   beforeAll(async () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'twofold-home-'));
     db = await createIsolatedDatabase('demo');
-    const [emulatorPort, gatewayPort] = [await reservePort(), await reservePort()];
+    const [emulatorPort, gatewayPort] = [await unusedPort(), await unusedPort()];
     emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     env = {

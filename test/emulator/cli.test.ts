@@ -4,18 +4,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
 import { eventually } from './helpers';
+import { unusedPort } from '../harness/ports';
 
 // Reference: CONTRACT.md sections 2 (AUTHY_EMULATOR_PORT), 6 (dev keys printed at start) and 7
 // (`twofold emulator`).
 const BIN = path.join(__dirname, '..', '..', 'bin', 'twofold.js');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function emulatorProcess(env: Record<string, string>) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AUTHY_')));
@@ -29,7 +22,7 @@ function emulatorProcess(env: Record<string, string>) {
 
 describe('`twofold emulator` (CONTRACT.md section 7)', () => {
   it('when started, then it listens on AUTHY_EMULATOR_PORT, prints the URL and dev keys, and exits 0 on SIGTERM', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const run = emulatorProcess({ AUTHY_EMULATOR_PORT: String(port), AUTHY_EMULATOR_SEED: '5' });
     try {
       await eventually(() => (run.output.stdout.includes('control API:') ? true : undefined), {
@@ -54,7 +47,7 @@ describe('`twofold emulator` (CONTRACT.md section 7)', () => {
   });
 
   it('when keys come from the environment, then they are used but never printed', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const secret = 'a-real-looking-key-that-must-not-be-printed';
     const run = emulatorProcess({ AUTHY_EMULATOR_PORT: String(port), AUTHY_API_KEY: secret });
     try {

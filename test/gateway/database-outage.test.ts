@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { createPool } from '../../src/db/pool';
 import type { DbPool } from '../../src/db/pool';
 import { connectTemporal } from '../harness/temporal';
@@ -14,15 +11,7 @@ import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
 import { seedOnboarding, signalsOf, startSignalTarget, terminateSignalTargets } from './support/targets';
-
-/** A local port where nothing listens: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { unusedPort } from '../harness/ports';
 
 let db: IsolatedDatabase;
 let temporal: TemporalHarness;
@@ -32,14 +21,10 @@ let gateway: TestGateway;
 beforeAll(async () => {
   db = await createIsolatedDatabase('gw');
   temporal = await connectTemporal();
-  deadPool = createPool(`postgres://twofold:twofold@127.0.0.1:${await closedPort()}/twofold`, { max: 2 });
+  deadPool = createPool(`postgres://twofold:twofold@127.0.0.1:${await unusedPort()}/twofold`, { max: 2 });
   gateway = await startTestGateway({
     pool: deadPool,
-    connectTemporal: async () =>
-      new Client({
-        connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
-        namespace: temporal.namespace,
-      }),
+    connectTemporal: () => temporal.connectOwnClient(),
     dispatch: true,
   });
 });

@@ -21,12 +21,6 @@ let db: IsolatedDatabase;
 let temporal: TemporalHarness;
 let gateway: TestGateway;
 
-/** A Temporal client of its own for each gateway (the gateway closes its connection on shutdown). */
-async function connectOwnClient(): Promise<Client> {
-  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-  return new Client({ connection, namespace: temporal.namespace });
-}
-
 // One gateway (and so one dispatcher) at a time per describe block: a dispatcher claims every due
 // row of the file's database, and the outage test must own its rows.
 beforeAll(async () => {
@@ -63,7 +57,11 @@ async function settledRows(authyId: string): Promise<InboxRowView[]> {
 
 describe('dispatcher → workflows (real Temporal)', () => {
   beforeAll(async () => {
-    gateway = await startTestGateway({ pool: db.pool, connectTemporal: connectOwnClient, dispatch: true });
+    gateway = await startTestGateway({
+      pool: db.pool,
+      connectTemporal: () => temporal.connectOwnClient(),
+      dispatch: true,
+    });
   });
 
   afterAll(async () => {
@@ -215,7 +213,7 @@ describe('unknown authy ids (grace period)', () => {
   beforeAll(async () => {
     graceful = await startTestGateway({
       pool: db.pool,
-      connectTemporal: connectOwnClient,
+      connectTemporal: () => temporal.connectOwnClient(),
       dispatch: true,
       dispatcher: { unknownTargetGraceMs: 3_000 },
     });
@@ -292,7 +290,7 @@ describe('Temporal unreachable at delivery time', () => {
           ? new Client({
               connection: await Connection.connect({ address: '127.0.0.1:1', connectTimeout: 300 }),
             })
-          : connectOwnClient(),
+          : temporal.connectOwnClient(),
     });
     try {
       const authyId = uniqueAuthyId();

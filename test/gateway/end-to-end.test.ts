@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { stringify } from 'qs';
 import type { Worker } from '@temporalio/worker';
 import { computeAuthySignature } from '../../src/authy/signature';
@@ -26,17 +23,9 @@ import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { signalsOf } from './support/targets';
 import { eventually } from './support/wait';
+import { unusedPort } from '../harness/ports';
 
 const WEBHOOKS_API = '/dashboard/json/application/webhooks';
-
-/** A port nothing listens on right now, for a gateway whose public URL must be known up front. */
-async function reservePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Registers the gateway as the emulator's webhook through the signed Webhooks API (reference 2.1/2.2). */
 async function registerWebhook(emulatorUrl: string, url: string): Promise<string> {
@@ -81,7 +70,7 @@ let taskQueue: string;
 beforeAll(async () => {
   db = await createIsolatedDatabase('gw');
   temporal = await connectTemporal();
-  const port = await reservePort();
+  const port = await unusedPort();
   const publicUrl = `http://127.0.0.1:${port}`;
   emulator = await startEmulator({ oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` });
   const signingKey = await registerWebhook(emulator.url, `${publicUrl}/webhooks/authy`);
@@ -92,11 +81,7 @@ beforeAll(async () => {
     apiKey: DEV_AUTHY_API_KEY,
     webhookKeys: { current: signingKey },
     dispatch: true,
-    connectTemporal: async () =>
-      new Client({
-        connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
-        namespace: temporal.namespace,
-      }),
+    connectTemporal: () => temporal.connectOwnClient(),
   });
   taskQueue = temporal.uniqueTaskQueue('gateway-e2e');
   const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: DEV_AUTHY_API_KEY, timeoutMs: 5_000 });

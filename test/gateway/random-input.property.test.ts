@@ -1,4 +1,3 @@
-import { Client, Connection } from '@temporalio/client';
 import fc from 'fast-check';
 import { parse, stringify } from 'qs';
 import { connectTemporal } from '../harness/temporal';
@@ -40,11 +39,7 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     pool: db.pool,
     dispatch: true,
-    connectTemporal: async () =>
-      new Client({
-        connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
-        namespace: temporal.namespace,
-      }),
+    connectTemporal: () => temporal.connectOwnClient(),
   });
 });
 

@@ -21,6 +21,8 @@ export interface TemporalHarness {
   uniqueTaskQueue(prefix?: string): string;
   /** A worker on `taskQueue` with the bundle built once by the global setup. */
   createWorker(taskQueue: string, deps: ActivityDeps): Promise<Worker>;
+  /** A client on a connection of its own, for code under test that closes the connection it gets. */
+  connectOwnClient(): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,8 @@ export async function connectTemporal(): Promise<TemporalHarness> {
         deps,
         workflows: { workflowBundle: { codePath: bundlePath } },
       }),
+    connectOwnClient: async () =>
+      new Client({ connection: await Connection.connect({ address }), namespace }),
     close: async () => {
       await connection.close();
       await nativeConnection.close();
