@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'qs';
-import { startTestGateway } from './support/gateway';
+import { startTestGateway, verificationFailures } from './support/gateway';
 import type { TestGateway } from './support/gateway';
-import { postJson, send } from './support/http';
-import type { SentResponse } from './support/http';
+import { expectErrorResponse, postJson, send } from './support/http';
 import { inboxRowsFor } from './support/inbox';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
@@ -23,19 +22,6 @@ afterAll(async () => {
   await gateway.close();
   await db.drop();
 });
-
-function expectError(response: SentResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  const body = response.json as { error?: { code?: unknown; message?: unknown } };
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(body.error?.code).toBe(code);
-  expect(typeof body.error?.message).toBe('string');
-}
-
-async function failuresFor(reason: string): Promise<number> {
-  const metric = await gateway.app.metrics.verificationFailures.get();
-  return metric.values.find((v) => v.labels.reason === reason && v.labels.route === PATH)?.value ?? 0;
-}
 
 async function replayRecords(headers: Record<string, string>): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(
@@ -94,20 +80,20 @@ describe('OneTouch callbacks — authentic', () => {
 describe('OneTouch callbacks — refused', () => {
   it('when the signature headers are missing, then 401 and nothing is recorded', async () => {
     const authyId = uniqueAuthyId();
-    const before = await failuresFor('missing_signature');
-    expectError(
+    const before = await verificationFailures(gateway, PATH, 'missing_signature');
+    expectErrorResponse(
       await postJson(gateway.url, PATH, oneTouchBody(authyId, randomUUID(), 'approved')),
       401,
       'unauthorized',
     );
-    expect(await failuresFor('missing_signature')).toBe(before + 1);
+    expect(await verificationFailures(gateway, PATH, 'missing_signature')).toBe(before + 1);
     expect(await inboxRowsFor(db.pool, authyId)).toEqual([]);
   });
 
   it('when only the nonce header is missing, then 401', async () => {
     const body = oneTouchBody(uniqueAuthyId(), randomUUID(), 'approved');
     const { 'x-authy-signature': signature } = oneTouchHeaders(body);
-    expectError(
+    expectErrorResponse(
       await postJson(gateway.url, PATH, body, { 'x-authy-signature': signature! }),
       401,
       'unauthorized',
@@ -117,15 +103,15 @@ describe('OneTouch callbacks — refused', () => {
   it('when the callback is signed with a wrong API key, then 401 and nothing is recorded', async () => {
     const authyId = uniqueAuthyId();
     const body = oneTouchBody(authyId, randomUUID(), 'approved');
-    const before = await failuresFor('bad_signature');
+    const before = await verificationFailures(gateway, PATH, 'bad_signature');
     const response = await postJson(
       gateway.url,
       PATH,
       body,
       oneTouchHeaders(body, { key: 'someone-elses-api-key' }),
     );
-    expectError(response, 401, 'unauthorized');
-    expect(await failuresFor('bad_signature')).toBe(before + 1);
+    expectErrorResponse(response, 401, 'unauthorized');
+    expect(await verificationFailures(gateway, PATH, 'bad_signature')).toBe(before + 1);
     expect(await inboxRowsFor(db.pool, authyId)).toEqual([]);
   });
 
@@ -134,7 +120,7 @@ describe('OneTouch callbacks — refused', () => {
     const signed = oneTouchBody(authyId, randomUUID(), 'denied');
     const headers = oneTouchHeaders(signed);
     const response = await postJson(gateway.url, PATH, { ...signed, status: 'approved' }, headers);
-    expectError(response, 401, 'unauthorized');
+    expectErrorResponse(response, 401, 'unauthorized');
     expect(await inboxRowsFor(db.pool, authyId)).toEqual([]);
   });
 
@@ -146,28 +132,28 @@ describe('OneTouch callbacks — refused', () => {
       ...headers,
       'x-forwarded-host': 'evil.example',
     });
-    expectError(response, 401, 'unauthorized');
+    expectErrorResponse(response, 401, 'unauthorized');
     expect(await inboxRowsFor(db.pool, authyId)).toEqual([]);
   });
 
   it('when the nonce is older than the freshness window, then 401 stale_nonce and nothing is recorded', async () => {
     const authyId = uniqueAuthyId();
     const body = oneTouchBody(authyId, randomUUID(), 'approved');
-    const before = await failuresFor('stale_nonce');
+    const before = await verificationFailures(gateway, PATH, 'stale_nonce');
     const response = await postJson(
       gateway.url,
       PATH,
       body,
       oneTouchHeaders(body, { nonce: secondsAgo(3600) }),
     );
-    expectError(response, 401, 'unauthorized');
-    expect(await failuresFor('stale_nonce')).toBe(before + 1);
+    expectErrorResponse(response, 401, 'unauthorized');
+    expect(await verificationFailures(gateway, PATH, 'stale_nonce')).toBe(before + 1);
     expect(await inboxRowsFor(db.pool, authyId)).toEqual([]);
   });
 
   it('when the nonce is not a timestamp, then 401', async () => {
     const body = oneTouchBody(uniqueAuthyId(), randomUUID(), 'approved');
-    expectError(
+    expectErrorResponse(
       await postJson(gateway.url, PATH, body, oneTouchHeaders(body, { nonce: 'abc' })),
       401,
       'unauthorized',
@@ -184,12 +170,12 @@ describe('OneTouch callbacks — refused', () => {
       },
       body: 'authy_id=1&status=approved',
     });
-    expectError(response, 400, 'bad_request');
+    expectErrorResponse(response, 400, 'bad_request');
   });
 
   it('when a validly signed callback lacks authy_id, then 400 and nothing is recorded', async () => {
     const { authy_id: _authyId, ...body } = oneTouchBody('1', randomUUID(), 'approved');
-    expectError(await postJson(gateway.url, PATH, body, oneTouchHeaders(body)), 400, 'bad_request');
+    expectErrorResponse(await postJson(gateway.url, PATH, body, oneTouchHeaders(body)), 400, 'bad_request');
   });
 });
 
@@ -227,7 +213,7 @@ describe('OneTouch callbacks — replays', () => {
       expect(retry.status).toBe(200);
       expect(retry.json).toEqual({ status: 'duplicate' });
       const other = oneTouchBody(authyId, randomUUID(), 'approved');
-      expectError(
+      expectErrorResponse(
         await postJson(strict.url, PATH, other, oneTouchHeaders(other, { nonce })),
         401,
         'unauthorized',

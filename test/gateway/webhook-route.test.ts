@@ -1,7 +1,7 @@
 import { stringify } from 'qs';
-import { startTestGateway } from './support/gateway';
+import { startTestGateway, verificationFailures } from './support/gateway';
 import type { TestGateway } from './support/gateway';
-import { postJson, send } from './support/http';
+import { expectErrorResponse, postJson, send } from './support/http';
 import type { SentResponse } from './support/http';
 import { inboxCount, inboxRowsFor } from './support/inbox';
 import { createIsolatedDatabase } from '../harness/isolated-database';
@@ -34,21 +34,8 @@ function deliver(token: string): Promise<SentResponse> {
   return postJson(gateway.url, PATH, { body: token });
 }
 
-function expectError(response: SentResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  const body = response.json as { error?: { code?: unknown; message?: unknown } };
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(body.error?.code).toBe(code);
-  expect(typeof body.error?.message).toBe('string');
-}
-
 async function expectNothingRecordedFor(authyId: string): Promise<void> {
   expect(await inboxRowsFor(db.pool, authyId)).toEqual([]);
-}
-
-async function failuresFor(reason: string): Promise<number> {
-  const metric = await gateway.app.metrics.verificationFailures.get();
-  return metric.values.find((v) => v.labels.reason === reason && v.labels.route === PATH)?.value ?? 0;
 }
 
 describe('POST /webhooks/authy — authentic deliveries', () => {
@@ -155,19 +142,19 @@ describe('POST /webhooks/authy — authentic deliveries', () => {
 
 describe('POST /webhooks/authy — refused deliveries', () => {
   it('when the body field is missing, then 401 and nothing is recorded', async () => {
-    const before = await failuresFor('missing_signature');
-    expectError(await postJson(gateway.url, PATH, { token: 'x' }), 401, 'unauthorized');
-    expect(await failuresFor('missing_signature')).toBe(before + 1);
+    const before = await verificationFailures(gateway, PATH, 'missing_signature');
+    expectErrorResponse(await postJson(gateway.url, PATH, { token: 'x' }), 401, 'unauthorized');
+    expect(await verificationFailures(gateway, PATH, 'missing_signature')).toBe(before + 1);
   });
 
   it('when the token is signed with a wrong key, then 401 and nothing is recorded', async () => {
     const authyId = uniqueAuthyId();
-    const before = await failuresFor('bad_signature');
+    const before = await verificationFailures(gateway, PATH, 'bad_signature');
     const response = await deliver(
       signWebhook(webhookClaims('device_registration_completed', authyId), 'WSK_not_ours'),
     );
-    expectError(response, 401, 'unauthorized');
-    expect(await failuresFor('bad_signature')).toBe(before + 1);
+    expectErrorResponse(response, 401, 'unauthorized');
+    expect(await verificationFailures(gateway, PATH, 'bad_signature')).toBe(before + 1);
     await expectNothingRecordedFor(authyId);
   });
 
@@ -179,7 +166,7 @@ describe('POST /webhooks/authy — refused deliveries', () => {
     const forged = Buffer.from(
       JSON.stringify(webhookClaims('device_registration_completed', authyId)),
     ).toString('base64url');
-    expectError(await deliver(`${header}.${forged}.${signature}`), 401, 'unauthorized');
+    expectErrorResponse(await deliver(`${header}.${forged}.${signature}`), 401, 'unauthorized');
     await expectNothingRecordedFor(authyId);
   });
 
@@ -188,19 +175,19 @@ describe('POST /webhooks/authy — refused deliveries', () => {
     const token = signWebhook(webhookClaims('device_registration_completed', authyId));
     const at = token.length - 8;
     const flipped = token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
-    expectError(await deliver(flipped), 401, 'unauthorized');
+    expectErrorResponse(await deliver(flipped), 401, 'unauthorized');
     await expectNothingRecordedFor(authyId);
   });
 
   it('when the token uses alg none, then 401 wrong_algorithm and nothing is recorded', async () => {
     const authyId = uniqueAuthyId();
-    const before = await failuresFor('wrong_algorithm');
-    expectError(
+    const before = await verificationFailures(gateway, PATH, 'wrong_algorithm');
+    expectErrorResponse(
       await deliver(unsignedToken(webhookClaims('device_registration_completed', authyId))),
       401,
       'unauthorized',
     );
-    expect(await failuresFor('wrong_algorithm')).toBe(before + 1);
+    expect(await verificationFailures(gateway, PATH, 'wrong_algorithm')).toBe(before + 1);
     await expectNothingRecordedFor(authyId);
   });
 
@@ -209,19 +196,19 @@ describe('POST /webhooks/authy — refused deliveries', () => {
     const token = signWebhook(webhookClaims('device_registration_completed', authyId), WEBHOOK_KEY, {
       algorithm: 'HS512',
     });
-    expectError(await deliver(token), 401, 'unauthorized');
+    expectErrorResponse(await deliver(token), 401, 'unauthorized');
     await expectNothingRecordedFor(authyId);
   });
 
   it('when the token has expired, then 401 expired and nothing is recorded', async () => {
     const authyId = uniqueAuthyId();
-    const before = await failuresFor('expired');
+    const before = await verificationFailures(gateway, PATH, 'expired');
     const claims = {
       ...webhookClaims('device_registration_completed', authyId),
       exp: Math.floor(Date.now() / 1000) - 120,
     };
-    expectError(await deliver(signWebhook(claims)), 401, 'unauthorized');
-    expect(await failuresFor('expired')).toBe(before + 1);
+    expectErrorResponse(await deliver(signWebhook(claims)), 401, 'unauthorized');
+    expect(await verificationFailures(gateway, PATH, 'expired')).toBe(before + 1);
     await expectNothingRecordedFor(authyId);
   });
 
@@ -231,13 +218,13 @@ describe('POST /webhooks/authy — refused deliveries', () => {
       ...webhookClaims('device_registration_completed', authyId),
       iat: Math.floor(Date.now() / 1000) + 3600,
     };
-    expectError(await deliver(signWebhook(claims)), 401, 'unauthorized');
+    expectErrorResponse(await deliver(signWebhook(claims)), 401, 'unauthorized');
     await expectNothingRecordedFor(authyId);
   });
 
   it('when the token is signed with a rotated-out key that is no longer configured, then 401', async () => {
     const authyId = uniqueAuthyId();
-    expectError(
+    expectErrorResponse(
       await deliver(signWebhook(webhookClaims('user_added', authyId), PREVIOUS_WEBHOOK_KEY)),
       401,
       'unauthorized',
@@ -252,7 +239,7 @@ describe('POST /webhooks/authy — refused deliveries', () => {
       headers: { 'content-type': 'application/json' },
       body: body.slice(0, body.length / 2),
     });
-    expectError(response, 400, 'bad_request');
+    expectErrorResponse(response, 400, 'bad_request');
   });
 
   it('when the body is not JSON at all, then 400', async () => {
@@ -261,11 +248,11 @@ describe('POST /webhooks/authy — refused deliveries', () => {
       headers: { 'content-type': 'application/json' },
       body: '<xml>not json</xml>',
     });
-    expectError(response, 400, 'bad_request');
+    expectErrorResponse(response, 400, 'bad_request');
   });
 
   it('when the JSON body is an array, then 400', async () => {
-    expectError(await postJson(gateway.url, PATH, ['body']), 400, 'bad_request');
+    expectErrorResponse(await postJson(gateway.url, PATH, ['body']), 400, 'bad_request');
   });
 
   it('when the body is 1 MiB, then 413 and nothing is recorded', async () => {
@@ -275,7 +262,7 @@ describe('POST /webhooks/authy — refused deliveries', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ body: 'x'.repeat(1024 * 1024) }),
     });
-    expectError(response, 413, 'payload_too_large');
+    expectErrorResponse(response, 413, 'payload_too_large');
     expect(await inboxCount(db.pool)).toBe(before);
   });
 
@@ -285,7 +272,7 @@ describe('POST /webhooks/authy — refused deliveries', () => {
       headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
       body: Buffer.alloc(200 * 1024, 'a'),
     });
-    expectError(response, 413, 'payload_too_large');
+    expectErrorResponse(response, 413, 'payload_too_large');
   });
 
   it('when the content type is text/plain, then 415', async () => {
@@ -294,11 +281,11 @@ describe('POST /webhooks/authy — refused deliveries', () => {
       headers: { 'content-type': 'text/plain' },
       body: signWebhook(webhookClaims('user_added', uniqueAuthyId())),
     });
-    expectError(response, 415, 'unsupported_media_type');
+    expectErrorResponse(response, 415, 'unsupported_media_type');
   });
 
   it('when there is no content type, then 415', async () => {
-    expectError(await send(gateway.url, { path: PATH, body: '{}' }), 415, 'unsupported_media_type');
+    expectErrorResponse(await send(gateway.url, { path: PATH, body: '{}' }), 415, 'unsupported_media_type');
   });
 
   it('when the body is compressed (Content-Encoding: gzip), then 415', async () => {
@@ -307,28 +294,28 @@ describe('POST /webhooks/authy — refused deliveries', () => {
       headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
       body: '{}',
     });
-    expectError(response, 415, 'unsupported_media_type');
+    expectErrorResponse(response, 415, 'unsupported_media_type');
   });
 
   it('when the body field is not a string, then 400', async () => {
-    expectError(await postJson(gateway.url, PATH, { body: { nested: true } }), 400, 'bad_request');
+    expectErrorResponse(await postJson(gateway.url, PATH, { body: { nested: true } }), 400, 'bad_request');
   });
 
   it('when validly signed claims have a malformed event name, then 400 invalid_claims and nothing is recorded', async () => {
     const authyId = uniqueAuthyId();
     const response = await deliver(signWebhook(webhookClaims("'; DROP TABLE webhook_inbox; --", authyId)));
-    expectError(response, 400, 'invalid_claims');
+    expectErrorResponse(response, 400, 'invalid_claims');
     await expectNothingRecordedFor(authyId);
   });
 
   it('when validly signed claims carry neither id nor request_id, then 400 invalid_claims', async () => {
     const { id: _id, request_id: _requestId, ...claims } = webhookClaims('user_added', uniqueAuthyId());
-    expectError(await deliver(signWebhook(claims)), 400, 'invalid_claims');
+    expectErrorResponse(await deliver(signWebhook(claims)), 400, 'invalid_claims');
   });
 
   it('when a device registration carries no authy id, then 400 invalid_claims', async () => {
     const claims = { ...webhookClaims('device_registration_completed', '1'), objects: { device: { id: 1 } } };
-    expectError(await deliver(signWebhook(claims)), 400, 'invalid_claims');
+    expectErrorResponse(await deliver(signWebhook(claims)), 400, 'invalid_claims');
   });
 
   it('when no webhook signing key is configured, then deliveries get 503 not_configured and nothing is recorded', async () => {
@@ -338,7 +325,7 @@ describe('POST /webhooks/authy — refused deliveries', () => {
       const response = await postJson(unconfigured.url, PATH, {
         body: signWebhook(webhookClaims('user_added', authyId)),
       });
-      expectError(response, 503, 'not_configured');
+      expectErrorResponse(response, 503, 'not_configured');
       await expectNothingRecordedFor(authyId);
     } finally {
       await unconfigured.close();

@@ -86,3 +86,13 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     },
   };
 }
+
+/** The gateway's verification-failure counter for one route and reason. */
+export async function verificationFailures(
+  gateway: TestGateway,
+  route: string,
+  reason: string,
+): Promise<number> {
+  const metric = await gateway.app.metrics.verificationFailures.get();
+  return metric.values.find((v) => v.labels.reason === reason && v.labels.route === route)?.value ?? 0;
+}

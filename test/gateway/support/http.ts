@@ -64,3 +64,12 @@ export function postJson(baseUrl: string, path: string, body: unknown, headers: 
     body: JSON.stringify(body),
   });
 }
+
+/** Asserts a gateway error answer: `status`, and a body of exactly `{ error: { code, message } }`. */
+export function expectErrorResponse(response: SentResponse, status: number, code: string): void {
+  expect(response.status).toBe(status);
+  const body = response.json as { error?: { code?: unknown; message?: unknown } };
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(body.error?.code).toBe(code);
+  expect(typeof body.error?.message).toBe('string');
+}
