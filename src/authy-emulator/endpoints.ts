@@ -12,6 +12,7 @@ export const ENDPOINTS = [
   'onetouch.create',
   'onetouch.get',
   'reporting.events',
+  'reporting.date_histogram',
   'webhooks.create',
   'webhooks.list',
   'webhooks.delete',

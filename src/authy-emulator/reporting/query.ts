@@ -16,8 +16,8 @@ export class ReportingQueryError extends Error {
   override name = 'ReportingQueryError';
 }
 
-/** A parsed events query: a time window the store answers by binary search, plus filters. */
-export interface ReportingQuery {
+/** Conditions over events: a time window the store answers by binary search, plus filters. */
+export interface ReportingFilter {
   /** Inclusive lower bound, epoch ms. */
   from: number;
   /** Exclusive upper bound, epoch ms. */
@@ -26,27 +26,41 @@ export interface ReportingQuery {
   codes: Uint8Array | null;
   /** Conditions over `objects.*` and `request_id`, checked per candidate event. */
   rows: ((event: ReportingEvent) => boolean)[];
+}
+
+/** A parsed events query: its conditions and the page asked for. */
+export interface ReportingQuery extends ReportingFilter {
   page: number;
   perPage: number;
 }
 
 /**
  * Parses `query[attr][op]=value` (ANDed), `page` and `per_page` from qs-parsed parameters
- * (reference 3.2, 3.3). Attributes: `event`, `time`, `request_id`, and `objects.<path>.<p>_<name>`
- * with p in s/i/b/as/t. Stored times are whole milliseconds, so every time bound becomes [from, to).
+ * (reference 3.2, 3.3). The conditions are those of {@link parseConditions}.
  */
 export function parseReportingQuery(params: Record<string, unknown>): ReportingQuery {
   const page = pagingNumber(params.page, 'page', 1, MAX_PAGE);
   const perPage = pagingNumber(params.per_page, 'per_page', DEFAULT_PER_PAGE, MAX_PER_PAGE);
-  const query: ReportingQuery = { from: -Infinity, to: Infinity, codes: null, rows: [], page, perPage };
-  const raw = params.query;
-  if (raw === undefined || raw === '') return query;
+  return { ...parseConditions(params.query, 'query'), page, perPage };
+}
+
+/**
+ * Parses the conditions `<param>[attr][op]=value` (ANDed) of one qs-parsed parameter — `query` of
+ * the events endpoint, `scope` and each `report[label]` of date_histogram (reference 3.2, 3.5).
+ * Attributes: `event`, `time`, `request_id`, and `objects.<path>.<p>_<name>` with p in s/i/b/as/t.
+ * Stored times are whole milliseconds, so every time bound becomes [from, to).
+ */
+export function parseConditions(raw: unknown, param: string): ReportingFilter {
+  const filter: ReportingFilter = { from: -Infinity, to: Infinity, codes: null, rows: [] };
+  if (raw === undefined || raw === '') return filter;
   if (!isRecord(raw))
-    throw new ReportingQueryError('query must be given as query[attribute][operator]=value');
+    throw new ReportingQueryError(`${param} must be given as ${param}[attribute][operator]=value`);
   const eventTests: ((name: string) => boolean)[] = [];
   for (const [attribute, conditions] of Object.entries(raw)) {
     if (!isRecord(conditions) || Object.keys(conditions).length === 0) {
-      throw new ReportingQueryError(`query[${attribute}] needs an operator: query[${attribute}][eq]=value`);
+      throw new ReportingQueryError(
+        `${param}[${attribute}] needs an operator: ${param}[${attribute}][eq]=value`,
+      );
     }
     for (const [op, value] of Object.entries(conditions)) {
       if (!isOperator(op)) {
@@ -55,19 +69,19 @@ export function parseReportingQuery(params: Record<string, unknown>): ReportingQ
         );
       }
       if (typeof value !== 'string') {
-        throw new ReportingQueryError(`query[${attribute}][${op}] must have exactly one value`);
+        throw new ReportingQueryError(`${param}[${attribute}][${op}] must have exactly one value`);
       }
       if (attribute === 'time') {
-        applyTime(query, op, parseTime(value, attribute));
+        applyTime(filter, op, parseTime(value, attribute));
       } else if (attribute === 'event') {
         eventTests.push(compile('s', op, value, attribute));
       } else if (attribute === 'request_id' || attribute === 'request.id') {
         const test = compile('s', op, value, attribute);
-        query.rows.push((event) => test(event.request_id));
+        filter.rows.push((event) => test(event.request_id));
       } else if (attribute.startsWith('objects.')) {
         const { path, type } = objectAttribute(attribute);
         const test = compile(type, op, value, attribute);
-        query.rows.push((event) => {
+        filter.rows.push((event) => {
           const found = lookup(event.objects, path);
           return found !== undefined && found !== null && test(found);
         });
@@ -79,12 +93,23 @@ export function parseReportingQuery(params: Record<string, unknown>): ReportingQ
     }
   }
   if (eventTests.length > 0) {
-    query.codes = Uint8Array.from(EVENT_NAMES, (name) => (eventTests.every((test) => test(name)) ? 1 : 0));
+    filter.codes = Uint8Array.from(EVENT_NAMES, (name) => (eventTests.every((test) => test(name)) ? 1 : 0));
   }
-  return query;
+  return filter;
 }
 
-function pagingNumber(value: unknown, name: string, fallback: number, max: number): number {
+/** The conditions of both filters at once (AND): the narrower window, both name sets, all row tests. */
+export function bothFilters(a: ReportingFilter, b: ReportingFilter): ReportingFilter {
+  let codes = a.codes ?? b.codes;
+  if (a.codes !== null && b.codes !== null) {
+    const other = b.codes;
+    codes = a.codes.map((allowed, code) => allowed & other[code]!);
+  }
+  return { from: Math.max(a.from, b.from), to: Math.min(a.to, b.to), codes, rows: [...a.rows, ...b.rows] };
+}
+
+/** A paging parameter: an integer in 1..max, `fallback` when absent. */
+export function pagingNumber(value: unknown, name: string, fallback: number, max: number): number {
   if (value === undefined || value === '') return fallback;
   if (typeof value !== 'string' || !/^\d+$/.test(value)) {
     throw new ReportingQueryError(`${name} must be an integer between 1 and ${max}`);
@@ -94,7 +119,7 @@ function pagingNumber(value: unknown, name: string, fallback: number, max: numbe
   return number;
 }
 
-function applyTime(query: ReportingQuery, op: Operator, time: number): void {
+function applyTime(query: ReportingFilter, op: Operator, time: number): void {
   switch (op) {
     case 'eq':
       query.from = Math.max(query.from, time);

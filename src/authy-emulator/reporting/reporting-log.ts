@@ -2,8 +2,10 @@ import { eventCode } from '../event-names';
 import type { EventName } from '../event-names';
 import type { EmulatedApp, EventObjects, ReportingEvent } from '../event-objects';
 import { hash32 } from '../random';
+import { countBuckets } from './date-histogram';
+import type { BucketRange, HistogramBucket } from './date-histogram';
 import { EventStore } from './event-store';
-import type { ReportingQuery } from './query';
+import type { ReportingFilter, ReportingQuery } from './query';
 import { generateSyntheticColumns, materializeSynthetic, requestIdFor } from './synthetic';
 import type { SyntheticBatch } from './synthetic';
 
@@ -121,6 +123,18 @@ export class ReportingLog {
       out.push(event ?? this.eventAt(i));
     }
     return out;
+  }
+
+  /**
+   * Non-empty time buckets of each filter, newest first (date_histogram, reference 3.5), with the
+   * same time windows and retention as {@link page}; see countBuckets for the cost.
+   */
+  histogram(filters: readonly ReportingFilter[], range: BucketRange): HistogramBucket[][] {
+    const windows = filters.map((filter) => {
+      const [lo, hi] = this.window(filter.from, filter.to);
+      return { filter, lo, hi };
+    });
+    return countBuckets(this.store, (index) => this.eventAt(index), windows, range);
   }
 
   /** The event at a store index, rebuilt when synthetic. */

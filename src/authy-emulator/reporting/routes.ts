@@ -1,11 +1,22 @@
 import type { ApiRoute } from '../api-route';
-import { authyErrors } from '../errors';
+import { AuthyError, authyErrors } from '../errors';
 import { requestParams } from '../params';
+import { dateHistogramBody } from './date-histogram-response';
+import {
+  BUCKETS_PER_PAGE,
+  DateHistogramQueryError,
+  HISTOGRAM_INTERVALS,
+  parseDateHistogramQuery,
+} from './date-histogram-query';
+import type { DateHistogramQuery } from './date-histogram-query';
 import { parseReportingQuery, ReportingQueryError } from './query';
 import type { ReportingQuery } from './query';
 import type { ReportingLog } from './reporting-log';
 
-/** `GET /protected/json/reporting/events` (reference 3): `{ events, success }`, newest first. */
+/**
+ * The Reporting API (reference 3): `GET …/reporting/events` answers `{ events, success }`, newest
+ * first; `GET …/reporting/date_histogram` answers counts per time bucket (date-histogram-response.ts).
+ */
 export function reportingRoutes(deps: {
   reporting: () => ReportingLog;
   guard: ApiRoute['guard'];
@@ -27,5 +38,44 @@ export function reportingRoutes(deps: {
         ctx.body = { events: deps.reporting().page(query), success: true };
       },
     },
+    {
+      method: 'get',
+      path: '/protected/json/reporting/date_histogram',
+      endpoint: 'reporting.date_histogram',
+      guard: deps.guard,
+      handle(ctx) {
+        let query: DateHistogramQuery;
+        try {
+          query = parseDateHistogramQuery(requestParams(ctx));
+        } catch (error) {
+          if (error instanceof DateHistogramQueryError) throw dateHistogramError(error);
+          throw error;
+        }
+        const counted = deps.reporting().histogram(
+          query.series.map((s) => s.filter),
+          {
+            intervalMs: HISTOGRAM_INTERVALS[query.interval],
+            skip: (query.page - 1) * BUCKETS_PER_PAGE,
+            limit: BUCKETS_PER_PAGE,
+          },
+        );
+        ctx.body = dateHistogramBody(
+          query.interval,
+          query.series.map((s, index) => ({ label: s.label, buckets: counted[index]! })),
+        );
+      },
+    },
   ];
+}
+
+/** 60094 invalid interval, 60095 invalid report, 60089 invalid query (reference 1.3, 3.3); all 400. */
+function dateHistogramError(error: DateHistogramQueryError): AuthyError {
+  switch (error.fault) {
+    case 'interval':
+      return new AuthyError(400, '60094', `Invalid reporting interval: ${error.message}`);
+    case 'report':
+      return new AuthyError(400, '60095', `Invalid reporting report: ${error.message}`);
+    case 'query':
+      return authyErrors.invalidReportingQuery(error.message);
+  }
 }
