@@ -60,6 +60,10 @@ export const authyErrors = {
   invalidSignature: () => new AuthyError(401, '60087', 'Invalid signature'),
   invalidReportingQuery: (detail: string) =>
     new AuthyError(400, '60089', `Invalid reporting query: ${detail}`),
+  invalidReportingInterval: (detail: string) =>
+    new AuthyError(400, '60094', `Invalid reporting interval: ${detail}`),
+  invalidReportingReport: (detail: string) =>
+    new AuthyError(400, '60095', `Invalid reporting report: ${detail}`),
   webhookCreation: (detail: string) =>
     new AuthyError(400, '60098', `Webhook could not be created: ${detail}`),
   webhookDeletion: (detail: string, status = 404) =>

@@ -48,8 +48,8 @@ export interface DateHistogramQuery {
 export function parseDateHistogramQuery(params: Record<string, unknown>): DateHistogramQuery {
   const interval = parseInterval(params.interval);
   const reports = parseReports(params.report);
-  const scope = asQueryFault(() => parseConditions(params.scope, 'scope'));
-  const page = asQueryFault(() => pagingNumber(params.page, 'page', 1, MAX_PAGE));
+  const scope = asFault('query', () => parseConditions(params.scope, 'scope'));
+  const page = asFault('query', () => pagingNumber(params.page, 'page', 1, MAX_PAGE));
   return {
     interval,
     series: reports.map(({ label, filter }) => ({ label, filter: bothFilters(filter, scope) })),
@@ -97,23 +97,22 @@ function parseReports(raw: unknown): HistogramSeries[] {
         `report[${label}] needs conditions: report[${label}][<attribute>][<operator>]=value`,
       );
     }
-    try {
-      return { label, filter: parseConditions(conditions, `report[${label}]`) };
-    } catch (error) {
-      if (error instanceof ReportingQueryError) {
-        throw new DateHistogramQueryError('report', `report[${label}]: ${error.message}`, { cause: error });
-      }
-      throw error;
-    }
+    const filter = asFault(
+      'report',
+      () => parseConditions(conditions, `report[${label}]`),
+      `report[${label}]: `,
+    );
+    return { label, filter };
   });
 }
 
-function asQueryFault<T>(parse: () => T): T {
+/** Runs a shared parser; its ReportingQueryError becomes this endpoint's `fault` (message prefixed). */
+function asFault<T>(fault: DateHistogramFault, parse: () => T, prefix = ''): T {
   try {
     return parse();
   } catch (error) {
     if (error instanceof ReportingQueryError) {
-      throw new DateHistogramQueryError('query', error.message, { cause: error });
+      throw new DateHistogramQueryError(fault, prefix + error.message, { cause: error });
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 import type { ApiRoute } from '../api-route';
-import { AuthyError, authyErrors } from '../errors';
+import { authyErrors } from '../errors';
+import type { AuthyError } from '../errors';
 import { requestParams } from '../params';
 import { dateHistogramBody } from './date-histogram-response';
 import {
@@ -72,9 +73,9 @@ export function reportingRoutes(deps: {
 function dateHistogramError(error: DateHistogramQueryError): AuthyError {
   switch (error.fault) {
     case 'interval':
-      return new AuthyError(400, '60094', `Invalid reporting interval: ${error.message}`);
+      return authyErrors.invalidReportingInterval(error.message);
     case 'report':
-      return new AuthyError(400, '60095', `Invalid reporting report: ${error.message}`);
+      return authyErrors.invalidReportingReport(error.message);
     case 'query':
       return authyErrors.invalidReportingQuery(error.message);
   }
