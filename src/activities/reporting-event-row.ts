@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ReportingEvent } from '../authy/reporting';
+import { isRecord } from '../shared/is-record';
 import type { ReportingEventRow } from '../db/reporting-events';
 
 /**
@@ -35,9 +36,7 @@ function contentId(event: string, time: string, objectsJson: string): string {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 function scalar(value: unknown): string | null {

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import qs from 'qs';
+import { isRecord } from '../shared/is-record';
 
 const QS_OPTIONS = { depth: 8, arrayLimit: 100, parameterLimit: 2000 };
 
@@ -17,11 +18,6 @@ export function requestParams(ctx: Context): Record<string, unknown> {
       ? qs.parse(rawBody, QS_OPTIONS)
       : ctx.request.body;
   return isRecord(body) ? { ...query, ...body } : { ...query };
-}
-
-/** A plain object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A path parameter captured by @koa/router ('' when absent). */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AuthyResponseError, AuthyTransportError } from './errors';
-import { isRecord, readJson, toApiError } from './response';
+import { isRecord } from '../shared/is-record';
+import { readJson, toApiError } from './response';
 
 /** How to reach one Authy application. */
 export interface AuthyHttpOptions {

@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/is-record';
 import { AuthyApiError, parseRetryAfter } from './errors';
 
 // Reading Authy answers, shared by every Authy client in src/authy.
@@ -17,11 +18,6 @@ export async function readJson(response: Response): Promise<unknown> {
   } catch {
     return text;
   }
-}
-
-/** A plain object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Turns an Authy error answer (non-2xx or `success: false`) into a typed AuthyApiError. */

@@ -3,7 +3,8 @@ import qs from 'qs';
 import { z } from 'zod';
 import { AuthyResponseError, AuthyTransportError } from './errors';
 import { WEBHOOK_EVENT_NAMES } from '../shared/authy-events';
-import { isRecord, readJson, toApiError } from './response';
+import { isRecord } from '../shared/is-record';
+import { readJson, toApiError } from './response';
 import { computeAuthySignature } from './signature';
 
 /** The 23 event names a webhook can subscribe to (reference 2.3). */

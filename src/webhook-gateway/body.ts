@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import qs from 'qs';
+import { isRecord } from '../shared/is-record';
 import { GatewayHttpError } from './errors';
 
 /** Largest request body the gateway reads; Authy deliveries are a few KiB. */
@@ -118,10 +119,6 @@ function decodeUtf8(raw: Buffer): string {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function parseJsonObject(text: string): Record<string, unknown> {
   let value: unknown;
   try {
@@ -129,8 +126,7 @@ function parseJsonObject(text: string): Record<string, unknown> {
   } catch (error) {
     throw new GatewayHttpError(400, 'bad_request', 'the body is not valid JSON', { cause: error });
   }
-  if (!isPlainObject(value))
-    throw new GatewayHttpError(400, 'bad_request', 'the JSON body must be an object');
+  if (!isRecord(value)) throw new GatewayHttpError(400, 'bad_request', 'the JSON body must be an object');
   return value;
 }
 

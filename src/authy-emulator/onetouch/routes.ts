@@ -1,6 +1,7 @@
 import type { ApiRoute } from '../api-route';
 import { authyErrors } from '../errors';
-import { isRecord, requestParams, routeParam } from '../params';
+import { isRecord } from '../../shared/is-record';
+import { requestParams, routeParam } from '../params';
 import type { EmulatorState } from '../state';
 import { approvalRequestBody } from './approval-store';
 

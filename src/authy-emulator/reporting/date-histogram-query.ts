@@ -1,4 +1,4 @@
-import { isRecord } from '../params';
+import { isRecord } from '../../shared/is-record';
 import { bothFilters, MAX_PAGE, pagingNumber, parseConditions, ReportingQueryError } from './query';
 import type { ReportingFilter } from './query';
 

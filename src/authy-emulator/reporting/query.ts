@@ -1,3 +1,4 @@
+import { isRecord } from '../../shared/is-record';
 import { EVENT_NAMES } from '../event-names';
 import type { ReportingEvent } from '../event-objects';
 
@@ -261,8 +262,4 @@ function compareNumbers(op: Exclude<Operator, 'lk'>, a: number, b: number): bool
 
 function isOperator(value: string): value is Operator {
   return (OPERATORS as readonly string[]).includes(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
