@@ -9,6 +9,11 @@ export type CopyRow = readonly (string | null)[];
 /** PostgreSQL's SQLSTATE for a unique-constraint violation. */
 export const UNIQUE_VIOLATION = '23505';
 
+/** True for PostgreSQL's unique-constraint violation (a COPY refused for a key already stored). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
+
 // COPY's text format: tab-separated columns, one line per row, \N for null, and backslash escapes
 // for the characters that would otherwise end a column or a line.
 const SPECIAL = /[\\\t\n\r]/;
@@ -35,9 +40,10 @@ export function copyText(rows: readonly CopyRow[]): string {
 
 /**
  * Loads `rows` into `table` with one `COPY … FROM STDIN`: all rows or none (a COPY is one statement),
- * and far cheaper for PostgreSQL than an INSERT of the same rows (it writes them a page at a time). Resolves with the number of
- * rows written; rejects with PostgreSQL's error (e.g. {@link UNIQUE_VIOLATION}) and writes nothing.
- * `table` and `columns` are SQL identifiers from code, never from input.
+ * and far cheaper for PostgreSQL than an INSERT of the same rows (it writes them a page at a time).
+ * Resolves with the number of rows written; rejects with PostgreSQL's error (e.g. a unique
+ * violation, {@link isUniqueViolation}) and writes nothing. `table` and `columns` are SQL
+ * identifiers from code, never from input.
  */
 export async function copyRows(
   pool: DbPool,
@@ -53,7 +59,7 @@ export async function copyRows(
     return copy.rowCount;
   } catch (error) {
     // A refused row leaves the connection ready for the next query; anything else may not have.
-    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) broken = error as Error;
+    if (!isUniqueViolation(error)) broken = error as Error;
     throw error;
   } finally {
     client.release(broken);

@@ -1,4 +1,4 @@
-import { copyRows, UNIQUE_VIOLATION } from './copy';
+import { copyRows, isUniqueViolation } from './copy';
 import type { CopyRow } from './copy';
 import type { DbPool } from './pool';
 
@@ -90,7 +90,7 @@ export async function insertReportingEvents(
   try {
     return await copyRows(pool, 'reporting_events', COLUMNS, batch.map(copyRow));
   } catch (error) {
-    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    if (!isUniqueViolation(error)) throw error;
   }
   const result = await pool.query(INSERT_BATCH, [`[${batch.map(rowJson).join(',')}]`]);
   return result.rowCount ?? 0;
