@@ -3,18 +3,14 @@ import { InvalidArgumentError } from 'commander';
 import { runGateway } from '../../webhook-gateway/main';
 import { commandContext } from '../context';
 
-function positiveSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0)
-    throw new InvalidArgumentError('expected a positive number of seconds');
-  return seconds;
-}
-
-function positiveDays(value: string): number {
-  const days = Number(value);
-  if (!Number.isFinite(days) || days <= 0)
-    throw new InvalidArgumentError('expected a positive number of days');
-  return days;
+/** A parser for a flag taking a positive number of `unit`s. */
+function positive(unit: 'seconds' | 'days') {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0)
+      throw new InvalidArgumentError(`expected a positive number of ${unit}`);
+    return number;
+  };
 }
 
 interface GatewayCommandOptions {
@@ -30,17 +26,17 @@ export function registerGatewayCommand(program: Command): void {
     .command('gateway')
     .description('run the Koa webhook gateway (Authy webhooks, OneTouch callbacks) until SIGINT/SIGTERM')
     .option('--host <address>', 'address to listen on (0.0.0.0 behind a proxy)', '127.0.0.1')
-    .option('--nonce-window <seconds>', 'OneTouch signature nonce freshness window', positiveSeconds, 300)
+    .option('--nonce-window <seconds>', 'OneTouch signature nonce freshness window', positive('seconds'), 300)
     .option(
       '--target-grace <seconds>',
       'how long an event for an authy id no onboarding has yet stays pending',
-      positiveSeconds,
+      positive('seconds'),
       300,
     )
     .option(
       '--inbox-retention <days>',
       'settled webhook_inbox rows older than this are deleted (pending ones never are)',
-      positiveDays,
+      positive('days'),
       30,
     )
     .action(async (options: GatewayCommandOptions) => {
