@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { DEV_AUTHY_API_KEY, DEV_AUTHY_ACCESS_KEY, DEV_AUTHY_API_SIGNING_KEY } from './shared/dev-keys';
+import { codecCorsOrigins, resolvePayloadKeys } from './temporal/payload-config';
+import type { PayloadKey } from './temporal/payload-keys';
+import { isLoopbackUrl } from './shared/loopback';
 
 /** The PostgreSQL the bootstrap scripts start when `DATABASE_URL` is not set (CONTRACT.md section 2). */
 export const LOCAL_DATABASE_URL = 'postgres://twofold:twofold@127.0.0.1:55432/twofold';
@@ -15,6 +18,25 @@ const optionalText = z
 const hostPort = z
   .string()
   .regex(/^[^\s:/]+(:\d{1,5})$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+
+/** An http(s) URL: `javascript:`, `data:`, `file:` and the like are refused (they end up in links). */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+
+/** Twilio's keys are long random strings; a short one is a typo or a placeholder, never a real key. */
+export const MIN_KEY_LENGTH = 16;
+const authyKey = optionalText.refine(
+  (value) => value === undefined || value.length >= MIN_KEY_LENGTH,
+  `too short: Authy keys are at least ${MIN_KEY_LENGTH} characters`,
+);
+/** A webhook signing key as the Webhooks API hands it out: `WSK_` and a long random tail. */
+const webhookSigningKey = optionalText.refine(
+  (value) => value === undefined || (value.startsWith('WSK_') && value.length >= 4 + MIN_KEY_LENGTH),
+  `expected the WSK_… signing key of the registered webhook (WSK_ and at least ${MIN_KEY_LENGTH} more characters)`,
+);
+const flag = z
+  .enum(['0', '1', 'true', 'false'])
+  .default('0')
+  .transform((value) => value === '1' || value === 'true');
 
 const postgresUrl = z
   .string()
@@ -33,20 +55,28 @@ export const EnvSchema = z
     TEMPORAL_TLS_CERT: optionalText,
     TEMPORAL_TLS_KEY: optionalText,
     TEMPORAL_UI_PORT: port(8233),
-    TEMPORAL_UI_URL: z.url().optional(),
+    TEMPORAL_UI_URL: httpUrl.optional(),
     DATABASE_URL: postgresUrl.default(LOCAL_DATABASE_URL),
-    AUTHY_API_URL: z.url().default(REAL_AUTHY_API_URL),
-    AUTHY_API_KEY: optionalText,
-    AUTHY_WEBHOOK_SIGNING_KEY: optionalText,
-    AUTHY_WEBHOOK_SIGNING_KEY_PREVIOUS: optionalText,
-    AUTHY_ACCESS_KEY: optionalText,
-    AUTHY_API_SIGNING_KEY: optionalText,
+    AUTHY_API_URL: httpUrl.default(REAL_AUTHY_API_URL),
+    AUTHY_API_ALLOW_HTTP: flag,
+    AUTHY_API_KEY: authyKey,
+    AUTHY_WEBHOOK_SIGNING_KEY: webhookSigningKey,
+    AUTHY_WEBHOOK_SIGNING_KEY_PREVIOUS: webhookSigningKey,
+    AUTHY_ACCESS_KEY: authyKey,
+    AUTHY_API_SIGNING_KEY: authyKey,
     AUTHY_EMULATOR_PORT: port(4010),
     AUTHY_EMULATOR_SEED: z.coerce.number().int().min(0).default(1),
-    AUTHY_ONETOUCH_CALLBACK_URL: z.url().optional(),
+    AUTHY_ONETOUCH_CALLBACK_URL: httpUrl.optional(),
     GATEWAY_PORT: port(3000),
-    GATEWAY_PUBLIC_URL: z.url().optional(),
+    GATEWAY_PUBLIC_URL: httpUrl.optional(),
     TWOFOLD_WORKFLOW_BUNDLE: optionalText,
+    TWOFOLD_PAYLOAD_KEYS: optionalText,
+    CODEC_PORT: port(8089),
+    TWOFOLD_CODEC_TOKEN: optionalText.refine(
+      (value) => value === undefined || value.length >= 16,
+      'too short: use at least 16 random characters',
+    ),
+    TWOFOLD_CODEC_CORS_ORIGINS: optionalText,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -55,6 +85,21 @@ export const EnvSchema = z
         code: 'custom',
         path: [env.TEMPORAL_TLS_CERT === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'],
         message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (paths to PEM files)',
+      });
+    }
+    // API keys travel in every request to the provider (and key OneTouch signatures): never in clear
+    // beyond this machine, unless an operator opts in for an emulator on a private network.
+    if (
+      env.AUTHY_API_URL.startsWith('http:') &&
+      !isLoopbackUrl(env.AUTHY_API_URL) &&
+      !env.AUTHY_API_ALLOW_HTTP
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTHY_API_URL'],
+        message:
+          'must be https:// unless it is a loopback address (127.0.0.0/8, ::1, localhost); ' +
+          'AUTHY_API_ALLOW_HTTP=1 permits an emulator on a private network',
       });
     }
   });
@@ -72,20 +117,24 @@ export interface Config {
     uiUrl: string;
     /** A prebuilt workflow bundle (production start-up skips bundling); absent = bundle at start. */
     workflowBundlePath?: string;
+    /** Payload encryption keyring: the first key encrypts, every key decrypts (docs/security.md). */
+    payloadKeys: PayloadKey[];
   };
   databaseUrl: string;
   authy: {
     apiUrl: string;
-    /** Application API key; dev default when talking to a local emulator, '' when remote and unset. */
+    /** Application API key; dev default only on an all-loopback dev stack, else '' when unset. */
     apiKey: string;
     webhookSigningKey?: string;
     /** The webhook signing key being rotated out; accepted alongside the current one. */
     webhookSigningKeyPrevious?: string;
-    /** Webhooks API credentials; dev defaults only when talking to a local emulator. */
+    /** Webhooks API credentials; dev defaults only on an all-loopback dev stack. */
     accessKey?: string;
     apiSigningKey?: string;
     /** True when the API URL is not loopback, i.e. the real Twilio service. */
     isRemote: boolean;
+    /** True when unset credentials fall back to the public dev keys: see {@link devKeysAllowed}. */
+    usesDevKeys: boolean;
   };
   emulator: {
     port: number;
@@ -95,6 +144,8 @@ export interface Config {
     oneTouchCallbackUrl: string;
   };
   gateway: { port: number; publicUrl: string };
+  /** `twofold codec-server`: its port, bearer token, and the Web UI origins allowed to call it. */
+  codec: { port: number; token?: string; corsOrigins: string[] };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -118,9 +169,47 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+/**
+ * Why the public dev keys may not stand in for unset credentials, or undefined when they may: only
+ * when every endpoint (the Authy API and the gateway's public URL) is loopback and NODE_ENV is not
+ * `production`. The dev keys are in the public source, so a gateway reachable from elsewhere that
+ * accepted them would accept forged OneTouch callbacks.
+ */
+export function devKeysRefusal(env: Env, nodeEnv: string | undefined): string | undefined {
+  if (!isLoopbackUrl(env.AUTHY_API_URL))
+    return `required when AUTHY_API_URL (${env.AUTHY_API_URL}) is not a local emulator`;
+  if (env.GATEWAY_PUBLIC_URL !== undefined && !isLoopbackUrl(env.GATEWAY_PUBLIC_URL))
+    return `required when GATEWAY_PUBLIC_URL (${env.GATEWAY_PUBLIC_URL}) is not loopback: the public dev keys are for a local stack only`;
+  if (nodeEnv === 'production')
+    return 'required when NODE_ENV=production: the public dev keys are for a local stack only';
+  return undefined;
+}
+
+/** True when unset Authy credentials may fall back to the public dev keys (see {@link devKeysRefusal}). */
+export function devKeysAllowed(env: Env, nodeEnv: string | undefined): boolean {
+  return devKeysRefusal(env, nodeEnv) === undefined;
+}
+
+/** The payload keyring and codec-server origins, or a ConfigError naming the variable. */
+function payloadSettings(e: Env, nodeEnv: string | undefined): { keys: PayloadKey[]; corsOrigins: string[] } {
+  const uiUrl = e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`;
+  const problems: { variable: string; message: string }[] = [];
+  const attempt = <T>(variable: string, read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      problems.push({ variable, message: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+  };
+  const keys = attempt('TWOFOLD_PAYLOAD_KEYS', () =>
+    resolvePayloadKeys(e.TWOFOLD_PAYLOAD_KEYS, e.TEMPORAL_ADDRESS, nodeEnv),
+  );
+  const corsOrigins = attempt('TWOFOLD_CODEC_CORS_ORIGINS', () =>
+    codecCorsOrigins(e.TWOFOLD_CODEC_CORS_ORIGINS, uiUrl, e.TEMPORAL_UI_PORT),
+  );
+  if (!keys || !corsOrigins) throw new ConfigError(problems);
+  return { keys, corsOrigins };
 }
 
 /**
@@ -140,17 +229,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     );
   }
   const e = parsed.data;
-  const isRemote = !isLoopback(e.AUTHY_API_URL);
+  const isRemote = !isLoopbackUrl(e.AUTHY_API_URL);
+  const refusal = devKeysRefusal(e, env.NODE_ENV);
+  const dev = refusal === undefined;
   const needed = options.needs ?? [];
-  const missing = needed.filter((k) => isRemote && e[k] === undefined);
-  if (missing.length > 0) {
-    throw new ConfigError(
-      missing.map((variable) => ({
-        variable,
-        message: `required when AUTHY_API_URL (${e.AUTHY_API_URL}) is not a local emulator`,
-      })),
-    );
+  const missing = needed.filter((k) => !dev && e[k] === undefined);
+  if (refusal !== undefined && missing.length > 0) {
+    throw new ConfigError(missing.map((variable) => ({ variable, message: refusal })));
   }
+  const payload = payloadSettings(e, env.NODE_ENV);
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -162,19 +249,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
         : {}),
       uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`,
       ...optional('workflowBundlePath', e.TWOFOLD_WORKFLOW_BUNDLE),
+      payloadKeys: payload.keys,
     },
     databaseUrl: e.DATABASE_URL,
     authy: {
       apiUrl: e.AUTHY_API_URL.replace(/\/+$/, ''),
-      apiKey: e.AUTHY_API_KEY ?? (isRemote ? '' : DEV_AUTHY_API_KEY),
+      apiKey: e.AUTHY_API_KEY ?? (dev ? DEV_AUTHY_API_KEY : ''),
       ...optional('webhookSigningKey', e.AUTHY_WEBHOOK_SIGNING_KEY),
       ...optional('webhookSigningKeyPrevious', e.AUTHY_WEBHOOK_SIGNING_KEY_PREVIOUS),
-      ...optional('accessKey', e.AUTHY_ACCESS_KEY ?? (isRemote ? undefined : DEV_AUTHY_ACCESS_KEY)),
-      ...optional(
-        'apiSigningKey',
-        e.AUTHY_API_SIGNING_KEY ?? (isRemote ? undefined : DEV_AUTHY_API_SIGNING_KEY),
-      ),
+      ...optional('accessKey', e.AUTHY_ACCESS_KEY ?? (dev ? DEV_AUTHY_ACCESS_KEY : undefined)),
+      ...optional('apiSigningKey', e.AUTHY_API_SIGNING_KEY ?? (dev ? DEV_AUTHY_API_SIGNING_KEY : undefined)),
       isRemote,
+      usesDevKeys: dev,
     },
     emulator: {
       port: e.AUTHY_EMULATOR_PORT,
@@ -185,6 +271,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     gateway: {
       port: e.GATEWAY_PORT,
       publicUrl: (e.GATEWAY_PUBLIC_URL ?? `http://127.0.0.1:${e.GATEWAY_PORT}`).replace(/\/+$/, ''),
+    },
+    codec: {
+      port: e.CODEC_PORT,
+      ...optional('token', e.TWOFOLD_CODEC_TOKEN),
+      corsOrigins: payload.corsOrigins,
     },
     logLevel: e.LOG_LEVEL,
   };

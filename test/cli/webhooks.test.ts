@@ -158,7 +158,7 @@ describe('twofold webhooks register|list|delete against the emulator (signed Web
   it('when the real API is configured without the Webhooks API keys, then it exits 78 naming each missing variable', async () => {
     const result = await runCli(['webhooks', 'list'], {
       AUTHY_API_URL: 'https://api.authy.com',
-      AUTHY_API_KEY: 'app-key',
+      AUTHY_API_KEY: 'app-key-0123456789abcdef',
       AUTHY_ACCESS_KEY: '',
       AUTHY_API_SIGNING_KEY: '',
     });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, EnvSchema, loadConfig, LOCAL_DATABASE_URL } from '../../src/config';
+import { ConfigError, EnvSchema, loadConfig, LOCAL_DATABASE_URL, MIN_KEY_LENGTH } from '../../src/config';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
+import { isLoopbackHost, isLoopbackUrl } from '../../src/shared/loopback';
 
 function problemsOf(env: NodeJS.ProcessEnv, needs: Parameters<typeof loadConfig>[1] = {}) {
   try {
@@ -82,6 +83,121 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('super-secret-key');
     }
+  });
+});
+
+describe('isLoopbackUrl / isLoopbackHost', () => {
+  it.each([
+    'http://127.0.0.1:4010',
+    'http://127.255.3.4/',
+    'http://127.1:4010',
+    'http://0x7f000001/',
+    'http://[::1]:4010',
+    'http://[::ffff:127.0.0.1]/',
+    'http://localhost:4010',
+    'http://LOCALHOST/',
+  ])('when the URL is %s, then it is loopback', (url) => {
+    expect(isLoopbackUrl(url)).toBe(true);
+  });
+
+  it.each([
+    'http://127.evil.example:4010',
+    'http://127.0.0.1.nip.io/',
+    'http://localhost.evil.example/',
+    'http://localhost./',
+    'http://128.0.0.1/',
+    'http://10.0.0.1/',
+    'http://[::2]/',
+    'http://0.0.0.0/',
+    'https://api.authy.com',
+    'not a url',
+  ])('when the URL is %s, then it is not loopback', (url) => {
+    expect(isLoopbackUrl(url)).toBe(false);
+  });
+
+  it('when given listen addresses, then 127.x, ::1 (bracketed or not) and localhost are loopback, 0.0.0.0 and names are not', () => {
+    for (const host of ['127.0.0.1', '127.9.9.9', '::1', '[::1]', 'localhost'])
+      expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.2', '127.evil.example', 'authy-emulator'])
+      expect(isLoopbackHost(host)).toBe(false);
+  });
+});
+
+describe('loadConfig production guards', () => {
+  const LOCAL = { AUTHY_API_URL: 'http://127.0.0.1:4010' };
+
+  it('when AUTHY_API_URL is a DNS name starting with 127., then it is refused as cleartext to a remote host and never gets dev keys', () => {
+    expect(problemsOf({ AUTHY_API_URL: 'http://127.evil.example:4010' }).map((p) => p.variable)).toEqual([
+      'AUTHY_API_URL',
+    ]);
+    const config = loadConfig({ AUTHY_API_URL: 'http://127.evil.example:4010', AUTHY_API_ALLOW_HTTP: '1' });
+    expect(config.authy).toMatchObject({ apiKey: '', isRemote: true, usesDevKeys: false });
+    expect(config.authy.accessKey).toBeUndefined();
+  });
+
+  it('when AUTHY_API_URL is http:// to a remote host, then it fails naming AUTHY_API_URL and the https rule', () => {
+    const problems = problemsOf({ AUTHY_API_URL: 'http://api.authy.com' });
+    expect(problems.map((p) => p.variable)).toEqual(['AUTHY_API_URL']);
+    expect(problems[0]!.message).toMatch(/https:\/\/ unless it is a loopback address/);
+  });
+
+  it('when AUTHY_API_URL is http:// to a loopback address in another spelling, then the dev keys apply', () => {
+    expect(loadConfig({ AUTHY_API_URL: 'http://127.1:4010' }).authy).toMatchObject({
+      apiKey: DEV_AUTHY_API_KEY,
+      usesDevKeys: true,
+    });
+  });
+
+  it('when the gateway public URL is not loopback, then no dev key fills in and a needed key is required naming GATEWAY_PUBLIC_URL', () => {
+    const env = { ...LOCAL, GATEWAY_PUBLIC_URL: 'https://hooks.example.com' };
+    expect(loadConfig(env).authy).toMatchObject({ apiKey: '', usesDevKeys: false });
+    const problems = problemsOf(env, { needs: ['AUTHY_API_KEY'] });
+    expect(problems.map((p) => p.variable)).toEqual(['AUTHY_API_KEY']);
+    expect(problems[0]!.message).toContain('GATEWAY_PUBLIC_URL');
+  });
+
+  it('when NODE_ENV=production, then no dev key fills in even on loopback', () => {
+    const env = { ...LOCAL, NODE_ENV: 'production' };
+    expect(loadConfig(env).authy).toMatchObject({ apiKey: '', usesDevKeys: false });
+    expect(problemsOf(env, { needs: ['AUTHY_API_KEY'] })[0]!.message).toContain('NODE_ENV=production');
+  });
+
+  it.each([
+    ['AUTHY_API_URL', 'javascript:alert(1)'],
+    ['AUTHY_API_URL', 'ftp://api.authy.com'],
+    ['GATEWAY_PUBLIC_URL', 'javascript:alert(1)'],
+    ['TEMPORAL_UI_URL', 'javascript:alert(document.cookie)'],
+    ['TEMPORAL_UI_URL', 'data:text/html,<script>alert(1)</script>'],
+    ['AUTHY_ONETOUCH_CALLBACK_URL', 'file:///etc/passwd'],
+  ])('when %s=%j (not http/https), then it fails naming that variable', (variable, value) => {
+    const problems = problemsOf({ ...LOCAL, [variable]: value });
+    expect(problems.map((p) => p.variable)).toEqual([variable]);
+  });
+
+  it.each([
+    ['AUTHY_WEBHOOK_SIGNING_KEY', 'secret-without-the-prefix-0123456789'],
+    ['AUTHY_WEBHOOK_SIGNING_KEY', 'WSK_zq9short'],
+    ['AUTHY_WEBHOOK_SIGNING_KEY_PREVIOUS', 'WSK_zq'],
+    ['AUTHY_API_KEY', 'zq'],
+    ['AUTHY_ACCESS_KEY', 'short-key-zq'],
+    ['AUTHY_API_SIGNING_KEY', '123'],
+  ])(
+    'when %s=%j (weak or not a WSK_ key), then it fails naming it without echoing the value',
+    (variable, value) => {
+      const problems = problemsOf({ ...LOCAL, [variable]: value });
+      expect(problems.map((p) => p.variable)).toEqual([variable]);
+      expect(problems[0]!.message).not.toContain(value);
+    },
+  );
+
+  it('when the keys are long enough and the webhook key has its WSK_ prefix, then they are accepted as given', () => {
+    const config = loadConfig({
+      ...LOCAL,
+      AUTHY_API_KEY: 'a'.repeat(MIN_KEY_LENGTH),
+      AUTHY_WEBHOOK_SIGNING_KEY: 'WSK_' + 'b'.repeat(MIN_KEY_LENGTH),
+    });
+    expect(config.authy.apiKey).toBe('a'.repeat(MIN_KEY_LENGTH));
+    expect(config.authy.webhookSigningKey).toBe('WSK_' + 'b'.repeat(MIN_KEY_LENGTH));
   });
 });
 
