@@ -1,4 +1,6 @@
 import type { DbPool } from '../db/pool';
+import { findApprovalRequest, recordApprovalRequest } from '../db/approval-requests';
+import type { ApprovalRequestKey } from '../db/approval-requests';
 import { recordOnboardingProgress, recordPhoneChange } from '../db/onboardings';
 import type { ApprovalState, EnrolmentContact, SecondFactorProvider } from '../second-factor/provider';
 import { callAuthy } from './authy-failure';
@@ -35,8 +37,7 @@ export interface RecordPhoneChangeInput {
 /**
  * Activities of the onboardUser workflow. Each is safe to retry: registration is idempotent per
  * phone at Authy, reads have no effect, database writes are keyed upserts. Creating an approval
- * request is the one call Authy cannot deduplicate; the workflow honours an answer to any request
- * of its run, so a repeated create costs a second push at worst.
+ * request is the one call Authy cannot deduplicate: it is recorded per run and attempt.
  */
 export function createOnboardingActivities({ pool, provider }: OnboardingActivityDeps) {
   return {
@@ -56,12 +57,20 @@ export function createOnboardingActivities({ pool, provider }: OnboardingActivit
       await callAuthy(() => provider.resendInstallLink(contact));
     },
 
-    /** Sends a OneTouch push approval request; returns its uuid. */
+    /**
+     * Sends a OneTouch push approval request; returns its uuid. With an idempotency key (run and
+     * attempt) the push is recorded in PostgreSQL and a retry returns the recorded one instead of
+     * sending another; only a crash between Authy's answer and the insert can still repeat it.
+     */
     async requestApproval(input: {
       authyId: string;
       message: string;
       expiresInSeconds: number;
+      idempotencyKey?: ApprovalRequestKey;
     }): Promise<{ approvalUuid: string }> {
+      const key = input.idempotencyKey;
+      const recorded = key ? await findApprovalRequest(pool, key) : undefined;
+      if (recorded) return { approvalUuid: recorded };
       const { approvalId } = await callAuthy(() =>
         provider.requestApproval({
           factorUserId: input.authyId,
@@ -70,7 +79,13 @@ export function createOnboardingActivities({ pool, provider }: OnboardingActivit
           expiresInSeconds: input.expiresInSeconds,
         }),
       );
-      return { approvalUuid: approvalId };
+      if (!key) return { approvalUuid: approvalId };
+      return {
+        approvalUuid: await recordApprovalRequest(pool, key, {
+          approvalUuid: approvalId,
+          authyId: input.authyId,
+        }),
+      };
     },
 
     /** Reads an approval request's status (the lost-callback net). */

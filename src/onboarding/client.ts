@@ -1,6 +1,6 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { onboardingWorkflowId, timingProblem, userIdProblem } from '../shared/onboarding';
+import { onboardingWorkflowId, timingProblem, userIdProblem, withResolvedTiming } from '../shared/onboarding';
 import type {
   CancelRequest,
   OnboardUserInput,
@@ -59,7 +59,8 @@ export async function startOnboarding(
   const handle = await client.workflow.start<typeof onboardUser>('onboardUser', {
     workflowId,
     taskQueue: options.taskQueue,
-    args: [input],
+    // The resolved timing travels in the input: a later change of a default never alters this run.
+    args: [withResolvedTiming(input)],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     typedSearchAttributes: [

@@ -23,3 +23,44 @@ export const NON_RETRYABLE_AUTHY_FAILURES = [
   AUTHY_PERMANENT_ERROR,
   AUTHY_INVALID_REPORTING_QUERY,
 ];
+
+/** What the helpers below read of a failure; structural, so it works across module registries. */
+interface FailureLike {
+  name?: unknown;
+  message?: unknown;
+  type?: unknown;
+  nonRetryable?: unknown;
+  cause?: unknown;
+}
+
+function asFailure(value: unknown): FailureLike | undefined {
+  return typeof value === 'object' && value !== null ? value : undefined;
+}
+
+/**
+ * The `type` of the ApplicationFailure behind an activity failure (or of the failure itself), read
+ * by name and `type` — never `instanceof`, since failures are rebuilt from history.
+ */
+export function failureType(error: unknown): string | undefined {
+  const failure = asFailure(error);
+  const application = failure?.name === 'ActivityFailure' ? asFailure(failure.cause) : failure;
+  if (application?.name !== 'ApplicationFailure') return undefined;
+  return typeof application.type === 'string' ? application.type : undefined;
+}
+
+/** An activity failed with a failure no retry can fix (e.g. Authy rejected the phone number). */
+export function isNonRetryableFailure(error: unknown): boolean {
+  const failure = asFailure(error);
+  if (failure?.name !== 'ActivityFailure') return false;
+  const cause = asFailure(failure.cause);
+  if (cause?.name !== 'ApplicationFailure') return false;
+  return cause.nonRetryable === true || NON_RETRYABLE_AUTHY_FAILURES.includes(failureType(error) ?? '');
+}
+
+/** The message of the failure behind an activity failure, for a `failed` stage's reason. */
+export function failureMessage(error: unknown): string {
+  const failure = asFailure(error);
+  const cause = asFailure(failure?.cause);
+  const message = cause?.message ?? failure?.message;
+  return typeof message === 'string' ? message : 'unknown failure';
+}

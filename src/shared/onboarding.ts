@@ -40,7 +40,11 @@ export interface OnboardingTiming {
   approvalStatusPollIntervalMs: number;
 }
 
-/** Production defaults: days for the install, minutes for the approval. */
+/**
+ * Production defaults: days for the install, minutes for the approval. Starters (`startOnboarding`,
+ * the CLI, the simulation) copy them into the workflow input, so changing a value here affects only
+ * onboardings started afterwards (docs/onboarding.md#timing).
+ */
 export const DEFAULT_ONBOARDING_TIMING: OnboardingTiming = {
   installReminderIntervalMs: 24 * 60 * 60 * 1000,
   maxInstallReminders: 3,
@@ -50,6 +54,45 @@ export const DEFAULT_ONBOARDING_TIMING: OnboardingTiming = {
   maxApprovalAttempts: 3,
   approvalStatusPollIntervalMs: 60 * 1000,
 };
+
+/**
+ * FROZEN — never change these values. The workflow fills timing fields missing from its input with
+ * them (a run started by a client that sent no or partial timing). They are the defaults of the first
+ * release, so runs started before timing travelled in the input replay unchanged; a new default goes
+ * into {@link DEFAULT_ONBOARDING_TIMING}, which starters copy into the input.
+ */
+export const FROZEN_TIMING_FALLBACK: Readonly<OnboardingTiming> = Object.freeze({
+  installReminderIntervalMs: 24 * 60 * 60 * 1000,
+  maxInstallReminders: 3,
+  installGiveUpAfterMs: 24 * 60 * 60 * 1000,
+  deviceStatusPollIntervalMs: 60 * 60 * 1000,
+  approvalExpiryMs: 10 * 60 * 1000,
+  maxApprovalAttempts: 3,
+  approvalStatusPollIntervalMs: 60 * 1000,
+});
+
+/** The timing a run uses: its input's fields, the frozen fallback for any field missing. */
+export function resolveTiming(overrides: Partial<OnboardingTiming> = {}): OnboardingTiming {
+  const timing: OnboardingTiming = { ...FROZEN_TIMING_FALLBACK };
+  for (const key of Object.keys(FROZEN_TIMING_FALLBACK) as (keyof OnboardingTiming)[]) {
+    const value = overrides[key];
+    if (value !== undefined) timing[key] = value;
+  }
+  return timing;
+}
+
+/**
+ * The input with every timing field filled from {@link DEFAULT_ONBOARDING_TIMING} where the caller
+ * left it out: what every starter sends, so a later change of a default never reaches a running
+ * onboarding.
+ */
+export function withResolvedTiming(input: OnboardUserInput): OnboardUserInput & { timing: OnboardingTiming } {
+  return { ...input, timing: { ...DEFAULT_ONBOARDING_TIMING, ...definedFields(input.timing) } };
+}
+
+function definedFields(timing: Partial<OnboardingTiming> = {}): Partial<OnboardingTiming> {
+  return Object.fromEntries(Object.entries(timing).filter(([, value]) => value !== undefined));
+}
 
 /**
  * Most status polls (device plus approval) one onboarding's timings may allow. Each poll adds about
@@ -69,7 +112,7 @@ const COUNT_FIELDS = ['maxInstallReminders', 'maxApprovalAttempts'] as const;
 export function timingProblem(overrides: Partial<OnboardingTiming> = {}): string | undefined {
   for (const [field, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
-    if (!(field in DEFAULT_ONBOARDING_TIMING)) return `timing.${field} is not a timing setting`;
+    if (!(field in FROZEN_TIMING_FALLBACK)) return `timing.${field} is not a timing setting`;
     const isCount = (COUNT_FIELDS as readonly string[]).includes(field);
     const valid = isCount
       ? Number.isInteger(value) && value >= (field === 'maxApprovalAttempts' ? 1 : 0)
@@ -80,7 +123,7 @@ export function timingProblem(overrides: Partial<OnboardingTiming> = {}): string
         : `timing.${field} must be a positive number of milliseconds`;
     }
   }
-  const t: OnboardingTiming = { ...DEFAULT_ONBOARDING_TIMING, ...overrides };
+  const t = resolveTiming(overrides);
   // The install wait: one reminder interval per reminder, then the give-up wait (no reminders: one interval).
   const installWindowMs =
     t.maxInstallReminders === 0

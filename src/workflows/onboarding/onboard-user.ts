@@ -1,27 +1,35 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
   isCancellation,
-  proxyActivities,
+  log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
-import { NON_RETRYABLE_AUTHY_FAILURES } from '../../shared/failures';
-import { DEFAULT_ONBOARDING_TIMING, FINAL_STAGES, timingProblem } from '../../shared/onboarding';
+import { isNonRetryableFailure, failureMessage } from '../../shared/failures';
+import { FINAL_STAGES, resolveTiming, timingProblem } from '../../shared/onboarding';
 import type {
   ApprovalRespondedSignal,
   CancelRequest,
   OnboardUserInput,
   OnboardingStage,
   OnboardingStatus,
-  OnboardingTiming,
+  PhoneChangedSignal,
 } from '../../shared/onboarding';
+import { isRecord } from '../../shared/is-record';
+import {
+  checkApprovalResponded,
+  checkCancelRequest,
+  checkDeviceRegistered,
+  checkPhoneChanged,
+} from '../../shared/onboarding-messages';
+import type { Checked } from '../../shared/onboarding-messages';
 import { AUTHY_ID, ONBOARDING_STAGE, ONBOARDING_STAGE_ENTERED_AT } from '../../shared/search-attributes';
+import { provider, records } from './activity-proxies';
+import { LegacyCancelRequested, legacyWaits } from './legacy-waits';
 import {
   approvalRespondedSignal,
   cancelSignal,
@@ -30,42 +38,35 @@ import {
   phoneChangedSignal,
   statusQuery,
 } from './messages';
-
-// Calls to Authy: operator-fixable failures (outage, 429, bad API key) retry with backoff for as long
-// as it takes; only failures no retry can fix stop the run (→ `failed`).
-const authy = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: NON_RETRYABLE_AUTHY_FAILURES,
-  },
-});
-
-// Writes to the customer record: fast, idempotent, retried until PostgreSQL answers.
-const records = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
-const APPROVAL_MESSAGE = 'Confirm two-factor authentication for your account';
-
-/** Thrown by a wait that a cancel request interrupted; caught at the top of the workflow. */
-class CancelRequested extends Error {
-  override name = 'CancelRequested';
-}
+import type { OnboardingRunState } from './run-state';
+import { explicitTimerWaits } from './waits';
 
 /**
- * One user's 2FA onboarding: register with Authy (which texts the app-install link), wait for the
- * app install (signal, with a slow status poll as a safety net and install-link reminders), send a
- * OneTouch push and wait for approve/deny (with a short status poll and re-sends after expiry).
+ * The patch that introduced waits keyed to timer identity, validated messages and approvals bound to
+ * the run's own requests (docs/onboarding.md#durability). Runs started before it replay the frozen
+ * legacy code.
+ */
+export const EXPLICIT_TIMERS_PATCH = 'onboarding-explicit-timers';
+
+/** The event id of a legacy run's signal, unchecked (legacy runs keep their original semantics). */
+function legacyEventId(payload: Record<string, unknown>): string | undefined {
+  return payload.eventId as string | undefined;
+}
+
+/** Distinct Authy ids / approval answers a run keeps; more is abuse, dropped with a log line. */
+const MAX_TRACKED = 32;
+
+/**
+ * One user's 2FA onboarding: register with the provider (which texts the app-install link), wait for
+ * the app install (signal, with a slow status poll as a safety net and install-link reminders), send
+ * a push approval and wait for approve/deny (with a short status poll and re-sends after expiry).
  * Business outcomes (`enabled`, `denied`, `expired`, `failed`, `cancelled`) complete the workflow
  * normally and are returned as the final status.
  */
 export async function onboardUser(input: OnboardUserInput): Promise<OnboardingStatus> {
-  const timing: OnboardingTiming = { ...DEFAULT_ONBOARDING_TIMING, ...input.timing };
-  const contact = { email: input.email, countryCode: input.countryCode, cellphone: input.cellphone };
+  // Decided once, before the first command: every run started from this code on takes the new path.
+  const explicit = patched(EXPLICIT_TIMERS_PATCH);
+  const timing = resolveTiming(input.timing);
   const { workflowId, runId } = workflowInfo();
   const startedAt = new Date(Date.now()).toISOString();
 
@@ -79,8 +80,11 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
   };
   let stageSeq = 0;
   const seenEventIds = new Set<string>();
-  let deviceRegistered = false;
-  let approvalAnswer: ApprovalRespondedSignal | undefined;
+  const registeredAuthyIds = new Set<string>();
+  const answers = new Map<string, ApprovalRespondedSignal>();
+  const issuedApprovals: string[] = [];
+  let legacyDeviceRegistered = false;
+  let legacyAnswer: ApprovalRespondedSignal | undefined;
   let cancelRequest: CancelRequest | undefined;
   /** Set once the final stage is also in the customer record; the cancel update answers then. */
   let finished = false;
@@ -92,22 +96,72 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     seenEventIds.add(eventId);
     return true;
   };
+  /** The payload when it is valid; otherwise logs why (never its content) and drops it. */
+  function accepted<T>(message: string, checked: Checked<T>): T | undefined {
+    if (checked.ok) return checked.value;
+    log.warn('dropped an invalid message', { message, problem: checked.problem });
+    return undefined;
+  }
   const isFinal = () => FINAL_STAGES.includes(status.stage);
   const snapshot = (): OnboardingStatus => ({ ...status });
 
+  async function recordChange(): Promise<void> {
+    stageSeq += 1;
+    await recordCurrentState();
+  }
+
+  const run: OnboardingRunState = {
+    timing,
+    contact: { email: input.email, countryCode: input.countryCode, cellphone: input.cellphone },
+    status,
+    deviceRegistered: explicit
+      ? () => status.authyId !== undefined && registeredAuthyIds.has(status.authyId)
+      : () => legacyDeviceRegistered,
+    approvalAnswer: explicit
+      ? () => issuedApprovals.map((uuid) => answers.get(uuid)).find((answer) => answer !== undefined)
+      : () => legacyAnswer,
+    issuedApproval: (approvalUuid) => {
+      issuedApprovals.push(approvalUuid);
+    },
+    recordChange,
+  };
+
   // Handlers are set before the first await, so a signal that arrives early is never lost: it only
-  // sets state that the stage, once it starts waiting, reads.
+  // sets state that the stage, once it starts waiting, reads. Payloads are checked first: an invalid
+  // one is dropped with a log line and never fails the workflow task.
   setHandler(statusQuery, snapshot);
-  setHandler(deviceRegisteredSignal, (signal) => {
-    if (firstDelivery(signal.eventId)) deviceRegistered = true;
+  setHandler(deviceRegisteredSignal, (payload: unknown) => {
+    if (!explicit) {
+      if (isRecord(payload) && firstDelivery(legacyEventId(payload))) legacyDeviceRegistered = true;
+      return;
+    }
+    const signal = accepted('deviceRegistered', checkDeviceRegistered(payload));
+    if (!signal || !firstDelivery(signal.eventId)) return;
+    // Counts only for this run's Authy id (which may become known after the signal arrives).
+    if (registeredAuthyIds.size < MAX_TRACKED) registeredAuthyIds.add(signal.authyId);
+    else
+      log.warn('dropped a device registration: too many distinct Authy ids', { message: 'deviceRegistered' });
   });
-  setHandler(approvalRespondedSignal, (signal) => {
-    // Any answer to this run's approval requests counts, including one to a request whose create
-    // call was retried: the person answered the push they saw.
-    if (firstDelivery(signal.eventId) && approvalAnswer === undefined) approvalAnswer = signal;
+  setHandler(approvalRespondedSignal, (payload: unknown) => {
+    if (!explicit) {
+      if (isRecord(payload) && firstDelivery(legacyEventId(payload)) && legacyAnswer === undefined) {
+        legacyAnswer = payload as unknown as ApprovalRespondedSignal;
+      }
+      return;
+    }
+    const signal = accepted('approvalResponded', checkApprovalResponded(payload));
+    if (!signal || !firstDelivery(signal.eventId) || answers.has(signal.approvalUuid)) return;
+    // Counts only for an approval request this run issued (possibly issued after the answer arrived).
+    if (answers.size < MAX_TRACKED) answers.set(signal.approvalUuid, signal);
+    else log.warn('dropped an approval answer: too many distinct requests', { message: 'approvalResponded' });
   });
-  setHandler(phoneChangedSignal, async (signal) => {
-    if (!firstDelivery(signal.eventId)) return;
+  setHandler(phoneChangedSignal, async (payload: unknown) => {
+    const signal = explicit
+      ? accepted('phoneChanged', checkPhoneChanged(payload))
+      : isRecord(payload)
+        ? (payload as unknown as PhoneChangedSignal)
+        : undefined;
+    if (!signal || !firstDelivery(signal.eventId)) return;
     status.phoneChanges += 1;
     await records.recordPhoneChange({
       eventId: signal.eventId,
@@ -116,18 +170,25 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
       changedAt: signal.occurredAt ?? new Date(Date.now()).toISOString(),
     });
   });
-  setHandler(cancelSignal, (request) => {
-    if (firstDelivery(request.eventId)) cancelRequest ??= request;
+  setHandler(cancelSignal, (payload: unknown) => {
+    const request = explicit
+      ? accepted('cancel', checkCancelRequest(payload))
+      : isRecord(payload)
+        ? (payload as CancelRequest)
+        : undefined;
+    if (request && firstDelivery(request.eventId)) cancelRequest ??= request;
   });
   setHandler(
     cancelUpdate,
     async (request) => {
-      cancelRequest ??= request;
+      cancelRequest ??= explicit ? (request ?? {}) : request;
       await condition(() => finished);
       return snapshot();
     },
     {
-      validator: (_request: CancelRequest) => {
+      validator: (request: CancelRequest) => {
+        const checked = checkCancelRequest(request);
+        if (explicit && !checked.ok) throw new Error(`invalid cancel request: ${checked.problem}`);
         if (isFinal()) throw new Error(`onboarding already finished with stage ${status.stage}`);
       },
     },
@@ -138,13 +199,12 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     status.stageEnteredAt = new Date(Date.now()).toISOString();
     if (reason === undefined) delete status.reason;
     else status.reason = reason;
-    stageSeq += 1;
     upsertSearchAttributes([
       { key: ONBOARDING_STAGE, value: stage },
       { key: ONBOARDING_STAGE_ENTERED_AT, value: new Date(status.stageEnteredAt) },
       ...(status.authyId ? [{ key: AUTHY_ID, value: status.authyId }] : []),
     ]);
-    await recordCurrentState();
+    await recordChange();
   }
 
   async function recordCurrentState(): Promise<void> {
@@ -164,73 +224,9 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     });
   }
 
-  /** Waits until `ready()` or `untilMs` (workflow time); a cancel request interrupts the wait. */
-  async function waitUntil(ready: () => boolean, untilMs: number): Promise<void> {
-    const ms = Math.max(1, untilMs - Date.now());
-    await condition(() => ready() || cancelRequest !== undefined, ms);
-    if (cancelRequest) throw new CancelRequested();
-  }
+  const waits = explicit ? explicitTimerWaits(run) : legacyWaits(run, () => cancelRequest !== undefined);
 
-  async function awaitDevice(): Promise<'installed' | 'expired'> {
-    let nextPollAt = Date.now() + timing.deviceStatusPollIntervalMs;
-    let deadline = Date.now() + timing.installReminderIntervalMs;
-    for (;;) {
-      await waitUntil(() => deviceRegistered, Math.min(nextPollAt, deadline));
-      if (deviceRegistered) return 'installed';
-      if (Date.now() >= nextPollAt) {
-        const { deviceRegistered: registered } = await authy.readDeviceStatus({ authyId: status.authyId! });
-        if (registered) return 'installed';
-        nextPollAt = Date.now() + timing.deviceStatusPollIntervalMs;
-      }
-      if (Date.now() >= deadline) {
-        if (status.remindersSent >= timing.maxInstallReminders) return 'expired';
-        await authy.resendInstallLink(contact);
-        status.remindersSent += 1;
-        stageSeq += 1;
-        await recordCurrentState();
-        deadline =
-          Date.now() +
-          (status.remindersSent < timing.maxInstallReminders
-            ? timing.installReminderIntervalMs
-            : timing.installGiveUpAfterMs);
-      }
-    }
-  }
-
-  async function awaitApproval(): Promise<'approved' | 'denied' | 'expired'> {
-    while (status.approvalAttempts < timing.maxApprovalAttempts) {
-      const { approvalUuid } = await authy.requestApproval({
-        authyId: status.authyId!,
-        message: APPROVAL_MESSAGE,
-        expiresInSeconds: Math.ceil(timing.approvalExpiryMs / 1000),
-      });
-      status.approvalAttempts += 1;
-      status.approvalUuid = approvalUuid;
-      stageSeq += 1;
-      await recordCurrentState();
-
-      const expiresAt = Date.now() + timing.approvalExpiryMs;
-      let nextPollAt = Date.now() + timing.approvalStatusPollIntervalMs;
-      for (;;) {
-        await waitUntil(() => approvalAnswer !== undefined, Math.min(nextPollAt, expiresAt));
-        if (approvalAnswer) return approvalAnswer.status;
-        const pollDue = Date.now() >= nextPollAt;
-        const expired = Date.now() >= expiresAt;
-        if (!pollDue && !expired) continue;
-        // At expiry, read once more: an answer given in the last moment may have lost its callback.
-        const { status: state } = await authy.readApproval({ approvalUuid });
-        // A signal may have arrived while the read was in flight (TS cannot see handler writes).
-        const answered = approvalAnswer as ApprovalRespondedSignal | undefined;
-        if (answered) return answered.status;
-        if (state === 'approved' || state === 'denied') return state;
-        if (state === 'expired' || expired) break;
-        nextPollAt = Date.now() + timing.approvalStatusPollIntervalMs;
-      }
-    }
-    return 'expired';
-  }
-
-  async function run(): Promise<void> {
+  async function onboard(): Promise<void> {
     upsertSearchAttributes([
       { key: ONBOARDING_STAGE, value: 'registering' },
       { key: ONBOARDING_STAGE_ENTERED_AT, value: new Date(status.stageEnteredAt) },
@@ -242,18 +238,18 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
       await enterStage('failed', unusableTiming);
       return;
     }
-    const { authyId } = await authy.registerUser(contact);
+    const { authyId } = await provider.registerUser(run.contact);
     status.authyId = authyId;
-    const { deviceRegistered: alreadyInstalled } = await authy.readDeviceStatus({ authyId });
-    if (!alreadyInstalled && !deviceRegistered) {
+    const { deviceRegistered: alreadyInstalled } = await provider.readDeviceStatus({ authyId });
+    if (!alreadyInstalled && !run.deviceRegistered()) {
       await enterStage('awaiting_device');
-      if ((await awaitDevice()) === 'expired') {
+      if ((await waits.awaitDevice()) === 'expired') {
         await enterStage('expired', `the app was not installed after ${status.remindersSent} reminders`);
         return;
       }
     }
     await enterStage('awaiting_approval');
-    const outcome = await awaitApproval();
+    const outcome = await waits.awaitApproval();
     if (outcome === 'approved') await enterStage('enabled');
     else if (outcome === 'denied') await enterStage('denied', 'the person denied the push approval');
     else await enterStage('expired', `no answer to ${status.approvalAttempts} push approval request(s)`);
@@ -267,14 +263,14 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     () => undefined,
   );
   try {
-    await work.run(run);
+    await work.run(onboard);
   } catch (error) {
-    if (error instanceof CancelRequested || (cancelRequest && isCancellation(error))) {
+    if (error instanceof LegacyCancelRequested || (cancelRequest && isCancellation(error))) {
       // A cancel that raced the final write of a finished run only interrupted that write.
       if (isFinal()) await recordCurrentState();
       else await enterStage('cancelled', cancelRequest?.reason ?? 'cancelled on request');
-    } else if (isNonRetryableActivityFailure(error)) {
-      await enterStage('failed', error.cause.message);
+    } else if (isNonRetryableFailure(error)) {
+      await enterStage('failed', failureMessage(error));
     } else {
       throw error;
     }
@@ -282,15 +278,4 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
   finished = true;
   await condition(allHandlersFinished);
   return snapshot();
-}
-
-/** An activity failed with a failure type no retry can fix (e.g. Authy rejected the phone number). */
-function isNonRetryableActivityFailure(
-  error: unknown,
-): error is ActivityFailure & { cause: ApplicationFailure } {
-  return (
-    error instanceof ActivityFailure &&
-    error.cause instanceof ApplicationFailure &&
-    (error.cause.nonRetryable || NON_RETRYABLE_AUTHY_FAILURES.includes(error.cause.type ?? ''))
-  );
 }
