@@ -70,7 +70,7 @@ emulator_down() { stop_service emulator; rm -f "$KEY_FILE"; } # its webhooks die
 webhook_signing_key() {
   if [ -n "${AUTHY_WEBHOOK_SIGNING_KEY:-}" ]; then echo "$AUTHY_WEBHOOK_SIGNING_KEY"; return; fi
   local listed key
-  listed=$(LOG_LEVEL=warn twofold webhooks list --json) || die "cannot list webhooks at $AUTHY_API_URL"
+  listed=$(LOG_LEVEL=warn twofold webhooks list --json --show-secrets) || die "cannot list webhooks at $AUTHY_API_URL"
   key=$(node -e 'const [json, url] = process.argv.slice(1);
     const hit = JSON.parse(json).webhooks.find((w) => w.url === url);
     if (hit) console.log(hit.signing_key);' "$listed" "$WEBHOOK_URL")

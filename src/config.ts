@@ -66,6 +66,7 @@ export const EnvSchema = z
     AUTHY_API_SIGNING_KEY: authyKey,
     AUTHY_EMULATOR_PORT: port(4010),
     AUTHY_EMULATOR_SEED: z.coerce.number().int().min(0).default(1),
+    AUTHY_EMULATOR_FORCE: flag,
     AUTHY_ONETOUCH_CALLBACK_URL: httpUrl.optional(),
     GATEWAY_PORT: port(3000),
     GATEWAY_PUBLIC_URL: httpUrl.optional(),

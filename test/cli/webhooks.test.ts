@@ -93,7 +93,7 @@ describe('twofold webhooks register|list|delete against the emulator (signed Web
     expect(webhook.id).toMatch(/^WH_/);
     expect(webhook.signing_key).toMatch(/^WSK_/);
 
-    const listed = await runCli(['webhooks', 'list', '--json'], env);
+    const listed = await runCli(['webhooks', 'list', '--json', '--show-secrets'], env);
     expect(listed.code).toBe(0);
     const { webhooks } = JSON.parse(listed.stdout) as { webhooks: WebhookJson[] };
     expect(webhooks.find((w) => w.id === webhook.id)).toMatchObject({ signing_key: webhook.signing_key });

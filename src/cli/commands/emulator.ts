@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { createAuthyEmulator } from '../../authy-emulator';
+import { emulatorStartRefusal } from '../../authy-emulator/startup-guard';
+import { EnvSchema } from '../../config';
 import { DEV_AUTHY_ACCESS_KEY, DEV_AUTHY_API_KEY, DEV_AUTHY_API_SIGNING_KEY } from '../../shared/dev-keys';
-import { CliError, commandContext } from '../context';
+import { CliError, EXIT, commandContext } from '../context';
 
 /**
  * `twofold emulator`: runs the local Authy emulator on AUTHY_EMULATOR_PORT until SIGINT/SIGTERM.
@@ -12,10 +14,20 @@ export function registerEmulatorCommand(program: Command): void {
   program
     .command('emulator')
     .description('run the Authy emulator (a local api.authy.com) until SIGINT/SIGTERM')
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .action(async (options: { host: string }) => {
-      const { config } = commandContext();
+    .option('--host <host>', 'interface to listen on (beyond loopback only with --force)', '127.0.0.1')
+    .option('--force', 'start even with NODE_ENV=production or a non-loopback --host (a lab only)')
+    .action(async (options: { host: string; force?: boolean }) => {
       const env = process.env;
+      // Before the rest of the configuration, so production learns first that this is no place
+      // for a test double (a bad AUTHY_EMULATOR_FORCE counts as unset and is reported below).
+      const forcedByEnv = EnvSchema.shape.AUTHY_EMULATOR_FORCE.safeParse(present(env.AUTHY_EMULATOR_FORCE));
+      const refusal = emulatorStartRefusal({
+        host: options.host,
+        nodeEnv: env.NODE_ENV,
+        force: options.force === true || (forcedByEnv.success && forcedByEnv.data),
+      });
+      if (refusal !== undefined) throw new CliError(refusal, EXIT.config);
+      const { config } = commandContext();
       const keys = {
         apiKey: present(env.AUTHY_API_KEY) ?? DEV_AUTHY_API_KEY,
         accessKey: present(env.AUTHY_ACCESS_KEY) ?? DEV_AUTHY_ACCESS_KEY,

@@ -78,6 +78,12 @@ function parseUrl(value: string): string {
   return value;
 }
 
+/** `WSK_…abcd`: enough to tell keys apart, not enough to sign with. */
+export function maskSecret(secret: string): string {
+  const prefix = secret.startsWith('WSK_') ? 'WSK_' : '';
+  return secret.length >= prefix.length + 12 ? `${prefix}…${secret.slice(-4)}` : `${prefix}…`;
+}
+
 /** `twofold webhooks register|list|delete`: the Authy Webhooks API, signed (works against Twilio and the emulator). */
 export function registerWebhooksCommands(program: Command): void {
   const webhooks = program
@@ -118,10 +124,16 @@ export function registerWebhooksCommands(program: Command): void {
   webhooks
     .command('list')
     .description("list the application's webhooks")
-    .option('--json', 'print { webhooks: [...] } as the API returns them (with signing keys)')
-    .action(async (options: { json?: boolean }) => {
+    .option('--json', 'print { webhooks: [...] } as the API returns them (signing keys masked)')
+    .option('--show-secrets', 'print the signing keys in full (they let anyone forge deliveries)')
+    .action(async (options: { json?: boolean; showSecrets?: boolean }) => {
       const { api, config } = webhooksApi();
-      const list = await api.list().catch(explain(config, 'cannot list webhooks'));
+      const listed = await api.list().catch(explain(config, 'cannot list webhooks'));
+      // A signing key lets its holder forge deliveries; a terminal scrollback or a CI log is no
+      // place for it unless asked for.
+      const list = options.showSecrets
+        ? listed
+        : listed.map((w) => ({ ...w, signing_key: maskSecret(w.signing_key) }));
       if (options.json) {
         console.log(JSON.stringify({ webhooks: list }));
         return;
