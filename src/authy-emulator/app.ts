@@ -11,11 +11,13 @@ import { oneTouchRoutes } from './onetouch/routes';
 import { reportingRoutes } from './reporting/routes';
 import type { EmulatorState } from './state';
 import { userRoutes } from './users/routes';
+import { verifyErrorHandler } from './verify/errors';
+import { mountVerify } from './verify/mount';
 import { webhookRoutes } from './webhooks/routes';
 
 /**
  * The emulator's Koa app (never listens: index.ts does). Middleware order: request log (sees the
- * final status) → error handler → body parser → routes → Authy-shaped 404.
+ * final status) → error handler → Twilio-shaped errors under /v2 → body parser → routes → 404.
  */
 export function createEmulatorApp(state: EmulatorState, hooks: { reset: () => void }): Koa {
   const app = new Koa();
@@ -31,9 +33,11 @@ export function createEmulatorApp(state: EmulatorState, hooks: { reset: () => vo
   mountPeopleControl(router, state);
   mountReportingControl(router, state);
   mountSystemControl(router, state, hooks.reset);
+  mountVerify(router, state);
 
   app.use(state.requestLog.middleware());
   app.use(errorHandler);
+  app.use(verifyErrorHandler);
   app.use(
     bodyParser({
       enableTypes: ['json', 'form'],

@@ -1,3 +1,5 @@
+import { VERIFY_ENDPOINTS } from './verify/endpoints';
+
 /**
  * Names of the emulated Authy endpoints: fault rules target them and the request log labels calls
  * with them (docs/emulator.md lists the paths behind each).
@@ -16,6 +18,7 @@ export const ENDPOINTS = [
   'webhooks.create',
   'webhooks.list',
   'webhooks.delete',
+  ...VERIFY_ENDPOINTS,
 ] as const;
 
 export type Endpoint = (typeof ENDPOINTS)[number];

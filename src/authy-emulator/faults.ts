@@ -53,6 +53,7 @@ export const FaultConfigSchema = z.strictObject({
   api: z.array(ApiFaultRuleSchema).max(100).default([]),
   webhookDeliveries: DeliveryFaultsSchema.optional(),
   oneTouchCallbacks: DeliveryFaultsSchema.optional(),
+  verifyWebhookDeliveries: DeliveryFaultsSchema.optional(),
 });
 
 export type FaultConfig = z.infer<typeof FaultConfigSchema>;
@@ -97,7 +98,8 @@ export class FaultEngine {
     this.set(FaultConfigSchema.parse({}));
   }
 
-  deliveryFaults(kind: 'webhooks' | 'onetouch'): DeliveryFaults | undefined {
+  deliveryFaults(kind: 'webhooks' | 'onetouch' | 'verify'): DeliveryFaults | undefined {
+    if (kind === 'verify') return this.config.verifyWebhookDeliveries;
     return kind === 'webhooks' ? this.config.webhookDeliveries : this.config.oneTouchCallbacks;
   }
 

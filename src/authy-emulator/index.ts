@@ -3,15 +3,25 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
-import { DEV_AUTHY_ACCESS_KEY, DEV_AUTHY_API_KEY, DEV_AUTHY_API_SIGNING_KEY } from '../shared/dev-keys';
+import {
+  DEV_AUTHY_ACCESS_KEY,
+  DEV_AUTHY_API_KEY,
+  DEV_AUTHY_API_SIGNING_KEY,
+  DEV_TWILIO_ACCOUNT_SID,
+  DEV_TWILIO_API_KEY,
+  DEV_TWILIO_API_SECRET,
+  DEV_TWILIO_AUTH_TOKEN,
+} from '../shared/dev-keys';
 import { createEmulatorApp } from './app';
 import { DEFAULT_RETRY_POLICY } from './delivery/retry-policy';
 import type { RetryPolicy } from './delivery/retry-policy';
 import { EmulatorState } from './state';
+import type { TwilioCredentials } from './verify/verify-state';
 import type { WebhookContentType } from './webhooks/webhook-delivery';
 
 export type { RetryPolicy } from './delivery/retry-policy';
 export { DEFAULT_RETRY_POLICY } from './delivery/retry-policy';
+export type { TwilioCredentials } from './verify/verify-state';
 
 /** How to start an emulator; every field has a dev default. */
 export interface AuthyEmulatorOptions {
@@ -35,6 +45,11 @@ export interface AuthyEmulatorOptions {
   webhookContentType?: WebhookContentType;
   /** Clock of events, expiry and retention (default Date.now); timers still run on real time. */
   now?: () => number;
+  /**
+   * The Twilio account of the Verify v2 API (`/v2/…`): account SID + auth token (which also signs
+   * Verify webhooks) and an API key + secret; each defaults to its dev value.
+   */
+  twilio?: Partial<TwilioCredentials>;
 }
 
 /** A running emulator: the Koa app (for in-process use) and its HTTP listeners. */
@@ -61,6 +76,12 @@ export function createAuthyEmulator(options: AuthyEmulatorOptions = {}): AuthyEm
       oneTouchCallbackMethod: options.oneTouchCallbackMethod ?? 'POST',
       webhookContentType: options.webhookContentType ?? 'form',
       webhookRetry: { ...DEFAULT_RETRY_POLICY, ...options.webhookRetry },
+    },
+    {
+      accountSid: options.twilio?.accountSid ?? DEV_TWILIO_ACCOUNT_SID,
+      authToken: options.twilio?.authToken ?? DEV_TWILIO_AUTH_TOKEN,
+      apiKey: options.twilio?.apiKey === undefined ? DEV_TWILIO_API_KEY : options.twilio.apiKey,
+      apiSecret: options.twilio?.apiSecret === undefined ? DEV_TWILIO_API_SECRET : options.twilio.apiSecret,
     },
   );
   const app = createEmulatorApp(state, { reset: () => state.reset() });

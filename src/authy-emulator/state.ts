@@ -10,6 +10,8 @@ import { RequestLog } from './request-log';
 import type { EmulatorSettings } from './settings';
 import { TimerSet } from './timers';
 import { UserStore } from './users/user-store';
+import { VerifyState } from './verify/verify-state';
+import type { TwilioCredentials } from './verify/verify-state';
 import { WebhookRegistry } from './webhooks/webhook-registry';
 
 /** The credentials the emulated application accepts (dev defaults in src/shared/dev-keys.ts). */
@@ -20,7 +22,7 @@ export interface EmulatorKeys {
 }
 
 /** Independent seeded streams: using one concern's randomness never shifts another's. */
-const STREAM = { users: 1, faults: 2, deliveries: 3, approvals: 4, webhooks: 5 } as const;
+const STREAM = { users: 1, faults: 2, deliveries: 3, approvals: 4, webhooks: 5, verify: 6 } as const;
 
 /**
  * Everything the emulator holds. Routes read fields at call time, so `reset()` can swap in fresh
@@ -39,12 +41,15 @@ export class EmulatorState {
   approvals!: ApprovalStore;
   webhooks!: WebhookRegistry;
   deliverer!: Deliverer;
+  /** Twilio Verify v2: services, entities, factors, challenges, webhooks. */
+  verify!: VerifyState;
 
   constructor(
     readonly seed: number,
     readonly keys: EmulatorKeys,
     readonly now: () => number,
     private readonly initialSettings: EmulatorSettings,
+    readonly twilio: TwilioCredentials,
   ) {
     const h = (salt: number) => hex8(hash32(seed, 0, salt));
     this.app = {
@@ -66,8 +71,8 @@ export class EmulatorState {
   }
 
   /**
-   * Back to the state right after start: no users, approval requests, webhooks, events, faults or
-   * logged requests; settings as at start; pending deliveries and retries cancelled.
+   * Back to the state right after start: no users, approval requests, webhooks, events, Verify
+   * resources, faults or logged requests; settings as at start; pending deliveries and retries cancelled.
    */
   reset(): void {
     this.deliverer.close();
@@ -99,5 +104,9 @@ export class EmulatorState {
       faults: (kind) => this.faults.deliveryFaults(kind),
       retry: () => this.settings.webhookRetry,
     });
+    const deliverer = this.deliverer;
+    this.verify = new VerifyState(this.twilio, now, new SeededRandom(seed, STREAM.verify), (job) =>
+      deliverer.enqueue(job),
+    );
   }
 }

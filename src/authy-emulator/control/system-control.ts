@@ -8,7 +8,7 @@ import type { EmulatorState } from '../state';
 import { parseControl } from './validation';
 
 const DeliveriesQuerySchema = z.strictObject({
-  kind: z.enum(['webhooks', 'onetouch']).optional(),
+  kind: z.enum(['webhooks', 'onetouch', 'verify']).optional(),
   status: z.enum(['pending', 'delivered', 'failed', 'dropped']).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
@@ -54,7 +54,7 @@ export function mountSystemControl(router: Router, state: EmulatorState, onReset
     ctx.body = { config: state.settings };
   });
 
-  const deliveriesRoute = (kind?: 'webhooks' | 'onetouch') => (ctx: RouterContext) => {
+  const deliveriesRoute = (kind?: 'webhooks' | 'onetouch' | 'verify') => (ctx: RouterContext) => {
     const query = parseControl(DeliveriesQuerySchema, ctx.query, 'deliveries query');
     const effectiveKind = kind ?? query.kind;
     const stats = state.deliverer.counters();

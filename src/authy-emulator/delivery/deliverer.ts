@@ -6,8 +6,11 @@ import type { OutgoingRequest } from './http-send';
 import { retryDelay } from './retry-policy';
 import type { RetryPolicy } from './retry-policy';
 
-/** Webhook deliveries (JWT) or OneTouch callbacks (signed): counted apart, same retry policy. */
-export type DeliveryKind = 'webhooks' | 'onetouch';
+/**
+ * Webhook deliveries (JWT), OneTouch callbacks (signed) or Verify v2 webhooks (X-Twilio-Signature):
+ * counted apart, same retry policy.
+ */
+export type DeliveryKind = 'webhooks' | 'onetouch' | 'verify';
 
 /** Something to send to a receiver, retried per the policy until it answers 2xx. */
 export interface DeliveryJob {
@@ -80,6 +83,7 @@ export class Deliverer {
   private readonly stats: Record<DeliveryKind, DeliveryStats> = {
     webhooks: emptyStats(),
     onetouch: emptyStats(),
+    verify: emptyStats(),
   };
   private seq = 0;
   private readonly abort = new AbortController();
@@ -129,7 +133,11 @@ export class Deliverer {
   }
 
   counters(): Record<DeliveryKind, DeliveryStats> {
-    return { webhooks: { ...this.stats.webhooks }, onetouch: { ...this.stats.onetouch } };
+    return {
+      webhooks: { ...this.stats.webhooks },
+      onetouch: { ...this.stats.onetouch },
+      verify: { ...this.stats.verify },
+    };
   }
 
   /** Aborts requests in flight; pending retries die with the TimerSet. */

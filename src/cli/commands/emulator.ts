@@ -2,13 +2,21 @@ import type { Command } from 'commander';
 import { createAuthyEmulator } from '../../authy-emulator';
 import { emulatorStartRefusal } from '../../authy-emulator/startup-guard';
 import { EnvSchema } from '../../config';
-import { DEV_AUTHY_ACCESS_KEY, DEV_AUTHY_API_KEY, DEV_AUTHY_API_SIGNING_KEY } from '../../shared/dev-keys';
+import {
+  DEV_AUTHY_ACCESS_KEY,
+  DEV_AUTHY_API_KEY,
+  DEV_AUTHY_API_SIGNING_KEY,
+  DEV_TWILIO_ACCOUNT_SID,
+  DEV_TWILIO_API_KEY,
+  DEV_TWILIO_API_SECRET,
+  DEV_TWILIO_AUTH_TOKEN,
+} from '../../shared/dev-keys';
 import { CliError, EXIT, commandContext } from '../context';
 
 /**
- * `twofold emulator`: runs the local Authy emulator on AUTHY_EMULATOR_PORT until SIGINT/SIGTERM.
- * Prints its URL and the dev keys (public by design); a key set through the environment is never
- * printed, only named.
+ * `twofold emulator`: runs the local Authy emulator (with Twilio Verify v2 under `/v2`) on
+ * AUTHY_EMULATOR_PORT until SIGINT/SIGTERM. Prints its URL and the dev keys (public by design); a key
+ * set through the environment is never printed, only named.
  */
 export function registerEmulatorCommand(program: Command): void {
   program
@@ -33,8 +41,15 @@ export function registerEmulatorCommand(program: Command): void {
         accessKey: present(env.AUTHY_ACCESS_KEY) ?? DEV_AUTHY_ACCESS_KEY,
         apiSigningKey: present(env.AUTHY_API_SIGNING_KEY) ?? DEV_AUTHY_API_SIGNING_KEY,
       };
+      const twilio = {
+        accountSid: present(env.TWILIO_ACCOUNT_SID) ?? DEV_TWILIO_ACCOUNT_SID,
+        authToken: present(env.TWILIO_AUTH_TOKEN) ?? DEV_TWILIO_AUTH_TOKEN,
+        apiKey: present(env.TWILIO_API_KEY) ?? DEV_TWILIO_API_KEY,
+        apiSecret: present(env.TWILIO_API_SECRET) ?? DEV_TWILIO_API_SECRET,
+      };
       const emulator = createAuthyEmulator({
         ...keys,
+        twilio,
         seed: config.emulator.seed,
         oneTouchCallbackUrl: config.emulator.oneTouchCallbackUrl,
       });
@@ -58,6 +73,15 @@ export function registerEmulatorCommand(program: Command): void {
       );
       console.log(
         `  AUTHY_API_SIGNING_KEY   ${shown(keys.apiSigningKey, DEV_AUTHY_API_SIGNING_KEY, 'AUTHY_API_SIGNING_KEY')}`,
+      );
+      console.log(`  Twilio Verify v2 at ${url}/v2 (VERIFY_API_URL=${url})`);
+      console.log(`  TWILIO_ACCOUNT_SID      ${twilio.accountSid}`);
+      console.log(
+        `  TWILIO_AUTH_TOKEN       ${shown(twilio.authToken, DEV_TWILIO_AUTH_TOKEN, 'TWILIO_AUTH_TOKEN')}`,
+      );
+      console.log(`  TWILIO_API_KEY          ${twilio.apiKey}`);
+      console.log(
+        `  TWILIO_API_SECRET       ${shown(twilio.apiSecret, DEV_TWILIO_API_SECRET, 'TWILIO_API_SECRET')}`,
       );
       console.log(
         `  seed ${config.emulator.seed}; OneTouch callbacks → ${config.emulator.oneTouchCallbackUrl}`,
