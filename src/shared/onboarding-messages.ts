@@ -69,13 +69,23 @@ export function checkPhoneChanged(payload: unknown): Checked<PhoneChangedSignal>
   ]);
 }
 
-/** `cancel` / `cancelOnboarding`: an optional event id and reason; an absent payload means `{}`. */
+/**
+ * `cancel` / `cancelOnboarding`: an optional event id and reason; an absent payload means `{}`. A
+ * reason longer than {@link MAX_REASON_LENGTH} is cut (it is copied into the customer record).
+ */
 export function checkCancelRequest(payload: unknown): Checked<CancelRequest> {
   if (payload === undefined || payload === null) return { ok: true, value: {} };
-  return check<CancelRequest>(payload, (p) => [
+  const checked = check<CancelRequest>(payload, (p) => [
     p.eventId === undefined ? undefined : id(p.eventId, 'eventId'),
-    p.reason === undefined || (typeof p.reason === 'string' && p.reason.length <= MAX_REASON_LENGTH)
-      ? undefined
-      : `reason must be a string of at most ${MAX_REASON_LENGTH} characters`,
+    p.reason === undefined || typeof p.reason === 'string' ? undefined : 'reason must be a string',
   ]);
+  if (!checked.ok) return checked;
+  const { eventId, reason } = checked.value;
+  return {
+    ok: true,
+    value: {
+      ...(eventId === undefined ? {} : { eventId }),
+      ...(reason === undefined ? {} : { reason: reason.slice(0, MAX_REASON_LENGTH) }),
+    },
+  };
 }

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { createAuthyHttp } from '../../src/authy/http';
+import { createAuthyUsersClient } from '../../src/authy/users';
 import { findOnboarding } from '../../src/db/onboardings';
+import { withResolvedTiming } from '../../src/shared/onboarding';
+import type { OnboardUserInput } from '../../src/shared/onboarding';
 import { AUTHY_ID, ONBOARDING_STAGE } from '../../src/shared/search-attributes';
 import { approvalRespondedSignal, deviceRegisteredSignal } from '../../src/workflows/onboarding/messages';
 import { FAST_TIMING, createOnboardingHarness, uniquePhone } from '../harness/onboarding';
@@ -90,21 +94,25 @@ describe('onboardUser: the paths to enabled', () => {
 
   it('when the device signal arrives before the workflow waits for it, then it is not lost', async () => {
     const userId = `user-${randomUUID()}`;
-    const input = {
+    const input: OnboardUserInput = {
       userId,
       email: 'early@example.com',
       countryCode: '1',
       cellphone: uniquePhone(),
       timing: { ...FAST_TIMING, deviceStatusPollIntervalMs: 3_600_000 },
     };
+    // Authy registration is idempotent per phone, so the Authy id the run will get is known up front.
+    const { authyId } = await createAuthyUsersClient(
+      createAuthyHttp({ baseUrl: h.emulator.url, apiKey: h.emulator.apiKey }),
+    ).register({ ...input, sendInstallLinkViaSms: false });
     // The signal lands with the start, before registration; the emulator does not know of any install,
     // so only the retained signal can carry the run past awaiting_device.
     const handle = await h.temporal.client.workflow.signalWithStart('onboardUser', {
       workflowId: `onboarding-${userId}`,
       taskQueue: h.taskQueue,
-      args: [input],
+      args: [withResolvedTiming(input)],
       signal: deviceRegisteredSignal,
-      signalArgs: [{ eventId: randomUUID(), authyId: 'not-known-yet' }],
+      signalArgs: [{ eventId: randomUUID(), authyId }],
     });
     const started = { handle, workflowId: handle.workflowId };
     const approving = await h.waitForStage(started, 'awaiting_approval');

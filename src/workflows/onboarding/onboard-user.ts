@@ -181,7 +181,11 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
   setHandler(
     cancelUpdate,
     async (request) => {
-      cancelRequest ??= explicit ? (request ?? {}) : request;
+      if (!explicit) cancelRequest ??= request;
+      else {
+        const checked = checkCancelRequest(request);
+        cancelRequest ??= checked.ok ? checked.value : {};
+      }
       await condition(() => finished);
       return snapshot();
     },
