@@ -10,6 +10,8 @@ import {
 import { ONBOARDING_STAGES, onboardingWorkflowId } from '../../shared/onboarding';
 import type { OnboardingStage, OnboardingStatus } from '../../shared/onboarding';
 import { durationArgument } from '../arguments';
+import { resolveContact } from './onboarding-contact';
+import type { ContactInput } from './onboarding-contact';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 
@@ -55,35 +57,32 @@ export function registerOnboardingCommands(program: Command): void {
     .command('start')
     .description('start the onboarding of a user (attaches to the running one if any)')
     .requiredOption('--user-id <id>', 'your opaque user id (never an email or phone number)')
-    .requiredOption('--email <email>', "the user's email")
-    .requiredOption('--country-code <code>', 'numeric calling code, e.g. 1')
-    .requiredOption('--cellphone <number>', "the user's cellphone number")
+    .option('--email <email>', "the user's email (or in --input-file)")
+    .option('--country-code <code>', 'numeric calling code, e.g. 1 (or in --input-file)')
+    .option('--cellphone <number>', "the user's cellphone number (or in --input-file)")
+    .option(
+      '--input-file <path>',
+      'JSON {"email", "countryCode", "cellphone"} from a file, or - for stdin: keeps personal data ' +
+        'out of argv, which every local user can read (ps) and shell history keeps',
+    )
     .option('--json', 'print JSON')
-    .action(
-      async (
-        options: JsonOption & { userId: string; email: string; countryCode: string; cellphone: string },
-      ) => {
-        const { config } = commandContext();
-        await withTemporalClient(config, async (client) => {
-          const started = await startOnboarding(
-            client,
-            {
-              userId: options.userId,
-              email: options.email,
-              countryCode: options.countryCode,
-              cellphone: options.cellphone,
-            },
-            { taskQueue: config.temporal.taskQueue },
-          ).catch((error: unknown) => {
-            if (error instanceof InvalidOnboardingInputError) throw new CliError(error.message, EXIT.usage);
-            throw error;
-          });
-          if (options.json)
-            console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId }));
-          else console.log(`onboarding ${started.workflowId} running (run ${started.runId})`);
+    .action(async (options: JsonOption & Partial<ContactInput> & { userId: string; inputFile?: string }) => {
+      const contact = await resolveContact(options, options.inputFile);
+      const { config } = commandContext();
+      await withTemporalClient(config, async (client) => {
+        const started = await startOnboarding(
+          client,
+          { userId: options.userId, ...contact },
+          { taskQueue: config.temporal.taskQueue },
+        ).catch((error: unknown) => {
+          if (error instanceof InvalidOnboardingInputError) throw new CliError(error.message, EXIT.usage);
+          throw error;
         });
-      },
-    );
+        if (options.json)
+          console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId }));
+        else console.log(`onboarding ${started.workflowId} running (run ${started.runId})`);
+      });
+    });
 
   onboarding
     .command('status')
