@@ -8,9 +8,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import { LOCAL_DATABASE_URL } from '../src/config';
+import { createClient } from '../src/temporal/connection';
+import { resolvePayloadKeys } from '../src/temporal/payload-config';
 import { createDashboardRouter } from '../src/dashboard';
 import { MIGRATIONS_DIR } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
@@ -131,11 +134,12 @@ async function seed(pool: DbPool, schema: string, from: Date): Promise<void> {
 
 async function connectTemporal(): Promise<{ client: Client; close(): Promise<void> } | undefined> {
   try {
-    const connection = await Connection.connect({
-      address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-      connectTimeout: 3_000,
+    const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+    const connection = await Connection.connect({ address, connectTimeout: 3_000 });
+    const client = createClient(connection, {
+      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      payloadKeys: resolvePayloadKeys(process.env.TWOFOLD_PAYLOAD_KEYS || undefined, address, undefined),
     });
-    const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
     return { client, close: () => connection.close() };
   } catch {
     return undefined;

@@ -7,12 +7,13 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createSecretKey, randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { Client, Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import Koa from 'koa';
 import { loadConfig } from '../src/config';
+import { connectClient, connectClientConnection, createClient } from '../src/temporal/connection';
 import { migrateUp } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import type { DbPool } from '../src/db/pool';
@@ -47,10 +48,7 @@ async function serve(databaseUrl: string): Promise<void> {
   const log = createLogger('silent');
   const pool = createPool(databaseUrl, { max: POOL_SIZE });
   const metrics = createGatewayMetrics({ defaultMetrics: false });
-  const signaller = createWorkflowSignaller(async () => {
-    const connection = await Connection.connect({ address: config.temporal.address });
-    return new Client({ connection, namespace: config.temporal.namespace });
-  });
+  const signaller = createWorkflowSignaller(() => connectClient(config.temporal));
   const dispatcher = createDispatcher({ pool, signaller, log, metrics }, { pollIntervalMs: 200 });
   const gateway = createApp({
     pool,
@@ -290,8 +288,8 @@ async function main(): Promise<void> {
 
     // Delivery lag: real open workflow executions (no worker: signals land in their history). An
     // onboarding receives a handful of signals, so deliveries are spread over many workflows.
-    connection = await Connection.connect({ address: config.temporal.address });
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    connection = await connectClientConnection(config.temporal);
+    const client = createClient(connection, config.temporal);
     const targetIds: string[] = [];
     for (let batch = 0; batch < TARGETS / 20; batch++) {
       await Promise.all(

@@ -13,8 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { readReportingWindow } from '../src/activities/reporting-window-reader';
 import { createAuthyHttp } from '../src/authy/http';
 import { createAuthyReportingClient } from '../src/authy/reporting';
@@ -25,6 +24,7 @@ import { loadConfig } from '../src/config';
 import { createPool } from '../src/db/pool';
 import type { DbPool } from '../src/db/pool';
 import { startReportingBackfill } from '../src/reporting/backfill';
+import { connectClient, connectWorkerConnection } from '../src/temporal/connection';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
 import { createWorker } from '../src/worker';
 import { splitWindow, windowsAfterCap } from '../src/workflows/reporting/window';
@@ -140,9 +140,8 @@ async function main(): Promise<void> {
   const seed = Math.floor(Math.random() * 2 ** 31);
   const { url, child } = await startEmulatorProcess(seed);
   const pool = createPool(config.databaseUrl, { max: CONCURRENCY + 4 });
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: NAMESPACE });
-  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const client = await connectClient({ ...config.temporal, namespace: NAMESPACE });
+  const nativeConnection = await connectWorkerConnection(config.temporal);
   const transport = createKeepAliveFetch();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'twofold-reporting-bench-'));
   // One day of history, at a random day 2–80 days back (inside Authy's 90-day retention).
@@ -180,6 +179,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: NAMESPACE,
       taskQueue,
+      payloadKeys: config.temporal.payloadKeys,
       deps: {
         pool,
         authyHttp: createAuthyHttp({ baseUrl: url, apiKey: DEV_AUTHY_API_KEY }),
@@ -229,7 +229,7 @@ async function main(): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
     transport.close();
     child.kill('SIGTERM');
-    await connection.close();
+    await client.connection.close();
     await nativeConnection.close();
     await pool.end();
   }

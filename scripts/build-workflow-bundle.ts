@@ -3,11 +3,15 @@
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../src/worker';
+import { FAILURE_CONVERTER_PATH } from '../src/temporal/data-converter';
 
 async function main(): Promise<void> {
   const output = process.argv[2];
   if (!output) throw new Error('usage: build-workflow-bundle.ts <output-file>');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  });
   await writeFile(output, code);
   console.log(`workflow bundle written to ${output} (${(code.length / 1024).toFixed(0)} KiB)`);
 }

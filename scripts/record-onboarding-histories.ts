@@ -4,13 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { NativeConnection } from '@temporalio/worker';
 import { createAuthyEmulator } from '../src/authy-emulator';
 import { createAuthyHttp } from '../src/authy/http';
 import { loadConfig } from '../src/config';
 import { createPool } from '../src/db/pool';
+import { connectClient, connectWorkerConnection } from '../src/temporal/connection';
 import { startOnboarding } from '../src/onboarding/client';
 import type { OnboardingTiming } from '../src/shared/onboarding';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
@@ -38,14 +37,14 @@ async function main(): Promise<void> {
   const listener = await emulator.listen(0);
   const url = listener.url;
   const pool = createPool(config.databaseUrl);
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const client = await connectClient(config.temporal);
+  const nativeConnection = await connectWorkerConnection(config.temporal);
   const taskQueue = `record-histories-${randomUUID()}`;
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue,
+    payloadKeys: config.temporal.payloadKeys,
     deps: { pool, authyHttp: createAuthyHttp({ baseUrl: url, apiKey: DEV_AUTHY_API_KEY }) },
   });
   const control = (p: string, body?: unknown) =>
@@ -113,7 +112,7 @@ async function main(): Promise<void> {
     await scenario('failed', () => Promise.resolve(), '1234567890123456'); // Authy answers 60027
   });
   await nativeConnection.close();
-  await connection.close();
+  await client.connection.close();
   await pool.end();
   await listener.close();
   await emulator.close();

@@ -10,6 +10,8 @@ import { createPool } from './db/pool';
 import { migrateUp } from './db/migrate';
 import type { Logger } from './logger';
 import { connectWorkerConnection } from './temporal/connection';
+import { createDataConverter } from './temporal/data-converter';
+import type { PayloadKey } from './temporal/payload-keys';
 import { installTemporalRuntime } from './temporal/runtime';
 
 /** Where a worker gets its workflow code: a path to bundle at start, or a prebuilt bundle. */
@@ -23,6 +25,8 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** The payload keyring (`config.temporal.payloadKeys`): every payload is encrypted with it. */
+  payloadKeys: readonly PayloadKey[];
   workflows?: WorkflowSource;
   /** Extra worker tuning (concurrency limits, identity, ...). */
   tuning?: Partial<WorkerOptions>;
@@ -35,6 +39,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    dataConverter: createDataConverter(options.payloadKeys),
     ...(options.workflows ?? { workflowsPath: WORKFLOWS_PATH }),
     ...options.tuning,
   });
@@ -64,6 +69,7 @@ export async function runWorker(
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      payloadKeys: config.temporal.payloadKeys,
       deps: {
         pool,
         authyHttp: createAuthyHttp({ baseUrl: config.authy.apiUrl, apiKey: config.authy.apiKey }),

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCodecServerCommand } from './commands/codec-server';
 import { registerDbCommands } from './commands/db';
 import { registerEmulatorCommand } from './commands/emulator';
 import { registerGatewayCommand } from './commands/gateway';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSimulateCommand(program);
   registerDbCommands(program);
   registerStackCommands(program);
+  registerCodecServerCommand(program);
   return program;
 }
 

@@ -8,8 +8,15 @@ import type {
   OnboardingStatus,
 } from '../shared/onboarding';
 import { ONBOARDING_STAGE, ONBOARDING_STAGE_ENTERED_AT } from '../shared/search-attributes';
+import { assertEncryptingClient } from '../temporal/data-converter';
 import { cancelUpdate, statusQuery } from '../workflows/onboarding/messages';
 import type { onboardUser } from '../workflows/onboarding/onboard-user';
+
+// Applications build their client with the same data converter as twofold's worker (payloads
+// encrypted with TWOFOLD_PAYLOAD_KEYS): connectClient(config.temporal), or their own Client with
+// dataConverter: createDataConverter(keys). See docs/security.md, "Payload encryption".
+export { connectClient } from '../temporal/connection';
+export { createDataConverter, UnencryptedClientError } from '../temporal/data-converter';
 
 /** Raised before anything is sent when an onboarding input is unusable. */
 export class InvalidOnboardingInputError extends Error {
@@ -47,7 +54,9 @@ function validate(input: OnboardUserInput): void {
 /**
  * Starts a user's onboarding, or returns the one already running: the workflow id is
  * `onboarding-<userId>` and a start while a run is open attaches to that run (never a second run).
- * After a run has finished, a new start begins a fresh onboarding.
+ * After a run has finished, a new start begins a fresh onboarding. The client must encrypt payloads
+ * (the input holds an email and a phone number): one without twofold's data converter is refused
+ * with an `UnencryptedClientError` before anything is sent.
  */
 export async function startOnboarding(
   client: Client,
@@ -55,6 +64,7 @@ export async function startOnboarding(
   options: StartOnboardingOptions,
 ): Promise<StartedOnboarding> {
   validate(input);
+  assertEncryptingClient(client);
   const workflowId = onboardingWorkflowId(input.userId);
   const handle = await client.workflow.start<typeof onboardUser>('onboardUser', {
     workflowId,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { migrateUp } from '../../src/db/migrate';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { LOCAL_DATABASE_URL } from '../../src/config';
 
@@ -31,7 +32,11 @@ export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   await migrateUp({ databaseUrl: process.env.DATABASE_URL });
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietLogger,
+  });
   const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'twofold-bundle-'));
   const workflowBundlePath = path.join(bundleDir, 'workflows.js');
   writeFileSync(workflowBundlePath, bundle.code);

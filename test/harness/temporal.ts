@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
 import { createWorker } from '../../src/worker';
+import { connectClient, connectWorkerConnection } from '../../src/temporal/connection';
+import type { TemporalSettings } from '../../src/temporal/connection';
+import { resolvePayloadKeys } from '../../src/temporal/payload-config';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -26,13 +30,25 @@ export interface TemporalHarness {
   close(): Promise<void>;
 }
 
+/**
+ * How tests reach the run's Temporal: the app's own connection code and data converter (payloads
+ * encrypted with TWOFOLD_PAYLOAD_KEYS, or the dev key on the local dev server).
+ */
+export function testTemporalSettings(): TemporalSettings {
+  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  return {
+    address,
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    payloadKeys: resolvePayloadKeys(process.env.TWOFOLD_PAYLOAD_KEYS || undefined, address, undefined),
+  };
+}
+
 export async function connectTemporal(): Promise<TemporalHarness> {
   quietRuntime();
-  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
-  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  const connection = await Connection.connect({ address });
-  const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const settings = testTemporalSettings();
+  const { namespace } = settings;
+  const client = await connectClient(settings);
+  const nativeConnection = await connectWorkerConnection(settings);
   const bundlePath = process.env.TWOFOLD_TEST_WORKFLOW_BUNDLE;
   if (!bundlePath)
     throw new Error('TWOFOLD_TEST_WORKFLOW_BUNDLE is unset: run tests through jest (global setup)');
@@ -47,12 +63,12 @@ export async function connectTemporal(): Promise<TemporalHarness> {
         namespace,
         taskQueue,
         deps,
+        payloadKeys: settings.payloadKeys,
         workflows: { workflowBundle: { codePath: bundlePath } },
       }),
-    connectOwnClient: async () =>
-      new Client({ connection: await Connection.connect({ address }), namespace }),
+    connectOwnClient: () => connectClient(settings),
     close: async () => {
-      await connection.close();
+      await client.connection.close();
       await nativeConnection.close();
     },
   };

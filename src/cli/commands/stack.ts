@@ -42,6 +42,7 @@ export function registerStackCommands(program: Command): void {
           connection,
           namespace: config.temporal.namespace,
           taskQueue,
+          payloadKeys: config.temporal.payloadKeys,
           deps: {
             pool,
             authyHttp: createAuthyHttp({ baseUrl: config.authy.apiUrl, apiKey: config.authy.apiKey }),
