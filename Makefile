@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 NPM_STAMP := node_modules/.twofold-installed
 
-.PHONY: help deps toolchain up down status test lint typecheck demo bench
+.PHONY: help deps toolchain up down status test lint typecheck demo bench chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,3 +53,6 @@ demo: deps toolchain ## run the main job end to end (KEEP=1 leaves the stack run
 
 bench: deps toolchain ## run every benchmark under bench/
 	@bash bench/run.sh
+
+chaos: deps toolchain ## SIGKILL every service under a simulated cohort, on a stack of its own (CHAOS_RUNS=10: ten runs)
+	@npx --no-install tsx scripts/chaos.ts

@@ -6,8 +6,9 @@ set -euo pipefail
 
 TEMPORAL_CLI_VERSION="1.5.1"
 TWOFOLD_HOME="${TWOFOLD_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/twofold}"
-TWOFOLD_RUN_DIR="$TWOFOLD_HOME/run"
-TWOFOLD_LOG_DIR="$TWOFOLD_HOME/log"
+# A second stack beside the default one (the chaos suite) keeps its pid files and logs apart.
+TWOFOLD_RUN_DIR="${TWOFOLD_RUN_DIR:-$TWOFOLD_HOME/run}"
+TWOFOLD_LOG_DIR="${TWOFOLD_LOG_DIR:-$TWOFOLD_HOME/log}"
 TEMPORAL_BIN_DIR="$TWOFOLD_HOME/temporal-$TEMPORAL_CLI_VERSION"
 TEMPORAL_BIN="$TEMPORAL_BIN_DIR/temporal"
 TEMPORAL_DB_FILE="${TEMPORAL_DB_FILE:-$TWOFOLD_HOME/data/temporal.sqlite}"

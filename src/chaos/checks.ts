@@ -1,0 +1,141 @@
+import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import type { DbPool } from '../db/pool';
+import { EXPECTED_STAGE } from '../simulation/personas';
+import type { SimulatedPerson } from '../simulation/run-simulation';
+import { pollUntil } from './poll';
+
+/** A person whose onboarding did not end as their persona implies. */
+export interface WrongEnding {
+  workflowId: string;
+  persona: string;
+  stage: string;
+  expected: string;
+}
+
+/** People whose onboarding ended elsewhere than {@link EXPECTED_STAGE} says for their persona. */
+export function wrongEndings(people: readonly SimulatedPerson[]): WrongEnding[] {
+  return people
+    .filter((p) => p.stage !== EXPECTED_STAGE[p.persona])
+    .map((p) => ({
+      workflowId: p.workflowId,
+      persona: p.persona,
+      stage: p.stage,
+      expected: EXPECTED_STAGE[p.persona],
+    }));
+}
+
+/** A person Authy sent more OneTouch pushes than their onboarding counts. */
+export interface ExtraPushes {
+  workflowId: string;
+  authyId: string;
+  /** Approval requests Authy created for the person (the emulator's request log). */
+  created: number;
+  /** `approvalAttempts` of the onboarding's status. */
+  counted: number;
+}
+
+const CREATE_PATH = /^\/onetouch\/json\/users\/([^/]+)\/approval_requests$/;
+
+/**
+ * Approval requests created per authy id, from the emulator's request log (`GET /_emulator/requests`):
+ * successful `onetouch.create` calls, each of which sends the person a push.
+ */
+export async function approvalRequestsCreated(emulatorUrl: string): Promise<Map<string, number>> {
+  const response = await fetch(`${emulatorUrl}/_emulator/requests?endpoint=onetouch.create&limit=100000`);
+  if (!response.ok) throw new Error(`GET /_emulator/requests answered HTTP ${response.status}`);
+  const { requests } = (await response.json()) as { requests: { path: string; status: number }[] };
+  const created = new Map<string, number>();
+  for (const entry of requests) {
+    const authyId = CREATE_PATH.exec(entry.path)?.[1];
+    if (authyId === undefined || entry.status < 200 || entry.status >= 300) continue;
+    created.set(authyId, (created.get(authyId) ?? 0) + 1);
+  }
+  return created;
+}
+
+/** People who were sent more pushes than their status's `approvalAttempts`. */
+export function extraPushes(
+  people: readonly SimulatedPerson[],
+  created: ReadonlyMap<string, number>,
+): ExtraPushes[] {
+  return people.flatMap((p) => {
+    const sent = p.authyId === undefined ? 0 : (created.get(p.authyId) ?? 0);
+    return sent > p.approvalAttempts
+      ? [{ workflowId: p.workflowId, authyId: p.authyId!, created: sent, counted: p.approvalAttempts }]
+      : [];
+  });
+}
+
+/** `webhook_inbox` rows still pending. */
+export async function pendingCallbacks(pool: DbPool): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    "SELECT count(*) AS n FROM webhook_inbox WHERE state = 'pending'",
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Waits up to `timeoutMs` for the gateway's dispatcher to settle every pending `webhook_inbox` row
+ * (it retries with backoff after outages), then returns how many are still pending.
+ */
+export async function pendingCallbacksAfter(pool: DbPool, timeoutMs: number): Promise<number> {
+  try {
+    await pollUntil(async () => (await pendingCallbacks(pool)) === 0, {
+      timeoutMs,
+      intervalMs: 1_000,
+      what: 'pending webhook_inbox rows to settle',
+    });
+  } catch {
+    // reported as a count below
+  }
+  return pendingCallbacks(pool);
+}
+
+/** What replaying the cohort's histories against the current workflow code found. */
+export interface ReplayFigures {
+  total: number;
+  replayed: number;
+  failures: { workflowId: string; error: string }[];
+}
+
+/**
+ * Replays the history of each workflow (open or closed) against the workflow bundle at `bundlePath`
+ * with Worker.runReplayHistories: a run whose history does not replay would be wedged the moment it
+ * left a worker's cache.
+ */
+export async function replayHistories(
+  client: Client,
+  workflowIds: readonly string[],
+  bundlePath: string,
+  /** The data converter the worker runs with, so the replay decodes payloads as it does. */
+  dataConverter: DataConverter,
+): Promise<ReplayFigures> {
+  const failures: ReplayFigures['failures'] = [];
+  let replayed = 0;
+  async function* histories() {
+    for (const workflowId of workflowIds) {
+      try {
+        yield { workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() };
+      } catch (error) {
+        failures.push({ workflowId, error: `history not fetched: ${firstLine(error)}` });
+      }
+    }
+  }
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { codePath: bundlePath }, dataConverter },
+    histories(),
+  )) {
+    if (result.error) failures.push({ workflowId: result.workflowId, error: firstLine(result.error) });
+    else replayed += 1;
+  }
+  return { total: workflowIds.length, replayed, failures };
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const coded = /\[TMPRL\d+\][^"\\\n]*/.exec(message);
+  const line = (coded ? coded[0] : (message.split('\n')[0] ?? '')).trim();
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
