@@ -13,7 +13,7 @@ function rendered(): { services: Record<string, Record<string, unknown>> } {
     ['-f', path.join(repoRoot, 'docker-compose.yml'), '--profile', 'dev', 'config'],
     {
       encoding: 'utf8',
-      env: { ...process.env, AUTHY_API_KEY: 'k' },
+      env: { ...process.env, AUTHY_API_KEY: 'k', TWOFOLD_ADMIN_TOKEN: 't'.repeat(32) },
     },
   );
   const json = execFileSync(
@@ -40,10 +40,10 @@ describe('docker-compose.yml brought to life (issue 6)', () => {
     expect(commandOf('authy-emulator')).toMatch(/emulator --host 0\.0\.0\.0/);
   });
 
-  it('when the dev profile runs, then OneTouch callbacks go to the gateway service and the emulator takes the app keys', () => {
+  it('when the dev profile runs, then OneTouch callbacks go to the gateway service and the emulator never gets the app keys', () => {
     const environment = services['authy-emulator']?.environment as Record<string, string>;
     expect(environment.AUTHY_ONETOUCH_CALLBACK_URL).toBe('http://gateway:3000/webhooks/authy/onetouch');
-    expect(environment.AUTHY_API_KEY).toBe('k');
+    expect(environment.AUTHY_API_KEY).toBeUndefined();
     const workerEnv = services.worker?.environment as Record<string, string>;
     expect(workerEnv.AUTHY_API_KEY).toBe('k');
   });

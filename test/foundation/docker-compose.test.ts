@@ -6,7 +6,7 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 function compose(...args: string[]): string {
   return execFileSync('docker-compose', ['-f', path.join(repoRoot, 'docker-compose.yml'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, AUTHY_API_KEY: 'k' },
+    env: { ...process.env, AUTHY_API_KEY: 'k', TWOFOLD_ADMIN_TOKEN: 't'.repeat(32) },
   });
 }
 
@@ -31,6 +31,7 @@ describe('docker-compose.yml', () => {
       [
         'authy-emulator',
         'gateway',
+        'migrate',
         'postgresql',
         'temporal',
         'temporal-setup',
