@@ -5,7 +5,6 @@ import {
   cancelSignal,
   cancelUpdate,
   deviceRegisteredSignal,
-  phoneChangedSignal,
   statusQuery,
 } from '../../src/workflows/onboarding/messages';
 import { createOnboardingHarness } from '../harness/onboarding';
@@ -60,7 +59,10 @@ describe('onboardUser: messages from untrusted clients', () => {
     await signalRaw(started.handle, 'deviceRegistered', null);
     await signalRaw(started.handle, 'phoneChanged', null);
     await signalRaw(started.handle, 'cancel', 42);
-    expect(await started.handle.query(statusQuery)).toMatchObject({ stage: 'awaiting_device', phoneChanges: 0 });
+    expect(await started.handle.query(statusQuery)).toMatchObject({
+      stage: 'awaiting_device',
+      phoneChanges: 0,
+    });
     expect(await workflowTaskFailures(started)).toBe(0);
     await cancelOnboarding(h.temporal.client, started.input.userId);
   });
@@ -68,7 +70,10 @@ describe('onboardUser: messages from untrusted clients', () => {
   it('when a device registration names another Authy id, then it does not move the run', async () => {
     const started = await h.start();
     const waiting = await h.waitForStage(started, 'awaiting_device');
-    await started.handle.signal(deviceRegisteredSignal, { eventId: randomUUID(), authyId: `not-${waiting.authyId}` });
+    await started.handle.signal(deviceRegisteredSignal, {
+      eventId: randomUUID(),
+      authyId: `not-${waiting.authyId}`,
+    });
     expect((await started.handle.query(statusQuery)).stage).toBe('awaiting_device');
     await cancelOnboarding(h.temporal.client, started.input.userId);
   });
@@ -112,10 +117,7 @@ describe('onboardUser: messages from untrusted clients', () => {
     const started = await h.start();
     await h.waitForStage(started, 'awaiting_device');
     await expect(
-      (started.handle.executeUpdate as (name: string, options: { args: unknown[] }) => Promise<unknown>)(
-        'cancelOnboarding',
-        { args: [{ reason: { nested: true } }] },
-      ),
+      started.handle.executeUpdate('cancelOnboarding', { args: [{ reason: { nested: true } }] }),
     ).rejects.toMatchObject({ name: 'WorkflowUpdateFailedError' });
     expect((await started.handle.query(statusQuery)).stage).toBe('awaiting_device');
 
