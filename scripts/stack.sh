@@ -71,11 +71,22 @@ temporal_down() {
 # ---------------------------------------------------------------- PostgreSQL
 as_pg_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+# The runtime role twofold_app (DML only, password twofold_app; scripts/postgres/app-role.sql) beside
+# the owner twofold, which keeps running the migrations and the local flows. Idempotent.
+ensure_app_role() {
+  local bindir=$1
+  PGPASSWORD=twofold "$bindir/psql" -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$TWOFOLD_PG_PORT" \
+    -U twofold -d twofold -v owner_role=twofold -v app_role=twofold_app -v app_password=twofold_app \
+    -v dbname=twofold -f "$here/postgres/app-role.sql" >/dev/null ||
+    die "cannot create the runtime role twofold_app in the local PostgreSQL"
+}
+
 postgres_up() {
   if [ -n "${DATABASE_URL:-}" ]; then
     echo "reused postgres"; return  # the user's database always wins
   fi
   if port_open 127.0.0.1 "$TWOFOLD_PG_PORT"; then
+    ensure_app_role "$("$here/ensure-postgres.sh")"
     echo "reused postgres"; return
   fi
   local bindir; bindir=$("$here/ensure-postgres.sh")
@@ -99,6 +110,7 @@ postgres_up() {
   as_pg_owner "$bindir/psql" -h "$TWOFOLD_PG_DATA" -p "$TWOFOLD_PG_PORT" -U twofold -d postgres -tAc \
     "select 1 from pg_database where datname='twofold'" | grep -q 1 ||
     as_pg_owner "$bindir/createdb" -h "$TWOFOLD_PG_DATA" -p "$TWOFOLD_PG_PORT" -U twofold twofold
+  ensure_app_role "$bindir"
   touch "$TWOFOLD_RUN_DIR/postgres.started"
   echo "started postgres"
 }
