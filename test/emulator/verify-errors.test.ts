@@ -1,0 +1,440 @@
+import twilio from 'twilio';
+import { DEV_TWILIO_ACCOUNT_SID, DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
+import { eventually, startEmulator } from './helpers';
+import type { RunningEmulator } from './helpers';
+import { startReceiver } from './receiver';
+import type { Receiver } from './receiver';
+import { formFields, sdkAuthorization, TestPushDevice, v2, verifyClient } from './verify-support';
+
+// Bad input, limits, forged device answers and configured faults: every answer is Twilio's error
+// body { code, message, more_info, status } with the HTTP status it names.
+
+type TwilioErrorBody = { code: number; message: string; more_info: string; status: number };
+
+function expectTwilioError(
+  answer: { status: number; body: Record<string, unknown> },
+  status: number,
+  code: number,
+): void {
+  expect(answer.status).toBe(status);
+  expect(answer.body).toEqual({
+    code,
+    message: expect.any(String) as string,
+    more_info: `https://www.twilio.com/docs/errors/${code}`,
+    status,
+  } satisfies TwilioErrorBody);
+}
+
+describe('Verify v2 emulator: bad input, limits and faults', () => {
+  let emu: RunningEmulator;
+  let clock: number;
+  let serviceSid: string;
+
+  beforeEach(async () => {
+    clock = Date.parse('2026-03-02T10:00:00Z');
+    emu = await startEmulator({ now: () => clock, webhookRetry: { initialDelayMs: 20, maxDelayMs: 40 } });
+    serviceSid = String(
+      (await v2(emu.url, 'POST', '/v2/Services', { form: [['FriendlyName', 'errors']] })).body.sid,
+    );
+  });
+  afterEach(async () => {
+    await emu.close();
+  });
+
+  const entityPath = (identity: string) => `/v2/Services/${serviceSid}/Entities/${identity}`;
+
+  /** A push factor of a test-held device, verified; returns the device and the factor's SIDs. */
+  async function pushFactor(identity: string) {
+    const device = new TestPushDevice();
+    const created = await v2(emu.url, 'POST', `${entityPath(identity)}/Factors`, {
+      form: [
+        ['FriendlyName', 'phone'],
+        ['FactorType', 'push'],
+        ['Binding.Alg', 'ES256'],
+        ['Binding.PublicKey', device.publicKey],
+        ['Config.AppId', 'com.example'],
+        ['Config.NotificationPlatform', 'none'],
+        ['Config.SdkVersion', '0.9.0'],
+      ],
+    });
+    expect(created.status).toBe(201);
+    const factorSid = String(created.body.sid);
+    const credentialSid = String((created.body.config as Record<string, unknown>).credential_sid);
+    return { device, factorSid, credentialSid };
+  }
+
+  it('when a request has no or wrong credentials, then 401 / 20003 with a Basic challenge', async () => {
+    const none = await fetch(`${emu.url}/v2/Services/${serviceSid}`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Basic/);
+    expectTwilioError(
+      { status: none.status, body: (await none.json()) as Record<string, unknown> },
+      401,
+      20003,
+    );
+    const wrong = await v2(emu.url, 'GET', `/v2/Services/${serviceSid}`, {
+      authorization: `Basic ${Buffer.from(`${DEV_TWILIO_ACCOUNT_SID}:nope`).toString('base64')}`,
+    });
+    expectTwilioError(wrong, 401, 20003);
+    const garbage = await v2(emu.url, 'GET', `/v2/Services/${serviceSid}`, { authorization: 'Basic %%%' });
+    expectTwilioError(garbage, 401, 20003);
+  });
+
+  it('when the path is unknown, the body over 1 MiB or a parameter missing or malformed, then a Twilio 4xx error', async () => {
+    expectTwilioError(await v2(emu.url, 'GET', '/v2/Nothing/Here'), 404, 20404);
+    expectTwilioError(await v2(emu.url, 'GET', `/v2/Services/VA${'f'.repeat(32)}`), 404, 20404);
+    const huge = await v2(emu.url, 'POST', '/v2/Services', {
+      rawBody: `FriendlyName=${'a'.repeat(1024 * 1024 + 10)}`,
+    });
+    expectTwilioError(huge, 413, 60300);
+    expectTwilioError(await v2(emu.url, 'POST', '/v2/Services', { form: [] }), 400, 60300);
+    expectTwilioError(
+      await v2(emu.url, 'POST', '/v2/Services', {
+        form: [
+          ['FriendlyName', 'x'],
+          ['Totp.TimeStep', '90'],
+        ],
+      }),
+      400,
+      60300,
+    );
+    expectTwilioError(
+      await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/Entities`, { form: [['Identity', 'short']] }),
+      400,
+      60300,
+    );
+    expectTwilioError(
+      await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/Entities`, {
+        form: [['Identity', 'ada@example.com']],
+      }),
+      400,
+      60300,
+    );
+    const badKey = await v2(emu.url, 'POST', `${entityPath('user-0000-0001')}/Factors`, {
+      form: [
+        ['FriendlyName', 'phone'],
+        ['FactorType', 'push'],
+        ['Binding.PublicKey', Buffer.from('not a key').toString('base64')],
+        ['Config.AppId', 'com.example'],
+        ['Config.NotificationPlatform', 'none'],
+        ['Config.SdkVersion', '1'],
+      ],
+    });
+    expectTwilioError(badKey, 400, 60314);
+    expectTwilioError(
+      await v2(emu.url, 'POST', `${entityPath('user-0000-0001')}/Factors`, {
+        form: [
+          ['FriendlyName', 'x'],
+          ['FactorType', 'totp'],
+          ['Metadata', '{"os": 1}'],
+        ],
+      }),
+      400,
+      60300,
+    );
+    expectTwilioError(await v2(emu.url, 'GET', `/v2/Services/${serviceSid}/Entities?PageSize=0`), 400, 60300);
+    expectTwilioError(
+      await v2(emu.url, 'GET', `/v2/Services/${serviceSid}/Entities?PageToken=PTnothing`),
+      400,
+      60306,
+    );
+  });
+
+  it('when a challenge goes to an unverified factor, then 403 / 60318 and none is made', async () => {
+    const { factorSid } = await pushFactor('user-0000-0002');
+    const challenges = `${entityPath('user-0000-0002')}/Challenges`;
+    const unverified = await v2(emu.url, 'POST', challenges, {
+      form: [
+        ['FactorSid', factorSid],
+        ['Details.Message', 'Hi'],
+      ],
+    });
+    expectTwilioError(unverified, 403, 60318);
+    expect((await v2(emu.url, 'GET', challenges)).body.challenges).toEqual([]);
+  });
+
+  it('when a push factor proof or answer is forged, tampered or repeated, then 403 (60311, 60324, 60322) and only the genuine one counts; a challenge without message or past 60 min is 400', async () => {
+    const { device, factorSid, credentialSid } = await pushFactor('user-0000-0003');
+    await v2(emu.url, 'POST', `${entityPath('user-0000-0003')}/Factors/${factorSid}`, {
+      form: [['AuthPayload', new TestPushDevice().proof(factorSid)]],
+    }).then((answer) => expectTwilioError(answer, 403, 60311));
+    const verified = await v2(emu.url, 'POST', `${entityPath('user-0000-0003')}/Factors/${factorSid}`, {
+      form: [['AuthPayload', device.proof(factorSid)]],
+    });
+    expect(verified.body.status).toBe('verified');
+
+    const challenges = `${entityPath('user-0000-0003')}/Challenges`;
+    expectTwilioError(
+      await v2(emu.url, 'POST', challenges, { form: [['FactorSid', factorSid]] }),
+      400,
+      60300,
+    );
+    const tooLate = new Date(clock + 61 * 60_000).toISOString();
+    expectTwilioError(
+      await v2(emu.url, 'POST', challenges, {
+        form: [
+          ['FactorSid', factorSid],
+          ['Details.Message', 'Hi'],
+          ['ExpirationDate', tooLate],
+        ],
+      }),
+      400,
+      60300,
+    );
+    const created = await v2(emu.url, 'POST', challenges, {
+      form: [
+        ['FactorSid', factorSid],
+        ['Details.Message', 'Log in?'],
+        ['Details.Fields', '{"label": "IP", "value": "1.2.3.4"}'],
+      ],
+    });
+    const challengeSid = String(created.body.sid);
+    const path = `${challenges}/${challengeSid}`;
+    const auth = sdkAuthorization(device.authToken(credentialSid, Math.floor(clock / 1000)));
+    const fetched = await v2(emu.url, 'GET', path, { authorization: auth });
+    const fields = fetched.headers.get('twilio-verify-signature-fields')!.split(',');
+
+    const forged = new TestPushDevice().answer(fetched.body, fields, 'approved');
+    expectTwilioError(
+      await v2(emu.url, 'POST', path, { authorization: auth, form: [['AuthPayload', forged]] }),
+      403,
+      60324,
+    );
+    const tampered = device.answer(
+      { ...fetched.body, details: { message: 'Something else' } },
+      fields,
+      'approved',
+    );
+    expectTwilioError(
+      await v2(emu.url, 'POST', path, { authorization: auth, form: [['AuthPayload', tampered]] }),
+      403,
+      60324,
+    );
+    const strange = device.jws({ typ: 'JWT', alg: 'ES256' }, { status: 'maybe' });
+    expectTwilioError(
+      await v2(emu.url, 'POST', path, { authorization: auth, form: [['AuthPayload', strange]] }),
+      403,
+      60324,
+    );
+    expect((await v2(emu.url, 'GET', path)).body.status).toBe('pending');
+
+    const genuine = device.answer(fetched.body, fields, 'denied');
+    const answered = await v2(emu.url, 'POST', path, {
+      authorization: auth,
+      form: [['AuthPayload', genuine]],
+    });
+    expect(answered.body.status).toBe('denied');
+    expectTwilioError(
+      await v2(emu.url, 'POST', path, { authorization: auth, form: [['AuthPayload', genuine]] }),
+      403,
+      60322,
+    );
+  });
+
+  it("when a device JWT is outside its time window , names another factor or is signed by another key, then 401 / 20003 (with the server's Date when out of time)", async () => {
+    const { device, credentialSid, factorSid } = await pushFactor('user-0000-0004');
+    const factorPath = `${entityPath('user-0000-0004')}/Factors/${factorSid}`;
+    const inTime = await v2(emu.url, 'GET', factorPath, {
+      authorization: sdkAuthorization(device.authToken(credentialSid, Math.floor(clock / 1000))),
+    });
+    expect(inTime.status).toBe(200);
+    const stale = await v2(emu.url, 'GET', factorPath, {
+      authorization: sdkAuthorization(device.authToken(credentialSid, Math.floor(clock / 1000) - 3600)),
+    });
+    expectTwilioError(stale, 401, 20003);
+    expect(stale.headers.get('date')).toBe(new Date(clock).toUTCString());
+
+    const other = await pushFactor('user-0000-0005');
+    const crossed = await v2(emu.url, 'GET', `${entityPath('user-0000-0005')}/Factors/${other.factorSid}`, {
+      authorization: sdkAuthorization(device.authToken(credentialSid, Math.floor(clock / 1000))),
+    });
+    expectTwilioError(crossed, 401, 20003);
+    const selfSigned = new TestPushDevice().authToken(credentialSid, Math.floor(clock / 1000));
+    expectTwilioError(
+      await v2(emu.url, 'GET', factorPath, { authorization: sdkAuthorization(selfSigned) }),
+      401,
+      20003,
+    );
+  });
+
+  it('when wrong TOTP codes keep coming, then each answers 200 unverified until five, then 429 / 60310', async () => {
+    const created = await v2(emu.url, 'POST', `${entityPath('user-0000-0006')}/Factors`, {
+      form: [
+        ['FriendlyName', 'app'],
+        ['FactorType', 'totp'],
+      ],
+    });
+    const path = `${entityPath('user-0000-0006')}/Factors/${String(created.body.sid)}`;
+    const { body } = await emu.control<{ code: string }>(
+      'GET',
+      `/_emulator/verify/services/${serviceSid}/entities/user-0000-0006/factors/${String(created.body.sid)}/code`,
+    );
+    const wrong = body.code === '123456' ? '654321' : '123456';
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const answer = await v2(emu.url, 'POST', path, { form: [['AuthPayload', wrong]] });
+      expect([answer.status, answer.body.status]).toEqual([200, 'unverified']);
+    }
+    expectTwilioError(await v2(emu.url, 'POST', path, { form: [['AuthPayload', body.code]] }), 429, 60310);
+  });
+
+  it('when the access token names another identity or factor type, then 403 / 60313; an unknown one 401', async () => {
+    const token = await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/AccessTokens`, {
+      form: [
+        ['Identity', 'user-0000-0007'],
+        ['FactorType', 'push'],
+      ],
+    });
+    const auth = sdkAuthorization(String(token.body.token));
+    const form: [string, string][] = [
+      ['FriendlyName', 'phone'],
+      ['FactorType', 'push'],
+      ['Binding.PublicKey', new TestPushDevice().publicKey],
+      ['Config.AppId', 'com.example'],
+      ['Config.NotificationPlatform', 'none'],
+      ['Config.SdkVersion', '1'],
+    ];
+    expectTwilioError(
+      await v2(emu.url, 'POST', `${entityPath('user-0000-0008')}/Factors`, { authorization: auth, form }),
+      403,
+      60313,
+    );
+    const totp: [string, string][] = [
+      ['FriendlyName', 'x'],
+      ['FactorType', 'totp'],
+    ];
+    expectTwilioError(
+      await v2(emu.url, 'POST', `${entityPath('user-0000-0007')}/Factors`, {
+        authorization: auth,
+        form: totp,
+      }),
+      403,
+      60313,
+    );
+    expectTwilioError(
+      await v2(emu.url, 'POST', `${entityPath('user-0000-0007')}/Factors`, {
+        authorization: sdkAuthorization('made-up'),
+        form,
+      }),
+      401,
+      20003,
+    );
+    expectTwilioError(
+      await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/AccessTokens`, {
+        form: [['FactorType', 'push']],
+      }),
+      400,
+      60305,
+    );
+  });
+
+  it('when faults are configured for a v2 endpoint, then the client gets Twilio-shaped 429 (with Retry-After) and 5xx answers', async () => {
+    const faults = await emu.control('POST', '/_emulator/faults', {
+      api: [
+        { endpoint: 'v2.entities.create', tooManyRequests: { rate: 1, retryAfter: 3 } },
+        { endpoint: 'v2.services.fetch', errorRate: 1, errorStatus: 503 },
+      ],
+    });
+    expect(faults.status).toBe(200);
+    const limited = await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/Entities`, {
+      form: [['Identity', 'user-0000-0009']],
+    });
+    expectTwilioError(limited, 429, 20429);
+    expect(limited.headers.get('retry-after')).toBe('3');
+    const client = verifyClient(emu.url);
+    await expect(client.verify.v2.services(serviceSid).fetch()).rejects.toMatchObject({
+      status: 503,
+      code: 20500,
+    });
+    await expect(client.verify.v2.services(serviceSid).fetch()).rejects.toBeInstanceOf(twilio.RestException);
+    const log = await emu.control<{ requests: { endpoint: string; fault: string }[] }>(
+      'GET',
+      '/_emulator/requests?pathPrefix=/v2',
+    );
+    expect(
+      log.body.requests
+        .filter((request) => request.fault !== null)
+        .map((request) => [request.endpoint, request.fault]),
+    ).toEqual([
+      ['v2.entities.create', '429'],
+      ['v2.services.fetch', '5xx'],
+      ['v2.services.fetch', '5xx'],
+    ]);
+  });
+
+  it('when the emulator is reset, then Verify services are gone', async () => {
+    await emu.control('POST', '/_emulator/reset');
+    expectTwilioError(await v2(emu.url, 'GET', `/v2/Services/${serviceSid}`), 404, 20404);
+  });
+});
+
+describe('Verify webhook deliveries: retries and delivery faults', () => {
+  let emu: RunningEmulator;
+  let receiver: Receiver;
+
+  afterEach(async () => {
+    await emu.close();
+    await receiver.close();
+  });
+
+  async function setUp(answer: (n: number) => number) {
+    emu = await startEmulator({ webhookRetry: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 5 } });
+    receiver = await startReceiver({ answer });
+    const service = await v2(emu.url, 'POST', '/v2/Services', { form: [['FriendlyName', 'deliveries']] });
+    const serviceSid = String(service.body.sid);
+    await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/Webhooks`, {
+      form: [
+        ['FriendlyName', 'gw'],
+        ['EventTypes', 'factor.created'],
+        ['WebhookUrl', `${receiver.url}/hook`],
+      ],
+    });
+    return serviceSid;
+  }
+  const createTotpFactor = (serviceSid: string) =>
+    v2(emu.url, 'POST', `/v2/Services/${serviceSid}/Entities/user-0000-0010/Factors`, {
+      form: [
+        ['FriendlyName', 'app'],
+        ['FactorType', 'totp'],
+      ],
+    });
+  type Deliveries = {
+    stats: { verify: Record<string, number> };
+    deliveries: { status: string; attempts: number }[];
+  };
+
+  it('when the receiver fails twice, then the third attempt delivers the same signed bytes', async () => {
+    const serviceSid = await setUp((n) => (n <= 2 ? 500 : 200));
+    await createTotpFactor(serviceSid);
+    const record = await eventually(async () => {
+      const { body } = await emu.control<Deliveries>('GET', '/_emulator/deliveries?kind=verify');
+      return body.deliveries.find((delivery) => delivery.status === 'delivered');
+    });
+    expect(record.attempts).toBe(3);
+    expect(receiver.received).toHaveLength(3);
+    expect(new Set(receiver.received.map((request) => request.body)).size).toBe(1);
+    expect(new Set(receiver.received.map((request) => request.headers['x-twilio-signature'])).size).toBe(1);
+    const params = formFields(receiver.received[0]!.body);
+    expect(
+      twilio.validateRequest(
+        DEV_TWILIO_AUTH_TOKEN,
+        String(receiver.received[2]!.headers['x-twilio-signature']),
+        `${receiver.url}/hook`,
+        params,
+      ),
+    ).toBe(true);
+  });
+
+  it('when deliveries are duplicated or dropped by fault, then duplicates share the uuid and drops are counted', async () => {
+    const serviceSid = await setUp(() => 200);
+    await emu.control('POST', '/_emulator/faults', { verifyWebhookDeliveries: { duplicateRate: 1 } });
+    await createTotpFactor(serviceSid);
+    await eventually(() => (receiver.received.length === 2 ? true : undefined), { what: 'two copies' });
+    const [first, second] = receiver.received.map((request) => formFields(request.body));
+    expect(first!.uuid).toBe(second!.uuid);
+
+    await emu.control('POST', '/_emulator/faults', { verifyWebhookDeliveries: { dropRate: 1 } });
+    await createTotpFactor(serviceSid);
+    const { body } = await emu.control<Deliveries>('GET', '/_emulator/deliveries?kind=verify');
+    expect(body.stats.verify).toMatchObject({ enqueued: 2, droppedByFault: 1, duplicatedByFault: 1 });
+  });
+});
