@@ -14,6 +14,7 @@ import { resolveContact } from './onboarding-contact';
 import type { ContactInput } from './onboarding-contact';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
+import { registerReplayCheckCommand } from './replay-check';
 
 interface JsonOption {
   json?: boolean;
@@ -159,4 +160,6 @@ export function registerOnboardingCommands(program: Command): void {
         console.log(`${stuck.length} stuck onboarding(s)`);
       });
     });
+
+  registerReplayCheckCommand(onboarding);
 }
