@@ -1,6 +1,8 @@
 // Records one real onboardUser history per ending into test/onboarding/histories/, for the replay
 // test. Run against the local stack (`make up`) after a deliberate workflow change:
-//   npx tsx scripts/record-onboarding-histories.ts
+//   npx tsx scripts/record-onboarding-histories.ts <code-version>
+// Files are named `<ending>.<code-version>.json` (e.g. `enabled.explicit-timers.json`); the
+// histories of earlier code versions stay, so runs started under them keep being replay-tested.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +34,12 @@ const timing: OnboardingTiming = {
 };
 
 async function main(): Promise<void> {
+  const codeVersion = process.argv[2];
+  if (!codeVersion || !/^[a-z0-9-]+$/.test(codeVersion)) {
+    throw new Error(
+      'usage: npx tsx scripts/record-onboarding-histories.ts <code-version, e.g. explicit-timers>',
+    );
+  }
   const config = loadConfig();
   const emulator = createAuthyEmulator();
   const listener = await emulator.listen(0);
@@ -59,6 +67,7 @@ async function main(): Promise<void> {
     ending: string,
     drive: (h: Awaited<ReturnType<typeof startOnboarding>>['handle']) => Promise<void>,
     cellphone = String(phone++),
+    timingOverrides: Partial<OnboardingTiming> = {},
   ) => {
     const started = await startOnboarding(
       client,
@@ -67,14 +76,21 @@ async function main(): Promise<void> {
         email: 'history@example.com',
         countryCode: '1',
         cellphone,
-        timing,
+        timing: { ...timing, ...timingOverrides },
       },
       { taskQueue },
     );
     await drive(started.handle);
     await started.handle.result();
     const history = await started.handle.fetchHistory();
-    const file = path.join(__dirname, '..', 'test', 'onboarding', 'histories', `${ending}.json`);
+    const file = path.join(
+      __dirname,
+      '..',
+      'test',
+      'onboarding',
+      'histories',
+      `${ending}.${codeVersion}.json`,
+    );
     await writeFile(file, historyToJSON(history));
     console.log(`recorded ${ending} (${history.events?.length ?? 0} events) → ${file}`);
   };
@@ -105,6 +121,15 @@ async function main(): Promise<void> {
       await control(`/approval_requests/${a.approvalUuid}/respond`, { status: 'denied' });
     });
     await scenario('expired', () => Promise.resolve());
+    await scenario(
+      'approval-expired',
+      async (handle) => {
+        const s = await untilStage(handle, 'awaiting_device');
+        await control(`/users/${s.authyId}/install`);
+      },
+      String(phone++),
+      { approvalExpiryMs: 1_000, approvalStatusPollIntervalMs: 300 },
+    );
     await scenario('cancelled', async (handle) => {
       await untilStage(handle, 'awaiting_device');
       await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'recorded history' }] });

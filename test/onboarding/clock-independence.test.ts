@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
@@ -73,6 +73,23 @@ describe('onboardUser decides from timers, not from the workflow clock', () => {
       });
       expect({ name, error: await replay(withLateClock(history, 3_600_000), `late-${name}`) }).toEqual({
         name,
+        error: undefined,
+      });
+    }
+  });
+
+  it('when the committed histories of the current code are replayed with a stale and a late clock, then they replay', async () => {
+    const dir = path.join(__dirname, 'histories');
+    const files = readdirSync(dir).filter((file) => file.endsWith('.explicit-timers.json'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      const history = readHistory(path.join(dir, file));
+      expect({ file, error: await replay(withStaleClock(history), `stale-${file}`) }).toEqual({
+        file,
+        error: undefined,
+      });
+      expect({ file, error: await replay(withLateClock(history, 86_400_000), `late-${file}`) }).toEqual({
+        file,
         error: undefined,
       });
     }
