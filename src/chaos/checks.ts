@@ -34,6 +34,14 @@ export interface ExtraPushes {
   created: number;
   /** `approvalAttempts` of the onboarding's status. */
   counted: number;
+  /** The kills between this person's first and last push: what most likely made Authy send one more. */
+  killsBetween: string[];
+}
+
+/** A kill the suite made: which service, when (epoch ms). */
+export interface KillMoment {
+  service: string;
+  killedAt: number;
 }
 
 const CREATE_PATH = /^\/onetouch\/json\/users\/([^/]+)\/approval_requests$/;
@@ -42,29 +50,48 @@ const CREATE_PATH = /^\/onetouch\/json\/users\/([^/]+)\/approval_requests$/;
  * Approval requests created per authy id, from the emulator's request log (`GET /_emulator/requests`):
  * successful `onetouch.create` calls, each of which sends the person a push.
  */
-export async function approvalRequestsCreated(emulatorUrl: string): Promise<Map<string, number>> {
+export async function approvalRequestsCreated(emulatorUrl: string): Promise<Map<string, number[]>> {
   const response = await fetch(`${emulatorUrl}/_emulator/requests?endpoint=onetouch.create&limit=100000`);
   if (!response.ok) throw new Error(`GET /_emulator/requests answered HTTP ${response.status}`);
-  const { requests } = (await response.json()) as { requests: { path: string; status: number }[] };
-  const created = new Map<string, number>();
+  const { requests } = (await response.json()) as {
+    requests: { path: string; status: number; time: string }[];
+  };
+  const created = new Map<string, number[]>();
   for (const entry of requests) {
     const authyId = CREATE_PATH.exec(entry.path)?.[1];
     if (authyId === undefined || entry.status < 200 || entry.status >= 300) continue;
-    created.set(authyId, (created.get(authyId) ?? 0) + 1);
+    created.set(authyId, [...(created.get(authyId) ?? []), Date.parse(entry.time)]);
   }
   return created;
 }
 
-/** People who were sent more pushes than their status's `approvalAttempts`. */
+/**
+ * People who were sent more pushes than their status's `approvalAttempts` (creation times per authy
+ * id from {@link approvalRequestsCreated}), each with the kills that fell between their first and
+ * last push.
+ */
 export function extraPushes(
   people: readonly SimulatedPerson[],
-  created: ReadonlyMap<string, number>,
+  created: ReadonlyMap<string, readonly number[]>,
+  kills: readonly KillMoment[],
 ): ExtraPushes[] {
   return people.flatMap((p) => {
-    const sent = p.authyId === undefined ? 0 : (created.get(p.authyId) ?? 0);
-    return sent > p.approvalAttempts
-      ? [{ workflowId: p.workflowId, authyId: p.authyId!, created: sent, counted: p.approvalAttempts }]
-      : [];
+    const times = p.authyId === undefined ? [] : (created.get(p.authyId) ?? []);
+    if (times.length <= p.approvalAttempts) return [];
+    const first = Math.min(...times);
+    const last = Math.max(...times);
+    const killsBetween = kills
+      .filter((k) => k.killedAt >= first && k.killedAt <= last)
+      .map((k) => `${k.service} killed ${k.killedAt - first} ms after the first push`);
+    return [
+      {
+        workflowId: p.workflowId,
+        authyId: p.authyId!,
+        created: times.length,
+        counted: p.approvalAttempts,
+        killsBetween,
+      },
+    ];
   });
 }
 

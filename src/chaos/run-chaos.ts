@@ -52,6 +52,8 @@ export interface KillRecord extends PlannedKill {
   round: number;
   /** Since the cohort started. */
   atMs: number;
+  /** Epoch ms of the SIGKILL. */
+  killedAt: number;
   /** From the SIGKILL until the restarted service served again. */
   outageMs: number;
 }
@@ -151,7 +153,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
       await delay(planned.downMs);
       await stack.restart(planned.service);
       const outageMs = Date.now() - killedAt;
-      kills.push({ ...planned, round, atMs, outageMs });
+      kills.push({ ...planned, round, atMs, killedAt, outageMs });
       log(
         `chaos: round ${round}: SIGKILL ${planned.service.padEnd(8)} at ${seconds(atMs)}, back after ${seconds(outageMs)} (cohort ${lastProgress})`,
       );
@@ -167,7 +169,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
 
     const people = result?.people ?? [];
     const wrong = wrongEndings(people);
-    const extra = extraPushes(people, await approvalRequestsCreated(stack.emulatorUrl));
+    const extra = extraPushes(people, await approvalRequestsCreated(stack.emulatorUrl), kills);
     const pool = createPool(stack.databaseUrl, { max: 2 });
     const pending = await pendingCallbacksAfter(pool, 60_000).finally(() => pool.end());
     const workflowIds = Array.from(
@@ -187,7 +189,13 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
       );
     if (extra.length > 0)
       failures.push(
-        `extra pushes: ${extra.map((e) => `${e.workflowId} sent ${e.created}, counted ${e.counted}`).join('; ')}`,
+        `extra pushes: ${extra
+          .map(
+            (e) =>
+              `${e.workflowId} sent ${e.created}, counted ${e.counted}` +
+              (e.killsBetween.length > 0 ? ` (${e.killsBetween.join(', ')})` : ''),
+          )
+          .join('; ')}`,
       );
     if (pending > 0) failures.push(`${pending} webhook_inbox row(s) still pending`);
     if (histories.failures.length > 0)
