@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
 import type { DbPool } from '../db/pool';
+import { fetchHistories, listOnboardingRuns } from '../onboarding/history-sources';
+import { replayCheck } from '../onboarding/replay-check';
 import { EXPECTED_STAGE } from '../simulation/personas';
 import type { SimulatedPerson } from '../simulation/run-simulation';
 import { pollUntil } from './poll';
@@ -122,47 +123,35 @@ export async function pendingCallbacksAfter(pool: DbPool, timeoutMs: number): Pr
 
 /** What replaying the cohort's histories against the current workflow code found. */
 export interface ReplayFigures {
+  /** Onboarding runs the stack's Temporal holds. */
   total: number;
   replayed: number;
   failures: { workflowId: string; error: string }[];
 }
 
 /**
- * Replays the history of each workflow (open or closed) against the workflow bundle at `bundlePath`
- * with Worker.runReplayHistories: a run whose history does not replay would be wedged the moment it
- * left a worker's cache.
+ * Replays every onboarding run on `taskQueue` (open or closed) against the workflow bundle at
+ * `bundlePath`, as `twofold onboarding replay-check` does: a run whose history does not replay would
+ * be wedged the moment it left a worker's cache.
  */
 export async function replayHistories(
   client: Client,
-  workflowIds: readonly string[],
+  taskQueue: string,
   bundlePath: string,
   /** The data converter the worker runs with, so the replay decodes payloads as it does. */
   dataConverter: DataConverter,
 ): Promise<ReplayFigures> {
-  const failures: ReplayFigures['failures'] = [];
-  let replayed = 0;
-  async function* histories() {
-    for (const workflowId of workflowIds) {
-      try {
-        yield { workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() };
-      } catch (error) {
-        failures.push({ workflowId, error: `history not fetched: ${firstLine(error)}` });
-      }
-    }
-  }
-  for await (const result of Worker.runReplayHistories(
-    { workflowBundle: { codePath: bundlePath }, dataConverter },
-    histories(),
-  )) {
-    if (result.error) failures.push({ workflowId: result.workflowId, error: firstLine(result.error) });
-    else replayed += 1;
-  }
-  return { total: workflowIds.length, replayed, failures };
+  const runs = await listOnboardingRuns(client, { startedAfter: new Date(0), taskQueue });
+  const result = await replayCheck(fetchHistories(client, runs), {
+    worker: { workflowBundle: { codePath: bundlePath }, dataConverter },
+  });
+  return {
+    total: result.checked,
+    replayed: result.replayed,
+    failures: result.failures.map((f) => ({ workflowId: f.workflowId, error: shorten(f.error ?? f.result) })),
+  };
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const coded = /\[TMPRL\d+\][^"\\\n]*/.exec(message);
-  const line = (coded ? coded[0] : (message.split('\n')[0] ?? '')).trim();
+function shorten(line: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

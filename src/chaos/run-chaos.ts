@@ -172,13 +172,9 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     const extra = extraPushes(people, await approvalRequestsCreated(stack.emulatorUrl), kills);
     const pool = createPool(stack.databaseUrl, { max: 2 });
     const pending = await pendingCallbacksAfter(pool, 60_000).finally(() => pool.end());
-    const workflowIds = Array.from(
-      { length: users },
-      (_, i) => `onboarding-chaos-${seed}-${String(i + 1).padStart(3, '0')}`,
-    );
     const histories = await replayHistories(
       client,
-      workflowIds,
+      stack.taskQueue,
       bundlePath,
       createDataConverter(temporal.payloadKeys),
     );
@@ -198,6 +194,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
           .join('; ')}`,
       );
     if (pending > 0) failures.push(`${pending} webhook_inbox row(s) still pending`);
+    if (histories.total < users)
+      failures.push(`only ${histories.total} of ${users} onboardings are in Temporal's visibility`);
     if (histories.failures.length > 0)
       failures.push(
         `histories that do not replay: ${histories.failures.map((f) => `${f.workflowId}: ${f.error}`).join('; ')}`,
