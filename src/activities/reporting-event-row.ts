@@ -2,12 +2,35 @@ import { createHash } from 'node:crypto';
 import type { ReportingEvent } from '../authy/reporting';
 import { isRecord } from '../shared/is-record';
 import type { ReportingEventRow } from '../db/reporting-events';
+import { storableValue } from './reporting-storable';
+
+/** Rows for a page of events, and how many characters PostgreSQL would refuse were escaped in them. */
+export interface ReportingEventRows {
+  rows: ReportingEventRow[];
+  escaped: number;
+}
+
+/** {@link toReportingEventRow} for a page, counting the escaped characters (for a warning). */
+export function toReportingEventRows(events: readonly ReportingEvent[]): ReportingEventRows {
+  let escaped = 0;
+  const rows = events.map((event) => {
+    const storable = storableValue(event);
+    escaped += storable.escaped;
+    return mapRow(storable.value);
+  });
+  return { rows, escaped };
+}
 
 /**
  * Maps one Reporting API event to its `reporting_events` row: the typed columns people filter and
  * graph by, plus the whole `objects`. Deterministic, so the same event always gets the same key.
+ * Characters PostgreSQL refuses (NUL, unpaired surrogates) are stored as their `\uXXXX` escape text.
  */
 export function toReportingEventRow(event: ReportingEvent): ReportingEventRow {
+  return mapRow(storableValue(event).value);
+}
+
+function mapRow(event: ReportingEvent): ReportingEventRow {
   const objects = event.objects ?? {};
   const objectsJson = JSON.stringify(objects);
   const user = record(objects.user);

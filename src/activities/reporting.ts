@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AuthyReportingClient } from '../authy/reporting';
 import type { DbPool } from '../db/pool';
@@ -9,7 +9,7 @@ import { REPORTING_WINDOW_UNSPLITTABLE } from '../workflows/reporting/types';
 import type { ReportingWindow } from '../workflows/reporting/window';
 import { callAuthy } from './authy-failure';
 import { DEFAULT_PAGE_RETRY, retryTransientPage } from './reporting-page-retry';
-import { toReportingEventRow } from './reporting-event-row';
+import { toReportingEventRows } from './reporting-event-row';
 import {
   readReportingWindow,
   ReportingContractError,
@@ -64,7 +64,17 @@ export function createReportingActivities(deps: { pool: DbPool; reporting: Authy
                 },
               }),
             ),
-          storePage: (events) => insertReportingEvents(deps.pool, events.map(toReportingEventRow)),
+          storePage: (events) => {
+            const { rows, escaped } = toReportingEventRows(events);
+            // Counted, never echoed: the offending strings may be personal data.
+            if (escaped > 0)
+              log.warn('reporting events held characters PostgreSQL refuses; stored as \\uXXXX escapes', {
+                escapedCharacters: escaped,
+                events: events.length,
+                window,
+              });
+            return insertReportingEvents(deps.pool, rows);
+          },
           onPage: (progress) => {
             lastProgress = progress;
             context.heartbeat(progress);
@@ -77,9 +87,13 @@ export function createReportingActivities(deps: { pool: DbPool; reporting: Authy
     },
 
     /** The live sync's watermark for `source` (ISO), or null before its first completed run. */
-    async readReportingWatermark(input: { source: string }): Promise<{ watermark: string | null }> {
+    async readReportingWatermark(input: {
+      source: string;
+    }): Promise<{ watermark: string | null; readAt: string }> {
       const watermark = await watermarks.readReportingWatermark(deps.pool, input.source);
-      return { watermark: watermark?.toISOString() ?? null };
+      // The wall clock at the read, recorded in history: the live window ends from it, so a replay
+      // computes the same window whatever its workflow clock reads (docs/reporting-sync.md).
+      return { watermark: watermark?.toISOString() ?? null, readAt: new Date().toISOString() };
     },
 
     /** Moves the live watermark forward (never back) once a whole window is stored. */

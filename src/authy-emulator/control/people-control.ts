@@ -13,7 +13,12 @@ import { DEVICE_TYPES } from '../users/user-store';
 import type { EmulatedUser } from '../users/user-store';
 import { parseControl } from './validation';
 
-const InstallSchema = z.strictObject({ device_type: z.enum(DEVICE_TYPES).default('android') });
+const InstallSchema = z.strictObject({
+  device_type: z.enum(DEVICE_TYPES).default('android'),
+  // What the person's phone reports about itself: any text, as a real device may send.
+  name: z.string().max(200).optional(),
+  user_agent: z.string().max(200).optional(),
+});
 const PhoneChangeSchema = z.strictObject({
   countryCode: z.union([z.number().int(), z.string()]),
   cellphone: z.union([z.number().int(), z.string()]),
@@ -35,7 +40,11 @@ export function mountPeopleControl(router: Router, state: EmulatorState): void {
 
   router.post('/_emulator/users/:authyId/install', (ctx) => {
     const user = findUser(ctx);
-    const { device_type: type } = parseControl(InstallSchema, ctx.request.body, 'install request');
+    const {
+      device_type: type,
+      name,
+      user_agent: userAgent,
+    } = parseControl(InstallSchema, ctx.request.body, 'install request');
     const device = state.users.install(user, type);
     const created = new Date(device.createdAt).toISOString();
     const event = state.record('device_registration_completed', {
@@ -48,9 +57,9 @@ export function mountPeopleControl(router: Router, state: EmulatorState): void {
         id: device.id,
         ip: '203.0.113.10',
         last_used_date: created,
-        name: device.type === 'iphone' || device.type === 'ipad' ? 'iPhone' : 'Android',
+        name: name ?? (device.type === 'iphone' || device.type === 'ipad' ? 'iPhone' : 'Android'),
         sync_date: created,
-        user_agent: `Authy/25.1 (${device.type})`,
+        user_agent: userAgent ?? `Authy/25.1 (${device.type})`,
         version: '25.1.0',
       },
     });
