@@ -117,9 +117,12 @@ async function initialState(
     mode = 'backfill';
     window = normalised;
   } else {
-    const { watermark } = await readReportingWatermark({ source: options.source });
+    const { watermark, readAt } = await readReportingWatermark({ source: options.source });
     mode = 'live';
-    window = liveWindow({ now: Date.now(), watermark, ...options });
+    // `readAt` comes from the activity's result in history, so the window (and whether there is one)
+    // does not depend on this activation's clock. Results recorded before it existed have none.
+    const now = readAt === undefined ? Date.now() : Date.parse(readAt);
+    window = liveWindow({ now, watermark, ...options });
     if (!window) return undefined;
   }
   return {
