@@ -53,7 +53,6 @@ async function serve(databaseUrl: string): Promise<void> {
   const gateway = createApp({
     pool,
     log,
-    signaller,
     metrics,
     webhookKeys: { current: SIGNING_KEY },
     apiKey: config.authy.apiKey,

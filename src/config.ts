@@ -70,6 +70,17 @@ export const EnvSchema = z
     AUTHY_ONETOUCH_CALLBACK_URL: httpUrl.optional(),
     GATEWAY_PORT: port(3000),
     GATEWAY_PUBLIC_URL: httpUrl.optional(),
+    AUTHY_WEBHOOK_MAX_AGE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(24 * 60 * 60),
+    ADMIN_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    ADMIN_PORT: port(3001),
+    TWOFOLD_ADMIN_TOKEN: optionalText.refine(
+      (value) => value === undefined || value.length >= 32,
+      'too short: use at least 32 random characters (e.g. `openssl rand -hex 32`)',
+    ),
     TWOFOLD_WORKFLOW_BUNDLE: optionalText,
     TWOFOLD_PAYLOAD_KEYS: optionalText,
     CODEC_PORT: port(8089),
@@ -78,6 +89,7 @@ export const EnvSchema = z
       'too short: use at least 16 random characters',
     ),
     TWOFOLD_CODEC_CORS_ORIGINS: optionalText,
+    REPORTING_PERSONAL_DATA_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -144,9 +156,21 @@ export interface Config {
     /** Where the emulator sends OneTouch callbacks; default the local gateway's route. */
     oneTouchCallbackUrl: string;
   };
-  gateway: { port: number; publicUrl: string };
+  gateway: {
+    port: number;
+    publicUrl: string;
+    /** Oldest webhook JWT accepted by its `iat`, in seconds; 0 turns the age check off. */
+    webhookMaxAgeSeconds: number;
+  };
+  /**
+   * The gateway's admin listener (dashboard, `/metrics`, `/readyz`): loopback by default; beyond
+   * loopback the gateway refuses to start without `token` (docs/security.md, "Listeners").
+   */
+  admin: { host: string; port: number; token?: string };
   /** `twofold codec-server`: its port, bearer token, and the Web UI origins allowed to call it. */
   codec: { port: number; token?: string; corsOrigins: string[] };
+  /** Days a device's IP address, user agent and name stay in `reporting_events.objects`. */
+  reporting: { personalDataRetentionDays: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -272,12 +296,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     gateway: {
       port: e.GATEWAY_PORT,
       publicUrl: (e.GATEWAY_PUBLIC_URL ?? `http://127.0.0.1:${e.GATEWAY_PORT}`).replace(/\/+$/, ''),
+      webhookMaxAgeSeconds: e.AUTHY_WEBHOOK_MAX_AGE_SECONDS,
     },
+    admin: { host: e.ADMIN_HOST, port: e.ADMIN_PORT, ...optional('token', e.TWOFOLD_ADMIN_TOKEN) },
     codec: {
       port: e.CODEC_PORT,
       ...optional('token', e.TWOFOLD_CODEC_TOKEN),
       corsOrigins: payload.corsOrigins,
     },
+    reporting: { personalDataRetentionDays: e.REPORTING_PERSONAL_DATA_DAYS },
     logLevel: e.LOG_LEVEL,
   };
 }

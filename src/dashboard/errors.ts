@@ -46,12 +46,14 @@ export function dashboardErrorMiddleware(log: Logger | undefined): Middleware {
   };
 }
 
-const UNAVAILABLE_PG_CODES = /^(08|53|57P)/;
+// 08 connection, 53 resources, 57P shutdown, 57014 cancelled by the dashboard pool's statement_timeout.
+const UNAVAILABLE_PG_CODES = /^(08|53|57P|57014$)/;
 const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE']);
 
 /**
  * Runs a PostgreSQL read; a connection-level failure (server down, too many connections, shutting
- * down) becomes a 503 the page shows as "unavailable", anything else stays a bug (500).
+ * down, no free connection in time) or a statement cancelled by its timeout becomes a 503 the page
+ * shows as "unavailable", anything else stays a bug (500).
  */
 export async function fromDatabase<T>(read: () => Promise<T>): Promise<T> {
   try {

@@ -10,6 +10,7 @@ import { EVENT_PANELS, panelEvents, panelNeedsStatus, toEventSeriesResponse } fr
 import type { EventPanelName } from './event-panels';
 import { toFunnelResponse } from './funnel';
 import { parseQuery, PeriodQuerySchema, resolvePeriod, StuckQuerySchema } from './params';
+import type { ResponseCache } from './response-cache';
 import { readStuckOnboardings } from './stuck';
 
 /** Where the dashboard lives on the gateway. */
@@ -17,7 +18,10 @@ export const DASHBOARD_PATH = '/dashboard';
 
 /** Everything the dashboard reads from, built by the gateway's composition root (or a test). */
 export interface DashboardDeps {
-  /** PostgreSQL with `onboardings`, `onboarding_stage_history` and `reporting_events`. */
+  /**
+   * PostgreSQL with `onboardings`, `onboarding_stage_history` and `reporting_events`. The gateway
+   * passes the dashboard's own small pool (`createDashboardPool`), never its intake pool.
+   */
   pool: DbPool;
   /** The Temporal client for the visibility API; asked on each stuck-panel request (may connect lazily). */
   temporal: () => Promise<Client>;
@@ -28,6 +32,12 @@ export interface DashboardDeps {
   /** Only show onboardings of this task queue (one deployment sharing a namespace); default all. */
   taskQueue?: string;
   log?: Logger;
+  /**
+   * Answers of the API endpoints kept a few seconds by request (`createResponseCache`); the gateway
+   * passes one. Without it every request queries (benchmarks and tests that change data between
+   * requests).
+   */
+  cache?: ResponseCache;
   /** Clock of default periods and wait times (tests pin it). */
   now?: () => Date;
   options?: {
@@ -46,6 +56,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+const periodKey = (period: { from: Date; to: Date }) =>
+  `${period.from.toISOString()}|${period.to.toISOString()}`;
+
 const TASK_QUEUE_PATTERN = /^[A-Za-z0-9._:/-]{1,200}$/;
 
 /**
@@ -58,6 +71,8 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
     throw new Error(`dashboard taskQueue ${JSON.stringify(deps.taskQueue)} is not a plain task queue name`);
   }
   const now = deps.now ?? (() => new Date());
+  const cached = <T>(key: string, compute: () => Promise<T>): Promise<T> =>
+    deps.cache ? deps.cache.get(key, compute) : compute();
   const assets = loadDashboardAssets();
   const page = assets.get('index.html');
   if (!page) throw new Error('the dashboard page (public/index.html) is missing');
@@ -89,46 +104,51 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
 
   api.get('/funnel', async (ctx) => {
     const period = resolvePeriod(parseQuery(PeriodQuerySchema, ctx.query), now());
-    const row = await fromDatabase(() => readOnboardingFunnel(deps.pool, period));
-    ctx.body = toFunnelResponse(period, row);
+    ctx.body = await cached(`funnel|${periodKey(period)}`, async () =>
+      toFunnelResponse(period, await fromDatabase(() => readOnboardingFunnel(deps.pool, period))),
+    );
   });
 
   for (const name of Object.keys(EVENT_PANELS) as EventPanelName[]) {
     const panel = EVENT_PANELS[name];
     api.get(`/${name}`, async (ctx) => {
       const period = resolvePeriod(parseQuery(PeriodQuerySchema, ctx.query), now());
-      const rows = await fromDatabase(() =>
-        readDailyEventCounts(deps.pool, {
-          ...period,
-          events: panelEvents(panel),
-          byStatus: panelNeedsStatus(panel),
-        }),
-      );
-      ctx.body = toEventSeriesResponse(name, period, rows);
+      ctx.body = await cached(`${name}|${periodKey(period)}`, async () => {
+        const rows = await fromDatabase(() =>
+          readDailyEventCounts(deps.pool, {
+            ...period,
+            events: panelEvents(panel),
+            byStatus: panelNeedsStatus(panel),
+          }),
+        );
+        return toEventSeriesResponse(name, period, rows);
+      });
     });
   }
 
   api.get('/stuck', async (ctx) => {
     const query = parseQuery(StuckQuerySchema, ctx.query);
-    let client: Client;
-    try {
-      // A first connect to an unreachable server would otherwise hold the panel for its full timeout.
-      client = await withTimeout(deps.temporal(), deps.options?.temporalTimeoutMs ?? 5_000);
-    } catch (error) {
-      throw new DashboardHttpError(503, 'unavailable', 'Temporal is unavailable; try again shortly', {
-        cause: error,
+    ctx.body = await cached(`stuck|${query.olderThan}|${query.limit}`, async () => {
+      let client: Client;
+      try {
+        // A first connect to an unreachable server would otherwise hold the panel for its full timeout.
+        client = await withTimeout(deps.temporal(), deps.options?.temporalTimeoutMs ?? 5_000);
+      } catch (error) {
+        throw new DashboardHttpError(503, 'unavailable', 'Temporal is unavailable; try again shortly', {
+          cause: error,
+        });
+      }
+      return readStuckOnboardings({
+        client,
+        pool: deps.pool,
+        target: { uiUrl: deps.uiUrl, namespace: deps.namespace },
+        ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
+        olderThanMs: query.olderThan,
+        limit: query.limit,
+        now: now(),
+        ...(deps.options?.stuckScanLimit ? { scanLimit: deps.options.stuckScanLimit } : {}),
+        ...(deps.options?.temporalTimeoutMs ? { timeoutMs: deps.options.temporalTimeoutMs } : {}),
       });
-    }
-    ctx.body = await readStuckOnboardings({
-      client,
-      pool: deps.pool,
-      target: { uiUrl: deps.uiUrl, namespace: deps.namespace },
-      ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
-      olderThanMs: query.olderThan,
-      limit: query.limit,
-      now: now(),
-      ...(deps.options?.stuckScanLimit ? { scanLimit: deps.options.stuckScanLimit } : {}),
-      ...(deps.options?.temporalTimeoutMs ? { timeoutMs: deps.options.temporalTimeoutMs } : {}),
     });
   });
 

@@ -4,34 +4,57 @@ import type { DbPool } from './pool';
 export interface OnboardingTargetRow {
   userId: string;
   workflowId: string;
+  /** The run the customer record describes (the latest run of this user). */
+  runId: string;
   stage: string;
-  approvalUuid: string | null;
+  authyId: string | null;
+}
+
+interface TargetRow {
+  user_id: string;
+  workflow_id: string;
+  run_id: string;
+  stage: string;
+  authy_id: string | null;
+}
+
+const toTarget = (row: TargetRow): OnboardingTargetRow => ({
+  userId: row.user_id,
+  workflowId: row.workflow_id,
+  runId: row.run_id,
+  stage: row.stage,
+  authyId: row.authy_id,
+});
+
+/**
+ * Onboardings with this authy id, newest first, in every stage (the caller decides which are still
+ * running). For device registrations and phone changes, which concern whoever holds the Authy user.
+ */
+export async function findOnboardingTargets(pool: DbPool, authyId: string): Promise<OnboardingTargetRow[]> {
+  const { rows } = await pool.query<TargetRow>(
+    `SELECT user_id, workflow_id, run_id, stage, authy_id FROM onboardings
+      WHERE authy_id = $1
+      ORDER BY started_at DESC`,
+    [authyId],
+  );
+  return rows.map(toTarget);
 }
 
 /**
- * Onboardings an Authy event concerns: those with the event's authy id or, for approval events, the
- * approval request's uuid. Every stage is returned; the caller decides which ones are still running.
+ * The onboarding run that issued the approval request `approvalUuid`, if its customer record still
+ * describes that run: the push is in `approval_requests` under the record's run id, or (runs that
+ * predate that table) it is the record's current `approval_uuid`. Never matched by authy id: an
+ * answer to a push some other run (or some other app's login) sent must reach no onboarding.
  */
-export async function findOnboardingTargets(
+export async function findApprovalTargets(
   pool: DbPool,
-  keys: { authyId?: string; approvalUuid?: string },
+  approvalUuid: string,
 ): Promise<OnboardingTargetRow[]> {
-  if (keys.authyId === undefined && keys.approvalUuid === undefined) return [];
-  const { rows } = await pool.query<{
-    user_id: string;
-    workflow_id: string;
-    stage: string;
-    approval_uuid: string | null;
-  }>(
-    `SELECT user_id, workflow_id, stage, approval_uuid FROM onboardings
-      WHERE ($1::text IS NOT NULL AND authy_id = $1) OR ($2::text IS NOT NULL AND approval_uuid = $2)
-      ORDER BY started_at DESC`,
-    [keys.authyId ?? null, keys.approvalUuid ?? null],
+  const { rows } = await pool.query<TargetRow>(
+    `SELECT o.user_id, o.workflow_id, o.run_id, o.stage, o.authy_id FROM onboardings o
+      WHERE o.approval_uuid = $1
+         OR o.run_id IN (SELECT a.run_id FROM approval_requests a WHERE a.approval_uuid = $1)`,
+    [approvalUuid],
   );
-  return rows.map((row) => ({
-    userId: row.user_id,
-    workflowId: row.workflow_id,
-    stage: row.stage,
-    approvalUuid: row.approval_uuid,
-  }));
+  return rows.map(toTarget);
 }

@@ -5,16 +5,16 @@ import type { Logger } from '../logger';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
 import { errorMiddleware } from './errors';
 import { createIntake } from './intake';
+import { DEFAULT_JWT_MAX_AGE_SECONDS } from './jwt-verification';
 import type { WebhookSigningKeys } from './jwt-verification';
 import { createGatewayMetrics } from './metrics';
 import type { GatewayMetrics } from './metrics';
 import { DEFAULT_NONCE_WINDOW_SECONDS } from './onetouch-verification';
 import { requestMetrics } from './request-metrics';
 import { AUTHY_WEBHOOK_PATH, authyWebhookHandler } from './routes/authy-webhook';
-import { livenessHandler, readinessHandler } from './routes/health';
-import { metricsHandler } from './routes/metrics';
+import { livenessHandler } from './routes/health';
 import { ONETOUCH_CALLBACK_PATH, oneTouchCallbackHandler } from './routes/onetouch-callback';
-import type { WorkflowSignaller } from './workflow-signaller';
+import { securityHeaders } from './security-headers';
 
 /** Tunables of the HTTP side; every one has a documented default (docs/gateway.md). */
 export interface GatewayAppOptions {
@@ -24,14 +24,14 @@ export interface GatewayAppOptions {
   nonceWindowSeconds?: number;
   /** How long a delivery waits for PostgreSQL before answering 503 (default 5 s). */
   recordTimeoutMs?: number;
+  /** Oldest webhook JWT accepted by its `iat`, in seconds (default one day; 0 turns the check off). */
+  webhookMaxAgeSeconds?: number;
 }
 
-/** Everything the gateway app needs from outside, built by the composition root (or a test). */
+/** Everything the public gateway app needs from outside, built by the composition root (or a test). */
 export interface GatewayDeps {
   pool: DbPool;
   log: Logger;
-  /** Temporal access for `/readyz` (the dispatcher has its own reference). */
-  signaller: WorkflowSignaller;
   /** Webhook JWT keys; absent when AUTHY_WEBHOOK_SIGNING_KEY is unset. */
   webhookKeys: WebhookSigningKeys | undefined;
   /** The Authy application's API key (OneTouch callback HMAC key). */
@@ -42,17 +42,16 @@ export interface GatewayDeps {
   /** Told after each newly recorded pending delivery, so it is dispatched at once. */
   onRecorded?: () => void;
   options?: GatewayAppOptions;
-  /** The rollout dashboard (`createDashboardRouter`), served at /dashboard when given. */
-  dashboard?: Router;
 }
 
 /** The Koa app plus the metrics it reports to. */
 export type GatewayApp = Koa & { metrics: GatewayMetrics };
 
 /**
- * Builds the webhook gateway's Koa app. It never listens: `main.ts` (or a test, through
- * `app.callback()`) owns the server. One error middleware first in the chain shapes every error
- * as `{ error: { code, message } }`.
+ * Builds the public webhook gateway's Koa app: the two webhook routes and `/healthz`, nothing else
+ * (the dashboard, `/metrics` and `/readyz` are on the admin app, `createAdminApp`). It never
+ * listens: `main.ts` (or a test, through `app.callback()`) owns the server. One error middleware
+ * first in the chain shapes every error as `{ error: { code, message } }`.
  */
 export function createApp(deps: GatewayDeps): GatewayApp {
   const log = deps.log.child({ component: 'gateway' });
@@ -67,27 +66,35 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   });
 
   const router = new Router();
-  router.post(AUTHY_WEBHOOK_PATH, authyWebhookHandler({ keys: deps.webhookKeys, intake, bodyLimitBytes }));
+  router.post(
+    AUTHY_WEBHOOK_PATH,
+    authyWebhookHandler({
+      keys: deps.webhookKeys,
+      intake,
+      bodyLimitBytes,
+      maxAgeSeconds: deps.options?.webhookMaxAgeSeconds ?? DEFAULT_JWT_MAX_AGE_SECONDS,
+      log,
+    }),
+  );
   const oneTouch = oneTouchCallbackHandler({
     apiKey: deps.apiKey,
     publicUrl: deps.publicUrl.replace(/\/+$/, ''),
     intake,
     bodyLimitBytes,
     nonceWindowSeconds: deps.options?.nonceWindowSeconds ?? DEFAULT_NONCE_WINDOW_SECONDS,
+    log,
   });
   router.post(ONETOUCH_CALLBACK_PATH, oneTouch);
   router.get(ONETOUCH_CALLBACK_PATH, oneTouch);
   router.get('/healthz', livenessHandler());
-  router.get('/readyz', readinessHandler({ pool: deps.pool, signaller: deps.signaller }));
-  router.get('/metrics', metricsHandler(metrics));
 
   const app = new Koa() as GatewayApp;
   app.metrics = metrics;
+  app.use(securityHeaders());
   app.use(errorMiddleware(log));
   app.use(requestMetrics(metrics, log));
   app.use(router.routes());
   app.use(router.allowedMethods());
-  if (deps.dashboard) app.use(deps.dashboard.routes()).use(deps.dashboard.allowedMethods());
   app.on('error', (error: unknown) => log.warn({ err: error }, 'connection error'));
   return app;
 }

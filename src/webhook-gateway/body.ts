@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import qs from 'qs';
 import { isRecord } from '../shared/is-record';
 import { GatewayHttpError } from './errors';
+import { DEFAULT_INPUT_LIMITS, assertFormWithinLimits, assertJsonWithinLimits } from './input-limits';
 
 /** Largest request body the gateway reads; Authy deliveries are a few KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -18,7 +19,7 @@ const mediaTypes: Record<string, BodyFormat> = {
 /** Limits for bracket-notation parsing (qs), so a crafted form cannot build huge or deep objects. */
 export const QS_PARSE_OPTIONS = {
   depth: 5,
-  parameterLimit: 200,
+  parameterLimit: DEFAULT_INPUT_LIMITS.maxFormParameters,
   arrayLimit: 50,
   allowPrototypes: false,
 } as const;
@@ -26,7 +27,9 @@ export const QS_PARSE_OPTIONS = {
 /**
  * Reads and parses a JSON or form body into a plain object. 415 for any other content type, a
  * charset other than UTF-8 or a content encoding; 413 past `limitBytes` (from Content-Length at once,
- * else while streaming); 400 for bytes that do not parse to an object.
+ * else while streaming); 400 for bytes that do not parse to an object, and for JSON nested too deep
+ * or holding too many values, or a form with too many parameters (checked before parsing, see
+ * {@link DEFAULT_INPUT_LIMITS}), so hostile shapes never reach the signature code.
  */
 export async function readObjectBody(ctx: Context, limitBytes: number): Promise<Record<string, unknown>> {
   const format = bodyFormatOf(ctx);
@@ -61,10 +64,16 @@ function bodyFormatOf(ctx: Context): BodyFormat {
 }
 
 function tooLarge(limitBytes: number): GatewayHttpError {
-  return new GatewayHttpError(413, 'payload_too_large', `request body exceeds ${limitBytes} bytes`);
+  // The connection closes after the answer, so the rest of the body cannot hold it open for reuse.
+  return new GatewayHttpError(413, 'payload_too_large', `request body exceeds ${limitBytes} bytes`, {
+    headers: { connection: 'close' },
+  });
 }
 
-/** Collects the request body up to `limitBytes`; past it, the rest is drained and discarded. */
+/**
+ * Collects the request body up to `limitBytes`; past it, the rest is discarded as it arrives (until
+ * the connection closes after the 413, or the server's request timeout cuts it).
+ */
 function readRawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
@@ -120,6 +129,7 @@ function decodeUtf8(raw: Buffer): string {
 }
 
 function parseJsonObject(text: string): Record<string, unknown> {
+  assertJsonWithinLimits(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -130,7 +140,8 @@ function parseJsonObject(text: string): Record<string, unknown> {
   return value;
 }
 
-/** Parses bracket-notation form or query text (`a[b]=c`) into a plain object. */
+/** Parses bracket-notation form or query text (`a[b]=c`) into a plain object; 400 past the parameter limit. */
 export function parseForm(text: string): Record<string, unknown> {
+  assertFormWithinLimits(text);
   return qs.parse(text, QS_PARSE_OPTIONS);
 }

@@ -1,5 +1,5 @@
 import type { DbPool } from '../db/pool';
-import { findOnboardingTargets } from '../db/onboarding-targets';
+import { findApprovalTargets, findOnboardingTargets } from '../db/onboarding-targets';
 import { recordPhoneChange } from '../db/onboardings';
 import type { OnboardingTargetRow } from '../db/onboarding-targets';
 import type { InboxEventRow } from '../db/webhook-inbox';
@@ -13,12 +13,16 @@ import {
 import { ONETOUCH_CALLBACK_EVENT } from './events';
 import { InboxPayloadSchema } from './schemas';
 import type { InboxPayload } from './schemas';
-import type { WorkflowSignaller } from './workflow-signaller';
+import type { SignalTarget, WorkflowSignaller } from './workflow-signaller';
 
-/** What one delivery attempt decided for an inbox row. */
+/**
+ * What one delivery attempt decided for an inbox row. `unroutable` is an approval answer no
+ * onboarding run issued the request of: settled (state `no_target`) with a warning, never signalled.
+ */
 export type DeliveryOutcome =
   | { kind: 'delivered'; targets: string[] }
   | { kind: 'no_target'; targets: string[]; note: string }
+  | { kind: 'unroutable'; targets: string[]; note: string }
   | { kind: 'retry'; reason: string; notAfterMs?: number };
 
 /** What one delivery attempt needs: the customer record, Temporal and the unknown-target grace. */
@@ -46,7 +50,7 @@ const isRunning = (target: OnboardingTargetRow) => !FINAL_STAGES.includes(target
 
 type SignalSender = (
   signaller: WorkflowSignaller,
-  workflowId: string,
+  target: SignalTarget,
 ) => ReturnType<WorkflowSignaller['signal']>;
 
 function signalFor(row: InboxEventRow, payload: InboxPayload): SignalSender | undefined {
@@ -77,11 +81,50 @@ function signalFor(row: InboxEventRow, payload: InboxPayload): SignalSender | un
   }
 }
 
+/** Which running onboardings an event goes to, or why none (see {@link deliverInboxEvent}). */
+type Routing =
+  | { kind: 'targets'; running: OnboardingTargetRow[]; all: OnboardingTargetRow[] }
+  | { kind: 'finished'; all: OnboardingTargetRow[] }
+  | { kind: 'unknown'; retryReason: string; settleNote: string; unroutable: boolean };
+
+/** An approval answer goes to the one run that issued that request, never by authy id. */
+async function routeApproval(pool: DbPool, row: InboxEventRow, approvalUuid: string): Promise<Routing> {
+  const issuers = (await findApprovalTargets(pool, approvalUuid)).filter(
+    // A signed answer naming another Authy user than the push went to concerns no onboarding.
+    (target) => row.authyId === null || target.authyId === null || target.authyId === row.authyId,
+  );
+  const running = issuers.filter(isRunning);
+  if (running.length > 0) return { kind: 'targets', running, all: issuers };
+  if (issuers.length > 0) return { kind: 'finished', all: issuers };
+  return {
+    kind: 'unknown',
+    retryReason: 'no onboarding has issued this approval request yet',
+    settleNote: 'no onboarding run issued this approval request',
+    unroutable: true,
+  };
+}
+
+async function routeByAuthyId(pool: DbPool, authyId: string | null): Promise<Routing> {
+  const targets = authyId === null ? [] : await findOnboardingTargets(pool, authyId);
+  const running = targets.filter(isRunning);
+  if (running.length > 0) return { kind: 'targets', running, all: targets };
+  if (targets.length > 0) return { kind: 'finished', all: targets };
+  return {
+    kind: 'unknown',
+    retryReason: 'no onboarding has this authy id yet',
+    settleNote: 'no onboarding has this authy id',
+    unroutable: false,
+  };
+}
+
 /**
- * One delivery attempt: finds the onboardings the event concerns (authy id, or approval uuid),
- * records a phone change on the customer record in every case, and signals each running onboarding.
- * Unknown authy ids are retried until the grace period ends; finished onboardings and closed
- * workflows settle as `no_target`; an unreachable Temporal means `retry`.
+ * One delivery attempt: finds the onboardings the event concerns, records a phone change on the
+ * customer record in every case, and signals each running onboarding. Device registrations and
+ * phone changes go to every running onboarding with the authy id; an approval answer only to the
+ * run that issued that approval request (by uuid), never to "any run of this authy id". Targets not
+ * known yet are retried until the grace period ends (the record may lag the event), then settle:
+ * an unknown authy id as `no_target`, an approval no run issued as `unroutable`. Finished
+ * onboardings and closed workflows settle as `no_target`; an unreachable Temporal means `retry`.
  */
 export async function deliverInboxEvent(deps: DeliverDeps, row: InboxEventRow): Promise<DeliveryOutcome> {
   const parsed = InboxPayloadSchema.safeParse(row.payload);
@@ -89,19 +132,20 @@ export async function deliverInboxEvent(deps: DeliverDeps, row: InboxEventRow): 
   const send = signalFor(row, payload);
   if (!send) return { kind: 'no_target', targets: [], note: 'nothing to signal for this event' };
 
-  const targets = await findOnboardingTargets(deps.pool, {
-    ...(row.authyId !== null ? { authyId: row.authyId } : {}),
-    ...(payload.approvalUuid !== undefined ? { approvalUuid: payload.approvalUuid } : {}),
-  });
-  // An approval answer belongs to the onboarding that sent that request; the authy id alone could
-  // also match another person's onboarding on the same phone.
-  const owners = targets.filter(
-    (t) => payload.approvalUuid !== undefined && t.approvalUuid === payload.approvalUuid,
-  );
-  const running = (owners.length > 0 ? owners : targets).filter(isRunning);
+  const isApproval = row.event === 'one_touch_request_responded' || row.event === ONETOUCH_CALLBACK_EVENT;
+  const routing =
+    isApproval && payload.approvalUuid !== undefined
+      ? await routeApproval(deps.pool, row, payload.approvalUuid)
+      : await routeByAuthyId(deps.pool, row.authyId);
 
   if (row.event === 'user_phone_changed' && row.authyId !== null) {
-    const userId = (running[0] ?? targets[0])?.userId;
+    const known =
+      routing.kind === 'targets'
+        ? [...routing.running, ...routing.all]
+        : routing.kind === 'finished'
+          ? routing.all
+          : [];
+    const userId = known[0]?.userId;
     await recordPhoneChange(deps.pool, {
       eventId: row.deliveryId,
       authyId: row.authyId,
@@ -111,21 +155,23 @@ export async function deliverInboxEvent(deps: DeliverDeps, row: InboxEventRow): 
     });
   }
 
-  if (running.length === 0) {
-    if (targets.length > 0) {
-      return { kind: 'no_target', targets: [], note: 'the onboarding has finished' };
-    }
+  if (routing.kind === 'finished') {
+    return { kind: 'no_target', targets: [], note: 'the onboarding has finished' };
+  }
+  if (routing.kind === 'unknown') {
     const graceEndsAt = row.receivedAt.getTime() + deps.unknownTargetGraceMs;
     if ((deps.now ?? Date.now)() < graceEndsAt) {
-      return { kind: 'retry', reason: 'no onboarding has this authy id yet', notAfterMs: graceEndsAt };
+      return { kind: 'retry', reason: routing.retryReason, notAfterMs: graceEndsAt };
     }
-    return { kind: 'no_target', targets: [], note: 'no onboarding has this authy id' };
+    return { kind: routing.unroutable ? 'unroutable' : 'no_target', targets: [], note: routing.settleNote };
   }
 
   const signalled: string[] = [];
-  for (const target of running) {
+  for (const target of routing.running) {
     // Throws TemporalUnavailableError: the row is retried; targets already signalled dedupe by event id.
-    const result = await send(deps.signaller, target.workflowId);
+    // An approval goes to the issuing run itself: if that run has closed, a newer one gets nothing.
+    const to = isApproval ? { workflowId: target.workflowId, runId: target.runId } : target.workflowId;
+    const result = await send(deps.signaller, to);
     if (result === 'signalled') signalled.push(target.workflowId);
   }
   if (signalled.length === 0) {

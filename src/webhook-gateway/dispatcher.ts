@@ -116,17 +116,28 @@ export function createDispatcher(
       );
       return;
     }
-    const note = outcome.kind === 'no_target' ? outcome.note : undefined;
+    const note = outcome.kind === 'delivered' ? undefined : outcome.note;
+    // An unroutable approval is kept like any other undeliverable event: recorded, never retried.
     const lag = await settleInboxEvent(deps.pool, row.deliveryId, {
-      state: outcome.kind,
+      state: outcome.kind === 'unroutable' ? 'no_target' : outcome.kind,
       targets: outcome.targets,
       ...(note !== undefined ? { note } : {}),
     });
     if (lag !== undefined && outcome.kind === 'delivered') deps.metrics.deliveryLag.observe({ event }, lag);
-    log.info(
-      { deliveryId: row.deliveryId, event: row.event, outcome: outcome.kind, note, lagSeconds: lag },
-      'delivery settled',
-    );
+    const line = {
+      deliveryId: row.deliveryId,
+      event: row.event,
+      outcome: outcome.kind,
+      note,
+      lagSeconds: lag,
+    };
+    if (outcome.kind === 'unroutable') {
+      // Worth an operator's look: an approval answer for a push none of our onboardings sent
+      // (another app's login push, a replayed delivery, or a forged one signed with our key).
+      log.warn(line, 'approval answer settled as unroutable');
+    } else {
+      log.info(line, 'delivery settled');
+    }
   }
 
   async function attempt(row: InboxEventRow): Promise<void> {

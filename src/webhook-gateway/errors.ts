@@ -14,6 +14,9 @@ export type GatewayErrorCode =
   | 'not_configured'
   | 'internal';
 
+/** The 503 body when a secret the route needs is unset (the log names which one). */
+export const NOT_CONFIGURED_MESSAGE = 'the gateway cannot accept this delivery yet; try again later';
+
 /** An error meant for the HTTP client: a status, a stable code and a message safe to show. */
 export class GatewayHttpError extends Error {
   override name = 'GatewayHttpError';

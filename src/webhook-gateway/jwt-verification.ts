@@ -6,6 +6,19 @@ import { VerificationError } from './verification-error';
 /** Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds. */
 export const JWT_CLOCK_TOLERANCE_SECONDS = 30;
 
+/**
+ * Oldest accepted token by its `iat`, in seconds (AUTHY_WEBHOOK_MAX_AGE_SECONDS, default one day).
+ * Replays are refused by the inbox's dedupe key only while the row is kept; past this age a token
+ * is refused by its own claim, so a token lifted from a log cannot be replayed after the retention.
+ */
+export const DEFAULT_JWT_MAX_AGE_SECONDS = 24 * 60 * 60;
+
+/** Options of {@link createWebhookJwtVerifier}. */
+export interface WebhookJwtOptions {
+  /** Oldest `iat` accepted, in seconds; 0 turns the age check (and the `iat` requirement) off. */
+  maxAgeSeconds?: number;
+}
+
 /** The webhook signing keys in force: the current one first, then the one being rotated out. */
 export interface WebhookSigningKeys {
   current: string;
@@ -37,17 +50,34 @@ function verifyWith(token: string, key: KeyObject, nowSeconds: number): Record<s
   return payload;
 }
 
+/** The token's age checks, after its signature verified (so they reveal nothing to a forger). */
+function checkIssuedAt(iat: unknown, nowSeconds: number, maxAgeSeconds: number): void {
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) {
+    if (maxAgeSeconds > 0) throw new VerificationError('missing_iat');
+    return;
+  }
+  if (iat > nowSeconds + JWT_CLOCK_TOLERANCE_SECONDS) throw new VerificationError('not_yet_valid');
+  if (maxAgeSeconds > 0 && nowSeconds - iat > maxAgeSeconds + JWT_CLOCK_TOLERANCE_SECONDS) {
+    throw new VerificationError('too_old');
+  }
+}
+
 /** Verifies one delivery's token; see {@link createWebhookJwtVerifier}. */
 export type WebhookJwtVerifier = (token: string, nowMs?: number) => Record<string, unknown>;
 
 /**
- * Builds the verifier of Authy webhook JWTs (reference 2.4): HS256 only (`none` and every other
- * algorithm are refused before any key is tried), the current key then the previous one during a
- * rotation, `exp` and `nbf` when present, and an `iat` not in the future. It returns the claims or
- * throws {@link VerificationError} with the reason. The keys become secret KeyObjects once: handed a
- * string, jsonwebtoken first tries to parse it as a PEM public key on every call (~0.3 ms).
+ * Builds the verifier of Authy webhook JWTs (docs/gateway.md, "Authenticity"): HS256 only (`none`
+ * and every other algorithm are refused before any key is tried), the current key then the previous
+ * one during a rotation, `exp` and `nbf` when present, and a numeric `iat` neither in the future nor
+ * older than `maxAgeSeconds`. It returns the claims or throws {@link VerificationError} with the
+ * reason. The keys become secret KeyObjects once: handed a string, jsonwebtoken first tries to parse
+ * it as a PEM public key on every call (~0.3 ms).
  */
-export function createWebhookJwtVerifier(keys: WebhookSigningKeys): WebhookJwtVerifier {
+export function createWebhookJwtVerifier(
+  keys: WebhookSigningKeys,
+  options: WebhookJwtOptions = {},
+): WebhookJwtVerifier {
+  const maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_JWT_MAX_AGE_SECONDS;
   const secret = (key: string) => createSecretKey(Buffer.from(key, 'utf8'));
   const candidates = keys.previous ? [secret(keys.current), secret(keys.previous)] : [secret(keys.current)];
   return (token, nowMs = Date.now()) => {
@@ -56,9 +86,7 @@ export function createWebhookJwtVerifier(keys: WebhookSigningKeys): WebhookJwtVe
     for (const key of candidates) {
       try {
         const claims = verifyWith(token, key, nowSeconds);
-        if (typeof claims.iat === 'number' && claims.iat > nowSeconds + JWT_CLOCK_TOLERANCE_SECONDS) {
-          throw new VerificationError('not_yet_valid');
-        }
+        checkIssuedAt(claims.iat, nowSeconds, maxAgeSeconds);
         return claims;
       } catch (error) {
         failure = error instanceof VerificationError ? error : reasonOf(error);

@@ -1,26 +1,35 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
+import { ConfigError } from '../config';
 import type { Config } from '../config';
-import { createDashboardRouter, createLazyTemporalClient } from '../dashboard';
+import { createDashboardRouter, createLazyTemporalClient, createResponseCache } from '../dashboard';
+import { createDashboardPool } from '../db/dashboard-pool';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { connectClient } from '../temporal/connection';
+import { createAdminApp } from './admin-app';
+import { adminListenerRefusal } from './admin-auth';
 import { createApp } from './app';
 import type { GatewayAppOptions } from './app';
-import { createDispatcher } from './dispatcher';
+import { DEFAULT_DISPATCHER_OPTIONS, createDispatcher } from './dispatcher';
 import type { DispatcherOptions } from './dispatcher';
 import { createGatewayMetrics } from './metrics';
 import { closeGracefully, createGatewayServer } from './server';
+import type { GatewayServerOptions } from './server';
 import { createWorkflowSignaller } from './workflow-signaller';
 
 /** Overrides for {@link startGateway}; everything else comes from the validated config. */
 export interface StartGatewayOptions {
-  /** Listen port; default `config.gateway.port` (0 picks a free one). */
+  /** Public listen port; default `config.gateway.port` (0 picks a free one). */
   port?: number;
   host?: string;
+  /** Admin listener overrides; default `config.admin` (port 0 picks a free one). */
+  admin?: { port?: number; host?: string };
   app?: GatewayAppOptions;
+  /** Limits of the public listener's HTTP server (connections, timeouts). */
+  server?: GatewayServerOptions;
   dispatcher?: Partial<DispatcherOptions>;
   /** How Temporal is reached; default `connectClient(config.temporal)`. Tests inject outages here. */
   connectTemporal?: () => Promise<Client>;
@@ -28,27 +37,70 @@ export interface StartGatewayOptions {
   shutdownGraceMs?: number;
 }
 
-/** A listening gateway: its URL and an orderly `close()`. */
+/** A listening gateway: its two URLs and an orderly `close()`. */
 export interface RunningGateway {
+  /** The public listener: webhook routes and `/healthz`. */
   url: string;
   server: Server;
+  /** The admin listener: dashboard, `/metrics`, `/readyz`. */
+  adminUrl: string;
+  adminServer: Server;
   close(): Promise<void>;
 }
 
-/** Longest any gateway statement may run (dashboard queries included) before PostgreSQL cancels it. */
+/** Longest any intake or dispatcher statement may run before PostgreSQL cancels it. */
 export const GATEWAY_STATEMENT_TIMEOUT_MS = 15_000;
 
+/** The admin listener serves a few operators: a small connection cap keeps a flood off the process. */
+const ADMIN_SERVER_OPTIONS: GatewayServerOptions = { maxConnections: 64 };
+
+function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const { address, port: bound } = server.address() as AddressInfo;
+      resolve(`http://${address.includes(':') ? `[${address}]` : address}:${bound}`);
+    });
+  });
+}
+
+/** Refuses settings that would open the gateway to abuse, before anything starts. */
+function assertSafeSettings(config: Config, adminHost: string, inboxRetentionMs: number): void {
+  const refusal = adminListenerRefusal(adminHost, config.admin.token);
+  if (refusal) throw new ConfigError([{ variable: 'TWOFOLD_ADMIN_TOKEN', message: refusal }]);
+  const maxAgeMs = config.gateway.webhookMaxAgeSeconds * 1000;
+  if (maxAgeMs > inboxRetentionMs) {
+    throw new ConfigError([
+      {
+        variable: 'AUTHY_WEBHOOK_MAX_AGE_SECONDS',
+        message:
+          `longer than the inbox retention (${inboxRetentionMs / 86_400_000} days): a delivery could ` +
+          'be replayed once its inbox row is pruned; lower it or raise --inbox-retention',
+      },
+    ]);
+  }
+}
+
 /**
- * Composition root of the gateway: PostgreSQL pool (migrated), a lazily connected Temporal client,
- * the dispatcher and the HTTP server. The gateway records deliveries even while Temporal is down.
- * `close()` stops accepting, lets in-flight requests finish, stops the dispatcher, then closes the
- * Temporal connection and the pool.
+ * Composition root of the gateway: PostgreSQL pools (intake, and the dashboard's own small one),
+ * migrations, a lazily connected Temporal client, the dispatcher, and two HTTP servers: the public
+ * one Twilio calls (webhooks and `/healthz`) and the admin one (dashboard, `/metrics`, `/readyz`),
+ * loopback unless configured otherwise and then behind a bearer token. The gateway records
+ * deliveries even while Temporal is down. `close()` stops accepting, lets in-flight requests
+ * finish, stops the dispatcher, then closes the Temporal connections and the pools.
  */
 export async function startGateway(
   config: Config,
   log: Logger,
   options: StartGatewayOptions = {},
 ): Promise<RunningGateway> {
+  const adminHost = options.admin?.host ?? config.admin.host;
+  assertSafeSettings(
+    config,
+    adminHost,
+    options.dispatcher?.inboxRetentionMs ?? DEFAULT_DISPATCHER_OPTIONS.inboxRetentionMs,
+  );
   // Webhook intake writes one statement at a time; a statement stuck on a lock must not stall it
   // for long (deliveries meanwhile answer 503 after 5 s and are retried by the sender).
   const pool = createPool(config.databaseUrl, { max: 20, statementTimeoutMs: GATEWAY_STATEMENT_TIMEOUT_MS });
@@ -58,6 +110,7 @@ export async function startGateway(
     await pool.end();
     throw error;
   }
+  const dashboardPool = createDashboardPool(config.databaseUrl);
   const signaller = createWorkflowSignaller(
     options.connectTemporal ?? (() => connectClient(config.temporal)),
   );
@@ -71,7 +124,6 @@ export async function startGateway(
   const app = createApp({
     pool,
     log,
-    signaller,
     metrics,
     webhookKeys: webhookSigningKey
       ? {
@@ -82,39 +134,59 @@ export async function startGateway(
     apiKey: config.authy.apiKey,
     publicUrl: config.gateway.publicUrl,
     onRecorded: () => dispatcher.nudge(),
+    options: { webhookMaxAgeSeconds: config.gateway.webhookMaxAgeSeconds, ...options.app },
+  });
+  const adminApp = createAdminApp({
+    log,
+    access: { token: config.admin.token },
+    readiness: { pool, signaller },
+    metrics,
     dashboard: createDashboardRouter({
-      pool,
+      pool: dashboardPool,
       log,
       temporal: dashboardTemporal.get,
       uiUrl: config.temporal.uiUrl,
       namespace: config.temporal.namespace,
+      cache: createResponseCache(),
     }),
-    ...(options.app ? { options: options.app } : {}),
   });
 
-  const server = createGatewayServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? config.gateway.port, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const server = createGatewayServer(app, options.server);
+  const adminServer = createGatewayServer(adminApp, ADMIN_SERVER_OPTIONS);
+  let url: string;
+  let adminUrl: string;
+  try {
+    url = await listen(server, options.port ?? config.gateway.port, options.host ?? '127.0.0.1');
+    adminUrl = await listen(adminServer, options.admin?.port ?? config.admin.port, adminHost);
+  } catch (error) {
+    if (server.listening) await closeGracefully(server, 0);
+    await signaller.close();
+    await dashboardTemporal.close();
+    await dashboardPool.end();
+    await pool.end();
+    throw error;
+  }
   dispatcher.start();
-  const { address, port } = server.address() as AddressInfo;
-  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   log.info({ url, publicUrl: config.gateway.publicUrl }, 'gateway listening');
+  log.info(
+    { url: adminUrl, auth: config.admin.token ? 'bearer token' : 'loopback peers only' },
+    'gateway admin listening (dashboard, /metrics, /readyz)',
+  );
 
   let closing: Promise<void> | undefined;
   return {
     url,
     server,
+    adminUrl,
+    adminServer,
     close() {
       closing ??= (async () => {
-        await closeGracefully(server, options.shutdownGraceMs ?? 10_000);
+        const graceMs = options.shutdownGraceMs ?? 10_000;
+        await Promise.all([closeGracefully(server, graceMs), closeGracefully(adminServer, graceMs)]);
         await dispatcher.stop();
         await signaller.close();
         await dashboardTemporal.close();
+        await dashboardPool.end();
         await pool.end();
         log.info('gateway stopped');
       })();

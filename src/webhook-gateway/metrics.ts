@@ -51,7 +51,7 @@ export function createGatewayMetrics(options: { defaultMetrics?: boolean } = {})
     }),
     dispatchOutcomes: new Counter({
       name: 'gateway_dispatch_attempts_total',
-      help: 'Dispatcher attempts by outcome: delivered, no_target, retry (Temporal unreachable or target not known yet)',
+      help: 'Dispatcher attempts by outcome: delivered, no_target, unroutable (an approval answer no onboarding run issued), retry (Temporal unreachable or target not known yet)',
       labelNames: ['event', 'outcome'],
       registers,
     }),

@@ -21,22 +21,55 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   const body = JSON.stringify({ error: { code: 'bad_request', message } });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      'X-Content-Type-Options: nosniff\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
 const closing = new WeakSet<Server>();
 
-/** The gateway's HTTP server around a Koa app: bounded timeouts, JSON answers to protocol errors. */
-export function createGatewayServer(app: Koa): Server {
+/** Limits of one listener's HTTP server; each has a default (docs/gateway.md, "Hostile input"). */
+export interface GatewayServerOptions {
+  /** Open connections at most; further ones are closed at once (default 512). */
+  maxConnections?: number;
+  /** Whole request, body included, must arrive within this (default 15 s). */
+  requestTimeoutMs?: number;
+  /** Request headers must arrive within this (default 10 s). */
+  headersTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this (default 5 s). */
+  keepAliveTimeoutMs?: number;
+}
+
+/** Defaults of {@link GatewayServerOptions}: Twilio gives up on a webhook after 15 s anyway. */
+export const DEFAULT_SERVER_OPTIONS: Required<GatewayServerOptions> = {
+  maxConnections: 512,
+  requestTimeoutMs: 15_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+/**
+ * The gateway's HTTP server around a Koa app: a connection cap, timeouts enforced every second
+ * (Node checks them only every 30 s by default), and JSON answers to protocol errors.
+ */
+export function createGatewayServer(app: Koa, options: GatewayServerOptions = {}): Server {
+  const limits = { ...DEFAULT_SERVER_OPTIONS, ...options };
   const handle = app.callback();
-  const server = createServer((req, res) => {
-    // While shutting down, every answer closes its connection so the server can finish.
-    if (closing.has(server)) res.shouldKeepAlive = false;
-    void handle(req, res);
-  });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  const server = createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      // While shutting down, every answer closes its connection so the server can finish.
+      if (closing.has(server)) res.shouldKeepAlive = false;
+      void handle(req, res);
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxRequestsPerSocket = 1_000;
   server.on('clientError', answerClientError);
   return server;
 }

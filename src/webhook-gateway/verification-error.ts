@@ -8,27 +8,24 @@ export type VerificationFailureReason =
   | 'bad_signature'
   | 'expired'
   | 'not_yet_valid'
+  | 'missing_iat'
+  | 'too_old'
   | 'bad_nonce'
   | 'stale_nonce';
 
-const messages: Record<VerificationFailureReason, string> = {
-  missing_signature: 'the delivery carries no signature',
-  malformed_token: 'the token is not a well-formed JWT',
-  wrong_algorithm: 'only HS256 tokens are accepted',
-  bad_signature: 'the signature does not verify',
-  expired: 'the token has expired',
-  not_yet_valid: 'the token is not valid yet',
-  bad_nonce: 'the signature nonce is not a timestamp',
-  stale_nonce: 'the signature nonce is outside the accepted window',
-};
+/**
+ * The one message every 401 carries: telling a forger which check failed (key, algorithm, clock,
+ * nonce) would guide the next attempt. The reason goes to the log line and the metric instead.
+ */
+export const VERIFICATION_FAILED_MESSAGE = 'the delivery could not be authenticated';
 
-/** A 401 answer that carries the failure reason for metrics and logs. */
+/** A 401 answer with a generic body; the failure reason is kept for metrics and logs. */
 export class VerificationError extends GatewayHttpError {
   override name = 'VerificationError';
   constructor(
     readonly reason: VerificationFailureReason,
     options?: { cause?: unknown },
   ) {
-    super(401, 'unauthorized', messages[reason], options);
+    super(401, 'unauthorized', VERIFICATION_FAILED_MESSAGE, options);
   }
 }

@@ -4,13 +4,16 @@ import type { SignalDefinition } from '@temporalio/common';
 /** `signalled`: the workflow has the signal in its history; `not_found`: no open run with that id. */
 export type SignalResult = 'signalled' | 'not_found';
 
+/** A workflow id (its current run), or one run of it: a closed run is then `not_found`. */
+export type SignalTarget = string | { workflowId: string; runId?: string };
+
 /**
  * How the gateway reaches Temporal. Injected into the dispatcher and `/readyz`, so the gateway
  * starts and records deliveries while Temporal is down, and tests can simulate an outage.
  */
 export interface WorkflowSignaller {
   signal<Args extends unknown[]>(
-    workflowId: string,
+    target: SignalTarget,
     definition: SignalDefinition<Args>,
     ...args: Args
   ): Promise<SignalResult>;
@@ -58,11 +61,13 @@ export function createWorkflowSignaller(
   }
 
   return {
-    async signal(workflowId, definition, ...args) {
+    async signal(target, definition, ...args) {
       const c = await client();
+      const { workflowId, runId } =
+        typeof target === 'string' ? { workflowId: target, runId: undefined } : target;
       try {
         await c.withDeadline(Date.now() + timeoutMs, () =>
-          c.workflow.getHandle(workflowId).signal(definition, ...args),
+          c.workflow.getHandle(workflowId, runId).signal(definition, ...args),
         );
         return 'signalled';
       } catch (error) {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -10,8 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { createAuthyHttp } from '../../src/authy/http';
 import { createDashboardRouter } from '../../src/dashboard';
 import { createLogger } from '../../src/logger';
-import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
-import { createApp } from '../../src/webhook-gateway/app';
+import { createAdminApp } from '../../src/webhook-gateway/admin-app';
+import { createGatewayMetrics } from '../../src/webhook-gateway/metrics';
+import { createGatewayServer } from '../../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../../src/webhook-gateway/workflow-signaller';
 import type { syncReportingEvents } from '../../src/workflows/sync-reporting-events';
 import { startEmulator } from '../harness/emulator';
@@ -27,6 +27,8 @@ import type { IsolatedDatabase } from '../harness/isolated-database';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UI = 'http://127.0.0.1:8233';
+/** The admin listener's bearer token: the browser sends it on every request, as an auth proxy would. */
+const ADMIN_TOKEN = `test-admin-token-${randomUUID()}`;
 const PERIOD_DAYS = 21;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const parseCount = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
@@ -34,8 +36,9 @@ const en = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The page, end to end: a simulated cohort on a real worker, a reporting sync of the emulator's
- * history into a database of this file's own, the gateway app serving the dashboard, and headless
- * Chromium reading what each panel shows and comparing it with what PostgreSQL holds.
+ * history into a database of this file's own, the gateway's admin listener serving the dashboard
+ * behind its bearer token, and headless Chromium reading what each panel shows and comparing it
+ * with what PostgreSQL holds.
  */
 describe('the dashboard page in a browser', () => {
   let db: IsolatedDatabase;
@@ -85,13 +88,11 @@ describe('the dashboard page in a browser', () => {
 
     const log = createLogger('warn', 'dashboard-page-test');
     const client = temporal.client;
-    const app = createApp({
-      pool: db.pool,
+    const app = createAdminApp({
       log,
-      signaller: createWorkflowSignaller(() => Promise.resolve(client)),
-      webhookKeys: undefined,
-      apiKey: DEV_AUTHY_API_KEY,
-      publicUrl: 'http://127.0.0.1',
+      access: { token: ADMIN_TOKEN },
+      readiness: { pool: db.pool, signaller: createWorkflowSignaller(() => Promise.resolve(client)) },
+      metrics: createGatewayMetrics({ defaultMetrics: false }),
       dashboard: createDashboardRouter({
         pool: db.pool,
         log,
@@ -101,10 +102,7 @@ describe('the dashboard page in a browser', () => {
         taskQueue,
       }),
     });
-    const handle = app.callback();
-    server = createServer((req, res) => {
-      void handle(req, res);
-    });
+    server = createGatewayServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launchChromium();
@@ -129,7 +127,12 @@ describe('the dashboard page in a browser', () => {
   });
 
   async function openPage(viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
+    const context = await browser.newContext({
+      viewport,
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      extraHTTPHeaders: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
@@ -185,6 +188,17 @@ describe('the dashboard page in a browser', () => {
   }
 
   const total = (byDay: Map<string, number>) => [...byDay.values()].reduce((a, b) => a + b, 0);
+
+  it('when the page or its API is asked for without the admin token, then 401 and none of the data', async () => {
+    for (const target of [pageUrl(), `${url}/dashboard/api/stuck?olderThan=0s`]) {
+      const response = await fetch(target);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(await response.json()).toEqual({
+        error: { code: 'unauthorized', message: 'authentication required' },
+      });
+    }
+  });
 
   it('when the cohort and the sync are in, then every chart shows per day exactly what PostgreSQL holds, with the totals', async () => {
     const page = await openPage({ width: 1280, height: 900 });

@@ -86,7 +86,7 @@ describe('PostgreSQL unavailable', () => {
   });
 
   it('when /readyz is asked, then it answers 503 naming postgres', async () => {
-    const response = await send(gateway.url, { method: 'GET', path: '/readyz' });
+    const response = await send(gateway.adminUrl, { method: 'GET', path: '/readyz' });
     expect(response.status).toBe(503);
     expect(response.json).toMatchObject({
       error: { code: 'unavailable' },

@@ -10,7 +10,13 @@ import type { InboxRowView } from './support/inbox';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
-import { seedOnboarding, signalsOf, startSignalTarget, terminateSignalTargets } from './support/targets';
+import {
+  seedApprovalRequest,
+  seedOnboarding,
+  signalsOf,
+  startSignalTarget,
+  terminateSignalTargets,
+} from './support/targets';
 import type { SignalTarget } from './support/targets';
 import { eventually } from './support/wait';
 
@@ -39,9 +45,24 @@ async function runningOnboarding(authyId: string): Promise<SignalTarget> {
   await seedOnboarding(db.pool, {
     userId: target.userId,
     workflowId: target.workflowId,
+    runId: target.runId,
     authyId,
     stage: 'awaiting_device',
   });
+  return target;
+}
+
+/** A running onboarding that sent the push `approvalUuid` (recorded as requestApproval records it). */
+async function askingOnboarding(authyId: string, approvalUuid: string): Promise<SignalTarget> {
+  const target = await startSignalTarget(temporal.client);
+  await seedOnboarding(db.pool, {
+    userId: target.userId,
+    workflowId: target.workflowId,
+    runId: target.runId,
+    authyId,
+    stage: 'awaiting_approval',
+  });
+  await seedApprovalRequest(db.pool, { runId: target.runId, attempt: 1, approvalUuid, authyId });
   return target;
 }
 
@@ -99,7 +120,7 @@ describe('dispatcher → workflows (real Temporal)', () => {
   it('when an approval arrives both as OneTouch callback and as webhook event, then both signals carry one event id (applied once)', async () => {
     const authyId = uniqueAuthyId();
     const uuid = randomUUID();
-    const target = await runningOnboarding(authyId);
+    const target = await askingOnboarding(authyId, uuid);
     const callback = oneTouchBody(authyId, uuid, 'approved');
     expect((await postJson(gateway.url, ONETOUCH, callback, oneTouchHeaders(callback))).status).toBe(200);
     const claims = webhookClaims('one_touch_request_responded', authyId, {
@@ -131,14 +152,7 @@ describe('dispatcher → workflows (real Temporal)', () => {
   it('when two running onboardings share the authy id, then an approval answer goes only to the one that sent the request', async () => {
     const authyId = uniqueAuthyId();
     const uuid = randomUUID();
-    const asker = await startSignalTarget(temporal.client);
-    await seedOnboarding(db.pool, {
-      userId: asker.userId,
-      workflowId: asker.workflowId,
-      authyId,
-      stage: 'awaiting_approval',
-      approvalUuid: uuid,
-    });
+    const asker = await askingOnboarding(authyId, uuid);
     const bystander = await runningOnboarding(authyId);
     const callback = oneTouchBody(authyId, uuid, 'denied');
     await postJson(gateway.url, ONETOUCH, callback, oneTouchHeaders(callback));
@@ -148,6 +162,27 @@ describe('dispatcher → workflows (real Temporal)', () => {
       { name: 'approvalResponded', payload: { status: 'denied' } },
     ]);
     expect(await signalsOf(bystander.handle)).toEqual([]);
+  });
+
+  it('when the customer record names the approval (a run from before approval_requests), then that run gets the answer', async () => {
+    const authyId = uniqueAuthyId();
+    const uuid = randomUUID();
+    const asker = await startSignalTarget(temporal.client);
+    await seedOnboarding(db.pool, {
+      userId: asker.userId,
+      workflowId: asker.workflowId,
+      runId: asker.runId,
+      authyId,
+      stage: 'awaiting_approval',
+      approvalUuid: uuid,
+    });
+    const callback = oneTouchBody(authyId, uuid, 'approved');
+    await postJson(gateway.url, ONETOUCH, callback, oneTouchHeaders(callback));
+
+    expect(await settledRows(authyId)).toMatchObject([{ state: 'delivered', targets: [asker.workflowId] }]);
+    expect(await signalsOf(asker.handle)).toMatchObject([
+      { name: 'approvalResponded', payload: { approvalUuid: uuid, status: 'approved' } },
+    ]);
   });
 
   it('when the onboarding has finished, then the event settles as no_target and nothing is signalled', async () => {
@@ -262,6 +297,68 @@ describe('unknown authy ids (grace period)', () => {
     expect(await signalsOf(target.handle)).toHaveLength(1);
   });
 
+  it('when an approval answer names a push no onboarding run issued, then no onboarding of that authy id is signalled and it settles as unroutable', async () => {
+    const authyId = uniqueAuthyId();
+    // Running onboardings of this authy id, one of them with a push of its own: none sent this one.
+    const waiting = await runningOnboarding(authyId);
+    const asking = await askingOnboarding(authyId, randomUUID());
+    const foreign = randomUUID();
+    const callback = oneTouchBody(authyId, foreign, 'approved');
+    expect((await postJson(graceful.url, ONETOUCH, callback, oneTouchHeaders(callback))).status).toBe(200);
+    const claims = webhookClaims('one_touch_request_responded', authyId, {
+      onetouch_request: { uuid: foreign, status: 'approved' },
+    });
+    expect((await postJson(graceful.url, WEBHOOK, { body: signWebhook(claims) })).status).toBe(200);
+
+    const retried = await eventually(
+      () => inboxRowsFor(db.pool, authyId),
+      (rows) => rows.length === 2 && rows.every((row) => row.attempts >= 1),
+      { what: 'first attempts' },
+    );
+    expect(retried.map((row) => row.last_error)).toEqual([
+      'no onboarding has issued this approval request yet',
+      'no onboarding has issued this approval request yet',
+    ]);
+    const rows = await settledRows(authyId);
+    expect(rows).toMatchObject([
+      { state: 'no_target', targets: [], last_error: 'no onboarding run issued this approval request' },
+      { state: 'no_target', targets: [], last_error: 'no onboarding run issued this approval request' },
+    ]);
+    await graceful.dispatcher.runOnce();
+    expect(await signalsOf(waiting.handle)).toEqual([]);
+    expect(await signalsOf(asking.handle)).toEqual([]);
+    const outcomes = await graceful.app.metrics.dispatchOutcomes.get();
+    const unroutable = outcomes.values.filter((v) => v.labels.outcome === 'unroutable');
+    expect(unroutable.reduce((sum, v) => sum + v.value, 0)).toBe(2);
+  });
+
+  it('when the push was issued by an earlier run of the user, then the newer run does not get the answer', async () => {
+    const authyId = uniqueAuthyId();
+    const uuid = randomUUID();
+    const newer = await runningOnboarding(authyId);
+    // The push was sent by a run the customer record no longer describes.
+    await seedApprovalRequest(db.pool, { runId: randomUUID(), attempt: 1, approvalUuid: uuid, authyId });
+    const callback = oneTouchBody(authyId, uuid, 'approved');
+    await postJson(graceful.url, ONETOUCH, callback, oneTouchHeaders(callback));
+
+    expect(await settledRows(authyId)).toMatchObject([
+      { state: 'no_target', last_error: 'no onboarding run issued this approval request' },
+    ]);
+    expect(await signalsOf(newer.handle)).toEqual([]);
+  });
+
+  it('when a signed answer names another authy id than the push went to, then the issuing run is not signalled', async () => {
+    const authyId = uniqueAuthyId();
+    const other = uniqueAuthyId();
+    const uuid = randomUUID();
+    const asker = await askingOnboarding(authyId, uuid);
+    const callback = oneTouchBody(other, uuid, 'approved');
+    await postJson(graceful.url, ONETOUCH, callback, oneTouchHeaders(callback));
+
+    expect(await settledRows(other)).toMatchObject([{ state: 'no_target', targets: [] }]);
+    expect(await signalsOf(asker.handle)).toEqual([]);
+  });
+
   it('when a phone change arrives for an unknown authy id, then the customer record still gets the change (no user) and the event settles', async () => {
     const authyId = uniqueAuthyId();
     const claims = webhookClaims('user_phone_changed', authyId, {
@@ -301,7 +398,7 @@ describe('Temporal unreachable at delivery time', () => {
       for (const token of tokens)
         expect((await postJson(outage.url, WEBHOOK, { body: token })).status).toBe(200);
 
-      const ready = await send(outage.url, { method: 'GET', path: '/readyz' });
+      const ready = await send(outage.adminUrl, { method: 'GET', path: '/readyz' });
       expect(ready.status).toBe(503);
       expect(ready.json).toMatchObject({ checks: { postgres: 'ok', temporal: 'unreachable' } });
 
@@ -323,7 +420,7 @@ describe('Temporal unreachable at delivery time', () => {
         'deviceRegistered',
         'phoneChanged',
       ]);
-      expect((await send(outage.url, { method: 'GET', path: '/readyz' })).status).toBe(200);
+      expect((await send(outage.adminUrl, { method: 'GET', path: '/readyz' })).status).toBe(200);
     } finally {
       await outage.close();
     }

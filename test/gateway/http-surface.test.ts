@@ -46,7 +46,7 @@ describe('health, readiness and errors', () => {
   });
 
   it('when PostgreSQL and Temporal both answer, then /readyz is 200 ready', async () => {
-    const response = await send(gateway.url, { method: 'GET', path: '/readyz' });
+    const response = await send(gateway.adminUrl, { method: 'GET', path: '/readyz' });
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ status: 'ready', checks: { postgres: 'ok', temporal: 'ok' } });
   });
@@ -87,7 +87,7 @@ describe('GET /metrics', () => {
     ).toBe(401);
     await gateway.dispatcher.runOnce();
 
-    const response = await send(gateway.url, { method: 'GET', path: '/metrics' });
+    const response = await send(gateway.adminUrl, { method: 'GET', path: '/metrics' });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
     const text = response.text;

@@ -41,6 +41,7 @@ describe('startGateway / graceful shutdown', () => {
     const config = gatewayConfig();
     const gateway = await startGateway(config, createLogger('silent'), {
       port: 0,
+      admin: { port: 0 },
       connectTemporal: async () =>
         new Client({ connection: await Connection.connect({ address: config.temporal.address }) }),
     });
@@ -85,6 +86,7 @@ describe('startGateway / graceful shutdown', () => {
   it('when started, then it applies migrations and serves /healthz on the chosen port', async () => {
     const gateway = await startGateway(gatewayConfig(), createLogger('silent'), {
       port: 0,
+      admin: { port: 0 },
       connectTemporal: () => Promise.reject(new Error('not needed')),
     });
     try {

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
-import { GatewayHttpError } from '../errors';
+import type { Logger } from '../../logger';
+import { GatewayHttpError, NOT_CONFIGURED_MESSAGE } from '../errors';
 import { readObjectBody } from '../body';
 import type { Intake } from '../intake';
 import { createWebhookJwtVerifier } from '../jwt-verification';
@@ -8,7 +9,7 @@ import { webhookInboxEvent } from '../normalise';
 import { WebhookClaimsSchema, firstIssue } from '../schemas';
 import { VerificationError } from '../verification-error';
 
-/** Route of Authy Webhooks API deliveries (CONTRACT.md section 5). */
+/** Route of Authy Webhooks API deliveries (docs/gateway.md). */
 export const AUTHY_WEBHOOK_PATH = '/webhooks/authy';
 
 /** What the webhook route needs: keys (absent = not configured), intake and the body limit. */
@@ -17,6 +18,9 @@ export interface AuthyWebhookRouteDeps {
   keys: WebhookSigningKeys | undefined;
   intake: Intake;
   bodyLimitBytes: number;
+  /** Oldest token accepted by its `iat`, in seconds (0: no age check). */
+  maxAgeSeconds: number;
+  log: Logger;
 }
 
 /**
@@ -24,11 +28,16 @@ export interface AuthyWebhookRouteDeps {
  * validated, then recorded; 200 `{ status: "recorded" | "duplicate" }` once it is durable.
  */
 export function authyWebhookHandler(deps: AuthyWebhookRouteDeps): Middleware {
-  const verify = deps.keys && deps.keys.current !== '' ? createWebhookJwtVerifier(deps.keys) : undefined;
+  const verify =
+    deps.keys && deps.keys.current !== ''
+      ? createWebhookJwtVerifier(deps.keys, { maxAgeSeconds: deps.maxAgeSeconds })
+      : undefined;
   return async (ctx) => {
     const body = await readObjectBody(ctx, deps.bodyLimitBytes);
     if (!verify) {
-      throw new GatewayHttpError(503, 'not_configured', 'AUTHY_WEBHOOK_SIGNING_KEY is not configured');
+      // The sender is told to retry later, not which secret is missing; the operator reads the log.
+      deps.log.warn('webhook delivery refused: AUTHY_WEBHOOK_SIGNING_KEY is not configured');
+      throw new GatewayHttpError(503, 'not_configured', NOT_CONFIGURED_MESSAGE);
     }
     const token = body.body;
     if (token === undefined || token === null || token === '')

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
-import { GatewayHttpError } from '../errors';
+import type { Logger } from '../../logger';
+import { GatewayHttpError, NOT_CONFIGURED_MESSAGE } from '../errors';
 import { parseForm, readObjectBody } from '../body';
 import type { Intake } from '../intake';
 import { oneTouchInboxEvent } from '../normalise';
@@ -19,6 +20,7 @@ export interface OneTouchRouteDeps {
   intake: Intake;
   bodyLimitBytes: number;
   nonceWindowSeconds: number;
+  log: Logger;
 }
 
 /**
@@ -33,7 +35,10 @@ export function oneTouchCallbackHandler(deps: OneTouchRouteDeps): Middleware {
     const method = ctx.method === 'POST' ? 'POST' : 'GET';
     const params =
       method === 'GET' ? parseForm(ctx.querystring) : await readObjectBody(ctx, deps.bodyLimitBytes);
-    if (!deps.apiKey) throw new GatewayHttpError(503, 'not_configured', 'AUTHY_API_KEY is not configured');
+    if (!deps.apiKey) {
+      deps.log.warn('OneTouch callback refused: AUTHY_API_KEY is not configured');
+      throw new GatewayHttpError(503, 'not_configured', NOT_CONFIGURED_MESSAGE);
+    }
     const verified = verifyOneTouchRequest(
       {
         apiKey: deps.apiKey,

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { DbPool } from '../../../src/db/pool';
 import { createLogger } from '../../../src/logger';
+import { createAdminApp } from '../../../src/webhook-gateway/admin-app';
 import { createApp } from '../../../src/webhook-gateway/app';
 import type { GatewayApp, GatewayAppOptions } from '../../../src/webhook-gateway/app';
 import { createDispatcher } from '../../../src/webhook-gateway/dispatcher';
@@ -36,11 +37,18 @@ export interface TestGatewayOptions {
   publicUrl?: string;
   /** Listen port (default 0, a free one). */
   port?: number;
+  /** TWOFOLD_ADMIN_TOKEN of the admin listener (default none: loopback peers only). */
+  adminToken?: string;
+  /** Admin listener address (default 127.0.0.1; port always a free one). */
+  adminHost?: string;
 }
 
-/** The app built by `createApp`, listening on a free port, with its dispatcher. */
+/** The apps built by `createApp` and `createAdminApp`, each listening on a free port, with the dispatcher. */
 export interface TestGateway {
+  /** The public listener: webhook routes and /healthz. */
   url: string;
+  /** The admin listener: /readyz and /metrics (no dashboard here; see test/dashboard). */
+  adminUrl: string;
   app: GatewayApp;
   dispatcher: Dispatcher;
   signaller: WorkflowSignaller;
@@ -62,7 +70,6 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const app = createApp({
     pool: options.pool,
     log,
-    signaller,
     metrics,
     webhookKeys: 'webhookKeys' in options ? options.webhookKeys : { current: WEBHOOK_KEY },
     apiKey: options.apiKey ?? API_KEY,
@@ -70,17 +77,28 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     onRecorded: () => dispatcher.nudge(),
     ...(options.app ? { options: options.app } : {}),
   });
+  const adminApp = createAdminApp({
+    log,
+    access: { token: options.adminToken },
+    readiness: { pool: options.pool, signaller },
+    metrics,
+  });
   const server = createGatewayServer(app);
+  const adminServer = createGatewayServer(adminApp);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const adminHost = options.adminHost ?? '127.0.0.1';
+  await new Promise<void>((resolve) => adminServer.listen(0, adminHost, resolve));
   if (options.dispatch) dispatcher.start();
   const { port } = server.address() as AddressInfo;
+  const { port: adminPort } = adminServer.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    adminUrl: `http://${adminHost === '0.0.0.0' ? '127.0.0.1' : adminHost}:${adminPort}`,
     app,
     dispatcher,
     signaller,
     async close() {
-      await closeGracefully(server, 1_000);
+      await Promise.all([closeGracefully(server, 1_000), closeGracefully(adminServer, 1_000)]);
       await dispatcher.stop();
       await signaller.close();
     },

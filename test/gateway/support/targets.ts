@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { DbPool } from '../../../src/db/pool';
 import type { OnboardingStage } from '../../../src/shared/onboarding';
 
@@ -8,6 +8,8 @@ import type { OnboardingStage } from '../../../src/shared/onboarding';
 export interface SignalTarget {
   userId: string;
   workflowId: string;
+  /** The run this target is: approval answers are signalled to the issuing run itself. */
+  runId: string;
   handle: WorkflowHandle;
 }
 
@@ -26,7 +28,7 @@ export async function startSignalTarget(client: Client): Promise<SignalTarget> {
     args: [{ userId, email: 'target@example.test', countryCode: '1', cellphone: '2025550100' }],
   });
   started.push(handle);
-  return { userId, workflowId, handle };
+  return { userId, workflowId, runId: handle.firstExecutionRunId, handle };
 }
 
 /** Terminates every target this file started that is still open, so none lingers on the shared server. */
@@ -40,14 +42,33 @@ export async function terminateSignalTargets(): Promise<void> {
 /** Writes the customer record (`onboardings` row) mapping an authy id to a workflow. */
 export async function seedOnboarding(
   pool: DbPool,
-  row: { userId: string; workflowId: string; authyId: string; stage: OnboardingStage; approvalUuid?: string },
+  row: {
+    userId: string;
+    workflowId: string;
+    authyId: string;
+    stage: OnboardingStage;
+    approvalUuid?: string;
+    /** The record's run (default a random one); approval routing needs the target's real run id. */
+    runId?: string;
+  },
 ): Promise<void> {
   await pool.query(
     `INSERT INTO onboardings (user_id, workflow_id, run_id, authy_id, stage, approval_uuid, started_at, stage_entered_at)
      VALUES ($1, $2, $3, $4, $5, $6, now(), now())
      ON CONFLICT (user_id) DO UPDATE SET authy_id = EXCLUDED.authy_id, stage = EXCLUDED.stage,
-       approval_uuid = EXCLUDED.approval_uuid`,
-    [row.userId, row.workflowId, randomUUID(), row.authyId, row.stage, row.approvalUuid ?? null],
+       approval_uuid = EXCLUDED.approval_uuid, run_id = EXCLUDED.run_id`,
+    [row.userId, row.workflowId, row.runId ?? randomUUID(), row.authyId, row.stage, row.approvalUuid ?? null],
+  );
+}
+
+/** Records a push the run sent, as the requestApproval activity does (`approval_requests`). */
+export async function seedApprovalRequest(
+  pool: DbPool,
+  row: { runId: string; attempt: number; approvalUuid: string; authyId: string },
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO approval_requests (run_id, attempt, approval_uuid, authy_id) VALUES ($1, $2, $3, $4)`,
+    [row.runId, row.attempt, row.approvalUuid, row.authyId],
   );
 }
 
@@ -57,14 +78,21 @@ export interface RecordedSignal {
   payload: Record<string, unknown>;
 }
 
-/** Every signal in the workflow's history, oldest first. */
+/** Every signal in the workflow's history, oldest first, decoded (payloads are encrypted in Temporal). */
 export async function signalsOf(handle: WorkflowHandle): Promise<RecordedSignal[]> {
   const history = await handle.fetchHistory();
-  return (history.events ?? [])
+  const converter = handle.client.options.loadedDataConverter;
+  const signals = (history.events ?? [])
     .map((event) => event.workflowExecutionSignaledEventAttributes)
-    .filter((attributes) => attributes !== null && attributes !== undefined)
-    .map((attributes) => ({
+    .filter((attributes) => attributes !== null && attributes !== undefined);
+  return Promise.all(
+    signals.map(async (attributes) => ({
       name: attributes.signalName ?? '',
-      payload: defaultPayloadConverter.fromPayload<Record<string, unknown>>(attributes.input!.payloads![0]!),
-    }));
+      payload: await decodeFromPayloadsAtIndex<Record<string, unknown>>(
+        converter,
+        0,
+        attributes.input?.payloads,
+      ),
+    })),
+  );
 }
