@@ -80,6 +80,7 @@ export async function runWorker(
             fetch: reportingFetch.fetch,
           }),
         ),
+        reportingPersonalDataRetentionDays: config.reporting.personalDataRetentionDays,
       },
       ...(workflowBundlePath ? { workflows: { workflowBundle: { codePath: workflowBundlePath } } } : {}),
       tuning,

@@ -17,6 +17,8 @@ export interface ActivityDeps {
   secondFactor?: SecondFactorProvider;
   /** Reporting API client of the sync; defaults to one over `authyHttp`. */
   authyReporting?: AuthyReportingClient;
+  /** Days a device's IP, user agent and name stay in reporting events (default 30). */
+  reportingPersonalDataRetentionDays?: number;
 }
 
 /** Builds every activity the worker registers, closing over real I/O dependencies. */
@@ -28,6 +30,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createReportingActivities({
       pool: deps.pool,
       reporting: deps.authyReporting ?? createAuthyReportingClient(deps.authyHttp),
+      ...(deps.reportingPersonalDataRetentionDays === undefined
+        ? {}
+        : { personalDataRetentionDays: deps.reportingPersonalDataRetentionDays }),
     }),
   };
 }

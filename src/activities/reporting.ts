@@ -2,7 +2,7 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AuthyReportingClient } from '../authy/reporting';
 import type { DbPool } from '../db/pool';
-import { insertReportingEvents } from '../db/reporting-events';
+import { insertReportingEvents, stripReportingPersonalData } from '../db/reporting-events';
 import * as watermarks from '../db/reporting-watermarks';
 import { AUTHY_PERMANENT_ERROR } from '../shared/failures';
 import { REPORTING_WINDOW_UNSPLITTABLE } from '../workflows/reporting/types';
@@ -33,8 +33,23 @@ export interface SyncReportingWindowInput {
 /** Counts and boundaries only: event payloads never enter workflow history. */
 export type SyncReportingWindowResult = WindowReadResult;
 
+/** Default of REPORTING_PERSONAL_DATA_DAYS: how long a device's IP, user agent and name are kept. */
+export const DEFAULT_PERSONAL_DATA_RETENTION_DAYS = 30;
+
+/** Time the strip may take inside one watermark activity (its start-to-close timeout is 30 s). */
+const STRIP_BUDGET_MS = 10_000;
+
+/** What the reporting activities need: the database, the Reporting API, the retention of personal data. */
+export interface ReportingActivityDeps {
+  pool: DbPool;
+  reporting: AuthyReportingClient;
+  /** Days a device's IP address, user agent and name stay in `objects` (default 30). */
+  personalDataRetentionDays?: number;
+}
+
 /** Activities of the reporting sync (fetch + store one window; read and move the watermark). */
-export function createReportingActivities(deps: { pool: DbPool; reporting: AuthyReportingClient }) {
+export function createReportingActivities(deps: ReportingActivityDeps) {
+  const retentionDays = deps.personalDataRetentionDays ?? DEFAULT_PERSONAL_DATA_RETENTION_DAYS;
   return {
     /**
      * Fetches one window query page by page and stores each page (idempotently) before the next;
@@ -96,12 +111,32 @@ export function createReportingActivities(deps: { pool: DbPool; reporting: Authy
       return { watermark: watermark?.toISOString() ?? null, readAt: new Date().toISOString() };
     },
 
-    /** Moves the live watermark forward (never back) once a whole window is stored. */
+    /**
+     * Moves the live watermark forward (never back) once a whole window is stored, then, as the
+     * live sync's housekeeping, strips devices' personal data from events past the retention.
+     * The strip is best effort: a failure is logged and retried by the next run, never fatal.
+     */
     async advanceReportingWatermark(input: {
       source: string;
       watermark: string;
     }): Promise<{ watermark: string }> {
       const stored = await watermarks.advanceReportingWatermark(deps.pool, input.source, input.watermark);
+      const olderThan = new Date(Date.now() - retentionDays * 24 * 60 * 60 * 1000);
+      try {
+        const stripped = await stripReportingPersonalData(deps.pool, {
+          olderThan,
+          deadline: Date.now() + STRIP_BUDGET_MS,
+        });
+        if (stripped > 0)
+          log.info('stripped device IP, user agent and name from reporting events past retention', {
+            stripped,
+            retentionDays,
+          });
+      } catch (error) {
+        log.warn('could not strip personal data from reporting events; the next sync retries', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
       return { watermark: stored.toISOString() };
     },
   };

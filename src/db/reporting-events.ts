@@ -123,3 +123,38 @@ export async function listReportingRequestIds(pool: DbPool, range: StoredEventsR
   );
   return rows.map((r) => r.request_id);
 }
+
+/** The keys of `objects.device` that identify a person or their phone (IP address, user agent, name). */
+export const DEVICE_PERSONAL_DATA_KEYS = ['ip', 'user_agent', 'name'] as const;
+
+// The WHERE clause matches the partial index reporting_events_personal_data_idx (migration 0006).
+const STRIP_PERSONAL_DATA = `
+  with due as (
+    select ctid from reporting_events
+     where occurred_at < $1
+       and jsonb_typeof(objects -> 'device') = 'object'
+       and (objects -> 'device') ?| array['ip', 'user_agent', 'name']
+     limit $2
+  )
+  update reporting_events e
+     set objects = jsonb_set(e.objects, '{device}', (e.objects -> 'device') - 'ip' - 'user_agent' - 'name')
+    from due where e.ctid = due.ctid`;
+
+/**
+ * Removes the device's IP address, user agent and name from `objects` of events older than
+ * `olderThan`, at most `limit` rows per statement, until none is left or `deadline` (epoch ms) has
+ * passed. Returns how many rows were stripped. Idempotent: a stripped row no longer matches.
+ */
+export async function stripReportingPersonalData(
+  pool: DbPool,
+  options: { olderThan: Date; limit?: number; deadline?: number },
+): Promise<number> {
+  const limit = options.limit ?? 2_000;
+  let stripped = 0;
+  for (;;) {
+    const result = await pool.query(STRIP_PERSONAL_DATA, [options.olderThan, limit]);
+    stripped += result.rowCount ?? 0;
+    if ((result.rowCount ?? 0) < limit) return stripped;
+    if (options.deadline !== undefined && Date.now() >= options.deadline) return stripped;
+  }
+}
