@@ -82,6 +82,7 @@ describe('Verify v2 emulator: bad input, limits and faults', () => {
 
   it('when the path is unknown, the body over 1 MiB or a parameter missing or malformed, then a Twilio 4xx error', async () => {
     expectTwilioError(await v2(emu.url, 'GET', '/v2/Nothing/Here'), 404, 20404);
+    expectTwilioError(await v2(emu.url, 'DELETE', '/v2/Services'), 404, 20404);
     expectTwilioError(await v2(emu.url, 'GET', `/v2/Services/VA${'f'.repeat(32)}`), 404, 20404);
     const huge = await v2(emu.url, 'POST', '/v2/Services', {
       rawBody: `FriendlyName=${'a'.repeat(1024 * 1024 + 10)}`,

@@ -264,6 +264,55 @@ describe('twilio npm client against the Verify v2 emulator', () => {
     expect(deliveries().every((delivery) => delivery.valid)).toBe(true);
   });
 
+  it('when a push is re-sent and tokens and services are read back, then Notifications, AccessTokens and the service list answer', async () => {
+    const service = await client.verify.v2.services.create({ friendlyName: 'notify' });
+    const other = await client.verify.v2.services.create({ friendlyName: 'other' });
+    expect((await client.verify.v2.services.list()).map((item) => item.sid)).toEqual([
+      service.sid,
+      other.sid,
+    ]);
+    const identity = 'notify-user-0001';
+    const token = await client.verify.v2
+      .services(service.sid)
+      .accessTokens.create({ identity, factorType: 'push' });
+    const fetchedToken = await client.verify.v2.services(service.sid).accessTokens(token.sid).fetch();
+    expect(fetchedToken).toMatchObject({
+      entityIdentity: identity,
+      factorType: 'push',
+      ttl: 60,
+      token: token.token,
+    });
+
+    const { body } = await emu.control<{ factorSid: string }>(
+      'POST',
+      `/_emulator/verify/services/${service.sid}/entities/${identity}/push-enroll`,
+      { accessToken: token.token },
+    );
+    const entity = client.verify.v2.services(service.sid).entities(identity);
+    const challenge = await entity.challenges.create({ factorSid: body.factorSid, 'details.message': 'Hi' });
+    const defaultTtl = await entity.challenges(challenge.sid).notifications.create();
+    expect(defaultTtl).toMatchObject({ challengeSid: challenge.sid, priority: 'high', ttl: 300, identity });
+    expect(defaultTtl.sid).toMatch(/^NT/);
+    expect((await entity.challenges(challenge.sid).notifications.create({ ttl: 0 })).ttl).toBe(0);
+
+    const silent = await emu.control<{ factorSid: string }>(
+      'POST',
+      `/_emulator/verify/services/${service.sid}/entities/${identity}/push-enroll`,
+      {
+        accessToken: (
+          await client.verify.v2.services(service.sid).accessTokens.create({ identity, factorType: 'push' })
+        ).token,
+        notificationPlatform: 'none',
+      },
+    );
+    const toSilent = await entity.challenges.create({
+      factorSid: silent.body.factorSid,
+      'details.message': 'Hi',
+    });
+    const refused = await restError(entity.challenges(toSilent.sid).notifications.create());
+    expect(refused).toMatchObject({ status: 400, code: 60307 });
+  });
+
   it('when webhooks are created, listed, updated and removed, then the client reads them back each time', async () => {
     const service = await client.verify.v2.services.create({ friendlyName: 'webhooks' });
     const webhooks = client.verify.v2.services(service.sid).webhooks;
