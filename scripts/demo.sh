@@ -64,7 +64,7 @@ twofold db migrate
 LOG_LEVEL=warn npx --no-install tsx "$here/demo-reset.ts" demo
 
 step "2/7 emulator, webhook registration (Webhooks API), gateway, worker"
-services_out=$(bash "$here/services.sh" up emulator gateway worker) || {
+services_out=$(bash "$here/services.sh" up emulator gateway worker codec) || {
   record_started app_started <<<"${services_out:-}" # stop what did start before the failure
   exit 1
 }

@@ -9,6 +9,7 @@ twofold local stack
   PostgreSQL        ${DATABASE_URL:-$TWOFOLD_DEFAULT_DATABASE_URL}
   Webhook gateway   http://127.0.0.1:${GATEWAY_PORT:-3000} (dashboard /dashboard, metrics /metrics)
   Authy emulator    http://127.0.0.1:${AUTHY_EMULATOR_PORT:-4010} (control API /_emulator)
+  Codec server      http://127.0.0.1:${CODEC_PORT:-8089} (the Web UI and temporal --codec-endpoint decrypt payloads through it)
   Logs              $TWOFOLD_LOG_DIR
   Stuck onboardings $ui/namespaces/$TEMPORAL_NAMESPACE/workflows?query=OnboardingStage%3D%22awaiting_device%22
 Stop with: make down

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts and stops twofold's own processes for the local stack, in the background: the Authy emulator,
-# the webhook gateway and the worker. Usage: services.sh up|down|status [emulator] [gateway] [worker]
+# the webhook gateway, the worker and the codec server (decrypts payloads for the Temporal Web UI and CLI).
+# Usage: services.sh up|down|status [emulator] [gateway] [worker] [codec]
 #
 # Like stack.sh, `up` starts only what is not already running and prints `started <name>` or
 # `reused <name>` on stdout; `down` stops only the processes these scripts started (pid files in
@@ -15,7 +16,8 @@ repo="$(dirname "$here")"
 
 AUTHY_EMULATOR_PORT="${AUTHY_EMULATOR_PORT:-4010}"
 GATEWAY_PORT="${GATEWAY_PORT:-3000}"
-export AUTHY_EMULATOR_PORT GATEWAY_PORT
+CODEC_PORT="${CODEC_PORT:-8089}"
+export AUTHY_EMULATOR_PORT GATEWAY_PORT CODEC_PORT
 export AUTHY_API_URL="${AUTHY_API_URL:-http://127.0.0.1:$AUTHY_EMULATOR_PORT}"
 export GATEWAY_PUBLIC_URL="${GATEWAY_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}"
 export AUTHY_ONETOUCH_CALLBACK_URL="${AUTHY_ONETOUCH_CALLBACK_URL:-$GATEWAY_PUBLIC_URL/webhooks/authy/onetouch}"
@@ -126,6 +128,24 @@ worker_up() {
 
 worker_down() { stop_service worker; }
 
+# ---------------------------------------------------------------- codec server
+# The Web UI (started with --ui-codec-endpoint by stack.sh) and `temporal … --codec-endpoint` send
+# encrypted payloads here to be shown decoded; loopback only unless TWOFOLD_CODEC_TOKEN is set.
+codec_up() {
+  if port_open 127.0.0.1 "$CODEC_PORT"; then
+    http_ok "http://127.0.0.1:$CODEC_PORT/healthz" ||
+      die "port $CODEC_PORT is taken by something that is not the codec server. Fix: free it or set CODEC_PORT."
+    echo "reused codec"; return
+  fi
+  say "Starting the codec server on 127.0.0.1:$CODEC_PORT"
+  start_bg codec env LOG_LEVEL="${LOG_LEVEL:-info}" node "$repo/bin/twofold.js" codec-server
+  wait_for 60 "the codec server" http_ok "http://127.0.0.1:$CODEC_PORT/healthz" ||
+    fail codec "the codec server did not start within 60 s"
+  echo "started codec"
+}
+
+codec_down() { stop_service codec; }
+
 # ---------------------------------------------------------------- stop
 # stop_service NAME: SIGTERM to the process these scripts started (never anything else), SIGKILL after 30 s.
 stop_service() {
@@ -144,15 +164,15 @@ cmd="${1:-}"; shift || true
 services=("$@")
 case "$cmd" in
   up)
-    ((${#services[@]})) || services=(emulator gateway worker)
+    ((${#services[@]})) || services=(emulator gateway worker codec)
     for s in "${services[@]}"; do "${s}_up"; done ;;
   down)
-    ((${#services[@]})) || services=(worker gateway emulator)
+    ((${#services[@]})) || services=(codec worker gateway emulator)
     for s in "${services[@]}"; do "${s}_down"; done ;;
   status)
-    for s in emulator gateway worker; do
+    for s in emulator gateway worker codec; do
       if pid_alive "$TWOFOLD_RUN_DIR/$s.pid"; then echo "$s: up (pid $(cat "$TWOFOLD_RUN_DIR/$s.pid"), log $(log_of "$s"))"
       else echo "$s: not started by these scripts"; fi
     done ;;
-  *) die "usage: services.sh up|down|status [emulator] [gateway] [worker]" ;;
+  *) die "usage: services.sh up|down|status [emulator] [gateway] [worker] [codec]" ;;
 esac

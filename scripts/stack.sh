@@ -27,6 +27,7 @@ temporal_up() {
     --search-attribute OnboardingStage=Keyword --search-attribute AuthyId=Keyword \
     --search-attribute OnboardingStageEnteredAt=Datetime \
     --dynamic-config-value limit.maxIDLength=255 \
+    --ui-codec-endpoint "http://127.0.0.1:${CODEC_PORT:-8089}" \
     --log-level warn >"$TWOFOLD_LOG_DIR/temporal.log" 2>&1 </dev/null &
   echo $! >"$TWOFOLD_RUN_DIR/temporal.pid"
   if ! wait_for 90 "Temporal" temporal_healthy "$bin"; then

@@ -150,14 +150,13 @@ export function createCodecServerApp(options: CodecServerAppOptions): Koa {
   }
 
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: false }));
   app.use((ctx) => {
-    if (ctx.status === 405) {
+    if (ctx.body !== undefined) return;
+    if (/^\/([^/]+\/)?(encode|decode)$/.test(ctx.path)) {
+      ctx.set('Allow', 'POST, OPTIONS');
       throw new CodecHttpError(405, 'method_not_allowed', `${ctx.method} is not allowed here: use POST`);
     }
-    if (ctx.body === undefined) {
-      throw new CodecHttpError(404, 'not_found', 'the codec server answers POST /encode and POST /decode');
-    }
+    throw new CodecHttpError(404, 'not_found', 'the codec server answers POST /encode and POST /decode');
   });
   return app;
 }

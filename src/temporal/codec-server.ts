@@ -71,7 +71,7 @@ export async function startCodecServer(
       keyIds: codec.keyIds,
       encryptsWith: codec.keyIds[0],
       corsOrigins: config.codec.corsOrigins,
-      token: config.codec.token === undefined ? 'none (loopback only)' : 'required',
+      auth: config.codec.token === undefined ? 'none (loopback only)' : 'bearer token required',
     },
     'codec server listening',
   );
