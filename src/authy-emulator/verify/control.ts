@@ -166,7 +166,7 @@ function asControlError<T>(action: () => T): T {
     return action();
   } catch (error) {
     if (error instanceof TwilioError)
-      throw new ControlError(error.status === 429 ? 429 : 409, `twilio_${error.code}`, error.message);
+      throw new ControlError(error.status, `twilio_${error.code}`, error.message);
     throw error;
   }
 }
