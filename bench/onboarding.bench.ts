@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { activityInfo } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
@@ -17,6 +18,7 @@ import { createAuthyUsersClient } from '../src/authy/users';
 import { loadConfig } from '../src/config';
 import { createPool } from '../src/db/pool';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
+import { withResolvedTiming } from '../src/shared/onboarding';
 import type { OnboardingStatus } from '../src/shared/onboarding';
 import { approvalRespondedSignal, deviceRegisteredSignal } from '../src/workflows/onboarding/messages';
 import { createBaselineActivities } from './onboarding/baseline-activities';
@@ -34,6 +36,28 @@ async function pollUntil<T>(read: () => Promise<T>, done: (v: T) => boolean): Pr
     if (done(value)) return value;
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The real activities, but each push is answered at once: as the request goes out, the person
+ * approves and the callback reaches the run as the gateway would deliver it (one signal naming the
+ * request). onboardUser counts an answer only for a request it issued, so the answer must carry the
+ * real uuid; it may arrive before the activity's result, which the workflow handles.
+ */
+function answeredAtOnce(activities: ReturnType<typeof createActivities>, client: Client) {
+  return {
+    ...activities,
+    async requestApproval(input: Parameters<typeof activities.requestApproval>[0]) {
+      const result = await activities.requestApproval(input);
+      const { workflowId } = activityInfo().workflowExecution!;
+      await client.workflow.getHandle(workflowId).signal(approvalRespondedSignal, {
+        eventId: `answer-${result.approvalUuid}`,
+        approvalUuid: result.approvalUuid,
+        status: 'approved',
+      });
+      return result;
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -58,10 +82,13 @@ async function main(): Promise<void> {
     taskQueue,
     workflowBundle: { code },
     activities: {
-      ...createActivities({
-        pool,
-        authyHttp: createAuthyHttp({ baseUrl: authyUrl, apiKey: DEV_AUTHY_API_KEY }),
-      }),
+      ...answeredAtOnce(
+        createActivities({
+          pool,
+          authyHttp: createAuthyHttp({ baseUrl: authyUrl, apiKey: DEV_AUTHY_API_KEY }),
+        }),
+        client,
+      ),
       ...createBaselineActivities(),
     },
   });
@@ -99,7 +126,8 @@ async function main(): Promise<void> {
     const authyUsers = createAuthyUsersClient(
       createAuthyHttp({ baseUrl: authyUrl, apiKey: DEV_AUTHY_API_KEY }),
     );
-    await mapConcurrent(users, 20, async ({ cellphone }) => {
+    const authyIds = new Map<string, string>();
+    await mapConcurrent(users, 20, async ({ userId, cellphone }) => {
       const { authyId } = await authyUsers.register({
         email: 'bench@example.com',
         countryCode: '1',
@@ -108,22 +136,24 @@ async function main(): Promise<void> {
       });
       const installed = await fetch(`${authyUrl}/_emulator/users/${authyId}/install`, { method: 'POST' });
       if (!installed.ok) throw new Error(`install of ${authyId} failed: ${installed.status}`);
+      authyIds.set(userId, authyId);
     });
     return timed(() =>
       mapConcurrent(users, CONCURRENCY, async ({ userId, cellphone }) => {
         const handle = await client.workflow.signalWithStart('onboardUser', {
           workflowId: `onboarding-${userId}`,
           taskQueue,
-          args: [{ userId, email: 'bench@example.com', countryCode: '1', cellphone, timing: slowTiming }],
+          args: [
+            withResolvedTiming({
+              userId,
+              email: 'bench@example.com',
+              countryCode: '1',
+              cellphone,
+              timing: slowTiming,
+            }),
+          ],
           signal: deviceRegisteredSignal,
-          signalArgs: [{ eventId: randomUUID(), authyId: 'bench' }],
-        });
-        // The answer goes out at once too: onboardUser keeps an early answer and honours it once its
-        // request is out, so neither driver polls (polling queries would dominate both figures).
-        await handle.signal(approvalRespondedSignal, {
-          eventId: randomUUID(),
-          approvalUuid: 'answered-before-sent',
-          status: 'approved',
+          signalArgs: [{ eventId: randomUUID(), authyId: authyIds.get(userId)! }],
         });
         const final = (await handle.result()) as OnboardingStatus;
         if (final.stage !== 'enabled') throw new Error(`unexpected final stage ${final.stage}`);
@@ -165,7 +195,15 @@ async function main(): Promise<void> {
       client.workflow.start('onboardUser', {
         workflowId: `onboarding-${userId}`,
         taskQueue: waitingQueue,
-        args: [{ userId, email: 'bench@example.com', countryCode: '1', cellphone, timing: slowTiming }],
+        args: [
+          withResolvedTiming({
+            userId,
+            email: 'bench@example.com',
+            countryCode: '1',
+            cellphone,
+            timing: slowTiming,
+          }),
+        ],
       }),
     ),
   );
