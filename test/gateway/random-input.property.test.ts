@@ -79,7 +79,33 @@ const formOrJsonWith = (token: fc.Arbitrary<unknown>) =>
     token.map((t) => stringify({ body: t })),
   );
 
+/** `depth` levels of arrays or of single-key objects around a leaf, as JSON text. */
+function nestedJson(kind: 'array' | 'object', depth: number): string {
+  return kind === 'array'
+    ? '['.repeat(depth) + ']'.repeat(depth)
+    : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+}
+
+/**
+ * Deeply nested JSON bodies, from around the gateway's depth limit (8) to past the depth that once
+ * overflowed the stack in the signature code (2,800), alone or repeated side by side up to ~60 KB
+ * (under the 64 KiB body limit): the shapes of the security review's CPU and 500 reproductions.
+ */
+const nestedBody = fc
+  .record({
+    kind: fc.constantFrom('array' as const, 'object' as const),
+    depth: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 3_000 })),
+    copies: fc.integer({ min: 1, max: 60 }),
+  })
+  .map(({ kind, depth, copies }) => {
+    const one = nestedJson(kind, depth);
+    const fit = Math.max(1, Math.min(copies, Math.floor(60_000 / one.length)));
+    return `{"a":[${Array.from({ length: fit }, () => one).join(',')}]}`;
+  });
+
 const body = fc.oneof(
+  nestedBody,
+  fc.jsonValue({ maxDepth: 12 }).map((v) => JSON.stringify({ a: v })),
   formOrJsonWith(forgedToken),
   fc.json({ maxDepth: 4 }),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify({ body: v })),
@@ -243,5 +269,55 @@ describe('random requests (fast-check)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('when nested JSON reaches either route with well-formed signature headers, then 400 before any signature work, never 5xx', async () => {
+    // Forged headers (any key) over arbitrary deep bodies, the review's reproduction; and bodies
+    // validly signed with the gateway's own key, which must be refused all the same.
+    const forged = fc.record({
+      signed: fc.constant(false),
+      path: fc.constantFrom('/webhooks/authy/onetouch', '/webhooks/authy'),
+      body: nestedBody.filter(
+        (text) => text.includes('[[[[[[[[') || text.includes('{"a":{"a":{"a":{"a":{"a":{"a":{"a":'),
+      ),
+    });
+    const signed = fc
+      .record({
+        kind: fc.constantFrom('array' as const, 'object' as const),
+        depth: fc.integer({ min: 8, max: 60 }),
+      })
+      .map(({ kind, depth }) => ({
+        signed: true,
+        path: '/webhooks/authy/onetouch',
+        body: JSON.stringify({
+          authy_id: Number(authyId),
+          status: 'approved',
+          uuid: 'u1',
+          approval_request: JSON.parse(nestedJson(kind, depth)) as unknown,
+        }),
+      }));
+    const before = await inboxCount(db.pool);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(forged, signed), async (r) => {
+        const params = JSON.parse(r.body) as Record<string, unknown>;
+        const headers = r.signed
+          ? oneTouchHeaders(params)
+          : {
+              'x-authy-signature': 'Zm9yZ2VkLXNpZ25hdHVyZQ==',
+              'x-authy-signature-nonce': String(Date.now() / 1000),
+            };
+        const response = await send(gateway.url, {
+          path: r.path,
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: r.body,
+        });
+        expect(response.status).toBe(400);
+        expect(response.json).toEqual({
+          error: { code: 'bad_request', message: 'the JSON body is nested deeper than 8 levels' },
+        });
+      }),
+      { numRuns: 120 },
+    );
+    expect(await inboxCount(db.pool)).toBe(before);
   });
 });

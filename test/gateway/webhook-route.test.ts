@@ -222,6 +222,58 @@ describe('POST /webhooks/authy — refused deliveries', () => {
     await expectNothingRecordedFor(authyId);
   });
 
+  it('when the token was issued more than a day ago (the default maximum age), then 401 with the generic body', async () => {
+    const authyId = uniqueAuthyId();
+    const before = await verificationFailures(gateway, PATH, 'too_old');
+    const claims = {
+      ...webhookClaims('device_registration_completed', authyId),
+      iat: Math.floor(Date.now() / 1000) - 24 * 60 * 60 - 120,
+    };
+    const response = await deliver(signWebhook(claims));
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual({
+      error: { code: 'unauthorized', message: 'the delivery could not be authenticated' },
+    });
+    expect(await verificationFailures(gateway, PATH, 'too_old')).toBe(before + 1);
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when the token was issued just under a day ago, then it is accepted', async () => {
+    const authyId = uniqueAuthyId();
+    const claims = {
+      ...webhookClaims('device_registration_completed', authyId),
+      iat: Math.floor(Date.now() / 1000) - 24 * 60 * 60 + 120,
+    };
+    expect((await deliver(signWebhook(claims))).json).toEqual({ status: 'recorded' });
+  });
+
+  it('when the token carries no iat, then 401 (its age cannot be checked)', async () => {
+    const authyId = uniqueAuthyId();
+    const before = await verificationFailures(gateway, PATH, 'missing_iat');
+    const token = signWebhook(webhookClaims('device_registration_completed', authyId), WEBHOOK_KEY, {
+      noTimestamp: true,
+    });
+    expectErrorResponse(await deliver(token), 401, 'unauthorized');
+    expect(await verificationFailures(gateway, PATH, 'missing_iat')).toBe(before + 1);
+    await expectNothingRecordedFor(authyId);
+  });
+
+  it('when 401s have different causes, then their bodies are identical (the reason is only in metrics and logs)', async () => {
+    const claims = webhookClaims('device_registration_completed', uniqueAuthyId());
+    const now = Math.floor(Date.now() / 1000);
+    const answers = await Promise.all([
+      deliver(signWebhook(claims, 'WSK_attacker_key_0123456789abcdef')),
+      deliver(unsignedToken(claims)),
+      deliver(signWebhook({ ...claims, exp: now - 600 })),
+      deliver(signWebhook({ ...claims, iat: now + 3600 })),
+      deliver(signWebhook({ ...claims, iat: now - 3 * 86_400 })),
+      deliver('not-a-jwt'),
+      postJson(gateway.url, PATH, {}),
+    ]);
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([401]));
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+  });
+
   it('when the token is signed with a rotated-out key that is no longer configured, then 401', async () => {
     const authyId = uniqueAuthyId();
     expectErrorResponse(
@@ -318,6 +370,21 @@ describe('POST /webhooks/authy — refused deliveries', () => {
     expectErrorResponse(await deliver(signWebhook(claims)), 400, 'invalid_claims');
   });
 
+  it('when a gateway is configured with a shorter maximum age, then a token older than it gets 401 and a younger one is recorded', async () => {
+    const strict = await startTestGateway({ pool: db.pool, app: { webhookMaxAgeSeconds: 300 } });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const old = { ...webhookClaims('device_registration_completed', uniqueAuthyId()), iat: now - 400 };
+      const young = { ...webhookClaims('device_registration_completed', uniqueAuthyId()), iat: now - 200 };
+      expectErrorResponse(await postJson(strict.url, PATH, { body: signWebhook(old) }), 401, 'unauthorized');
+      expect((await postJson(strict.url, PATH, { body: signWebhook(young) })).json).toEqual({
+        status: 'recorded',
+      });
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('when no webhook signing key is configured, then deliveries get 503 not_configured and nothing is recorded', async () => {
     const unconfigured = await startTestGateway({ pool: db.pool, webhookKeys: undefined });
     try {
@@ -326,6 +393,8 @@ describe('POST /webhooks/authy — refused deliveries', () => {
         body: signWebhook(webhookClaims('user_added', authyId)),
       });
       expectErrorResponse(response, 503, 'not_configured');
+      // The sender learns to retry later, not which secret is missing.
+      expect(response.text).not.toContain('AUTHY_WEBHOOK_SIGNING_KEY');
       await expectNothingRecordedFor(authyId);
     } finally {
       await unconfigured.close();
