@@ -37,6 +37,9 @@ async function main(): Promise<number> {
   return passed === runs ? 0 : 1;
 }
 
+// Ctrl-C or a SIGTERM: exit, so the stack's 'exit' hook SIGKILLs every service this run started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
