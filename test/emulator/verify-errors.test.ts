@@ -425,6 +425,37 @@ describe('Verify webhook deliveries: retries and delivery faults', () => {
     ).toBe(true);
   });
 
+  it('when webhooks are disabled or subscribed to other events, then only matching enabled ones get deliveries', async () => {
+    const serviceSid = await setUp(() => 200);
+    const webhooks = `/v2/Services/${serviceSid}/Webhooks`;
+    const disabled = await v2(emu.url, 'POST', webhooks, {
+      form: [
+        ['FriendlyName', 'off'],
+        ['EventTypes', '*'],
+        ['WebhookUrl', `${receiver.url}/off`],
+        ['Status', 'disabled'],
+      ],
+    });
+    const challengesOnly = await v2(emu.url, 'POST', webhooks, {
+      form: [
+        ['FriendlyName', 'challenges'],
+        ['EventTypes', 'challenge.approved'],
+        ['WebhookUrl', `${receiver.url}/challenges`],
+      ],
+    });
+    expect([disabled.status, challengesOnly.status]).toEqual([201, 201]);
+    await createTotpFactor(serviceSid);
+
+    // Deliveries are recorded when the event happens, so the list is complete once the call returned.
+    const { body } = await emu.control<{ deliveries: { webhook_id: string; event: string }[] }>(
+      'GET',
+      '/_emulator/deliveries?kind=verify',
+    );
+    expect(body.deliveries.map((delivery) => delivery.event)).toEqual(['factor.created']);
+    expect(body.deliveries[0]!.webhook_id).not.toBe(disabled.body.sid);
+    expect(body.deliveries[0]!.webhook_id).not.toBe(challengesOnly.body.sid);
+  });
+
   it('when deliveries are duplicated or dropped by fault, then duplicates share the uuid and drops are counted', async () => {
     const serviceSid = await setUp(() => 200);
     await emu.control('POST', '/_emulator/faults', { verifyWebhookDeliveries: { duplicateRate: 1 } });
