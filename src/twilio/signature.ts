@@ -59,6 +59,19 @@ export function isValidTwilioJsonSignature(input: {
   });
 }
 
+/**
+ * The parameters of a received `application/x-www-form-urlencoded` body in the form the signature
+ * covers: every field, a repeated name with all its values (Twilio signs them all).
+ */
+export function formParamsOf(body: string): Record<string, string | string[]> {
+  const params: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of new URLSearchParams(body)) {
+    const seen = params[name];
+    params[name] = seen === undefined ? value : [...(typeof seen === 'string' ? [seen] : seen), value];
+  }
+  return params;
+}
+
 /** The URL as given, with the scheme's default port added when it has none, and with any port removed. */
 export function urlVariants(url: string): string[] {
   const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(url);

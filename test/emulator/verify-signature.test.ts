@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import twilio from 'twilio';
 import { signVerifyWebhook } from '../../src/authy-emulator/verify/webhook-signature';
 import {
+  formParamsOf,
   isValidTwilioJsonSignature,
   isValidTwilioSignature,
   twilioSignature,
@@ -161,6 +162,24 @@ describe('X-Twilio-Signature (src/twilio/signature.ts) against the published vec
         signature: 'RSOYDt4T1cUTdK1PDd93/VVr8B8=',
       }),
     ).toBe(false);
+  });
+
+  it('when a received form body repeats a name, then its parameters keep every value and the V6 signature validates', () => {
+    const body = 'MessagingBinding.Address=%2B1415xxxxxxx&MessagingBinding.Address=%2B1325xxxxxxx&x=a+b';
+    const params = formParamsOf(body);
+    expect({ ...params }).toEqual({ 'MessagingBinding.Address': ['+1415xxxxxxx', '+1325xxxxxxx'], x: 'a b' });
+    const v6 = formParamsOf(
+      'MessagingBinding.Address=%2B1415xxxxxxx&MessagingBinding.Address=%2B1325xxxxxxx',
+    );
+    expect(
+      isValidTwilioSignature({
+        authToken: TOKEN,
+        url: URL_,
+        params: v6,
+        signature: '83O6e2vORAoJHUNzJjDWN1jz+BA=',
+      }),
+    ).toBe(true);
+    expect(Object.keys(formParamsOf('__proto__=1&constructor=2'))).toEqual(['__proto__', 'constructor']);
   });
 
   it('when the signature, token, URL or a parameter differs, then it is refused', () => {
