@@ -11,7 +11,7 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * Authy API auth (reference 1.1): `X-Authy-API-Key` header, or the `api_key` parameter the legacy
+ * Authy API auth (docs/authy-api.md#11-requests-and-authentication): `X-Authy-API-Key` header, or the `api_key` parameter the legacy
  * npm `authy` client sends. A missing or wrong key answers 401 / 60001.
  */
 export function requireApiKey(getApiKey: () => string) {

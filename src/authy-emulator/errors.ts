@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 
 /**
- * An Authy API error answer (reference 1.2): HTTP status, `error_code` as a string, `errors.message`,
+ * An Authy API error answer (docs/authy-api.md#12-error-answers): HTTP status, `error_code` as a string, `errors.message`,
  * field errors echoed at top level, and any extra top-level keys (e.g. `token: "is invalid"`).
  */
 export class AuthyError extends Error {
@@ -34,7 +34,7 @@ export class AuthyError extends Error {
   }
 }
 
-/** The errors the emulator answers with; statuses follow reference 1.2/1.3 or are chosen (docs/emulator.md). */
+/** The errors the emulator answers with; statuses follow docs/authy-api.md#12-error-answers, #13-error-codes or are chosen (docs/emulator.md). */
 export const authyErrors = {
   invalidApiKey: () => new AuthyError(401, '60001', 'Invalid API key'),
   invalidRequest: (message: string, status = 400) => new AuthyError(status, '60002', message),

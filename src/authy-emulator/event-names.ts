@@ -20,7 +20,7 @@ export function isEventName(value: string): value is EventName {
   return codes.has(value);
 }
 
-/** True for the names a webhook may subscribe to (reference 2.3). */
+/** True for the names a webhook may subscribe to (docs/authy-api.md#23-event-names). */
 export function isWebhookEventName(value: string): value is WebhookEventName {
   return (WEBHOOK_EVENT_NAMES as readonly string[]).includes(value);
 }

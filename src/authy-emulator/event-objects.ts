@@ -2,7 +2,7 @@ import type { EventName } from './event-names';
 
 /**
  * The `objects` of an Authy event, with the unprefixed keys of Twilio's captured Reporting responses
- * (reference 2.5, 3.4). Phone numbers are SHA-256 hex digests, never the raw number.
+ * (docs/authy-api.md#25-event-attributes, #34-event-records). Phone numbers are SHA-256 hex digests, never the raw number.
  */
 export interface EventObjects {
   app: AppObject;
@@ -12,7 +12,7 @@ export interface EventObjects {
   phone_change?: PhoneChangeObject;
 }
 
-/** `objects.app` (reference 3.4). */
+/** `objects.app` (docs/authy-api.md#34-event-records). */
 export interface AppObject {
   account_sid: string;
   device_app: null;
@@ -21,7 +21,7 @@ export interface AppObject {
   type: 'full';
 }
 
-/** `objects.user` (reference 2.5, 3.4). */
+/** `objects.user` (docs/authy-api.md#25-event-attributes, #34-event-records). */
 export interface UserObject {
   authy_id: number;
   authy_ids: number[];
@@ -32,7 +32,7 @@ export interface UserObject {
   phone_number: string;
 }
 
-/** `objects.device` of device_registration_completed (reference 3.4). */
+/** `objects.device` of device_registration_completed (docs/authy-api.md#34-event-records). */
 export interface DeviceObject {
   creation_date: string;
   device_app: string;
@@ -47,7 +47,7 @@ export interface DeviceObject {
   version: string;
 }
 
-/** `objects.onetouch_request` of one_touch_request_responded (reference 3.4). */
+/** `objects.onetouch_request` of one_touch_request_responded (docs/authy-api.md#34-event-records). */
 export interface OneTouchRequestObject {
   device_geolocation: null;
   device_signing_time: number;
@@ -59,7 +59,7 @@ export interface OneTouchRequestObject {
   uuid: string;
 }
 
-/** `objects.phone_change` of user_phone_changed (reference 2.5). */
+/** `objects.phone_change` of user_phone_changed (docs/authy-api.md#25-event-attributes). */
 export interface PhoneChangeObject {
   /** SHA-256 hex of the number before the change. */
   current_phone_number: string;
@@ -69,7 +69,7 @@ export interface PhoneChangeObject {
   status: 'approved';
 }
 
-/** One event as the Reporting API returns it (reference 3.4): exactly these four keys. */
+/** One event as the Reporting API returns it (docs/authy-api.md#34-event-records): exactly these four keys. */
 export interface ReportingEvent {
   event: EventName;
   /** ISO 8601 with milliseconds, UTC. */

@@ -29,7 +29,7 @@ export interface AuthyEmulatorOptions {
   apiKey?: string;
   /** Webhooks API access key (default: the dev key). */
   accessKey?: string;
-  /** Webhooks API signing key, the HMAC key of reference 2.2 (default: the dev key). */
+  /** Webhooks API signing key, the HMAC key of docs/authy-api.md#22-request-signing (default: the dev key). */
   apiSigningKey?: string;
   /**
    * Seed of every random choice (ids, synthetic history, faults). Omitted: a random seed, so
@@ -61,7 +61,7 @@ export interface AuthyEmulator {
   close(): Promise<void>;
 }
 
-/** Creates an Authy emulator (CONTRACT.md section 6); it does not listen until `listen()`. */
+/** Creates an Authy emulator (docs/contract.md#6-authy-emulator); it does not listen until `listen()`. */
 export function createAuthyEmulator(options: AuthyEmulatorOptions = {}): AuthyEmulator {
   const state = new EmulatorState(
     options.seed ?? randomInt(0, 2 ** 31),

@@ -5,7 +5,7 @@ import { isRecord } from '../shared/is-record';
 const QS_OPTIONS = { depth: 8, arrayLimit: 100, parameterLimit: 2000 };
 
 /**
- * The request's parameters, wherever the client put them (reference 1.1): the query string parsed
+ * The request's parameters, wherever the client put them (docs/authy-api.md#11-requests-and-authentication): the query string parsed
  * with bracket notation, merged with a form (brackets) or JSON body; body values win.
  */
 export function requestParams(ctx: Context): Record<string, unknown> {

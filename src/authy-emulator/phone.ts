@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** SHA-256 hex digest: how Authy events carry phone numbers (reference 3.4). */
+/** SHA-256 hex digest: how Authy events carry phone numbers (docs/authy-api.md#34-event-records). */
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -14,7 +14,7 @@ export interface Phone {
 
 /**
  * Parses `user[country_code]` and `user[cellphone]`: dashes, dots, spaces and parentheses are
- * allowed in the number (reference 1.4); anything else makes the phone invalid (undefined).
+ * allowed in the number (docs/authy-api.md#14-users); anything else makes the phone invalid (undefined).
  */
 export function parsePhone(
   countryCode: unknown,
@@ -31,7 +31,7 @@ export function parsePhone(
   return { countryCode: Number(cc.trim().replace('+', '')), cellphone: digits };
 }
 
-/** Identity key: same country code and digits, same person (reference 1.4). */
+/** Identity key: same country code and digits, same person (docs/authy-api.md#14-users). */
 export function phoneKey(phone: Phone): string {
   return `${phone.countryCode}:${phone.cellphone}`;
 }
@@ -41,12 +41,12 @@ export function phoneHash(phone: Phone): string {
   return sha256(`+${phone.countryCode}${phone.cellphone}`);
 }
 
-/** `XXX-XXX-1234`, as users/status shows it (reference 1.4). */
+/** `XXX-XXX-1234`, as users/status shows it (docs/authy-api.md#14-users). */
 export function maskedPhone(phone: Phone): string {
   return `XXX-XXX-${phone.cellphone.slice(-4)}`;
 }
 
-/** `+1-XXX-XXX-1234`, as the sms and call answers show it (reference 1.5). */
+/** `+1-XXX-XXX-1234`, as the sms and call answers show it (docs/authy-api.md#15-one-time-passwords). */
 export function maskedCellphone(phone: Phone): string {
   return `+${phone.countryCode}-${maskedPhone(phone)}`;
 }

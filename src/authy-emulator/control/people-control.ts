@@ -25,7 +25,7 @@ const PhoneChangeSchema = z.strictObject({
 });
 const RespondSchema = z.strictObject({ status: z.enum(['approved', 'denied']) });
 
-/** The person holding the phone: install, change number, read a token, answer OneTouch (CONTRACT.md 6). */
+/** The person holding the phone: install, change number, read a token, answer OneTouch (docs/contract.md#6-authy-emulator). */
 export function mountPeopleControl(router: Router, state: EmulatorState): void {
   const findUser = (ctx: Context): EmulatedUser => {
     const user = state.users.get(routeParam(ctx, 'authyId'));

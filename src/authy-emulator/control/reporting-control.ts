@@ -27,7 +27,7 @@ const CountQuerySchema = z.strictObject({
   event: z.string().refine(isEventName, 'unknown event name').optional(),
 });
 
-/** Seeding synthetic history and the ground-truth count (CONTRACT.md section 6). */
+/** Seeding synthetic history and the ground-truth count (docs/contract.md#6-authy-emulator). */
 export function mountReportingControl(router: Router, state: EmulatorState): void {
   router.post('/_emulator/reporting/seed', (ctx) => {
     const body = parseControl(SeedRequestSchema, ctx.request.body, 'seed request');

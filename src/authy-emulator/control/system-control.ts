@@ -13,7 +13,7 @@ const DeliveriesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 
-/** Faults, request log, deliveries, settings, reset and info (CONTRACT.md section 6). */
+/** Faults, request log, deliveries, settings, reset and info (docs/contract.md#6-authy-emulator). */
 export function mountSystemControl(router: Router, state: EmulatorState, onReset: () => void): void {
   router.get('/_emulator/health', (ctx) => {
     ctx.body = { ok: true, seed: state.seed, events: state.reporting.size };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Retry policy of webhook deliveries and OneTouch callbacks. Twilio documents none (reference 5:
+ * Retry policy of webhook deliveries and OneTouch callbacks. Twilio documents none (docs/authy-api.md#5-webhook-retries-and-timeouts:
  * UNCONFIRMED), so the emulator retries non-2xx answers and timeouts with exponential backoff:
  * by default 10 attempts at 0, 1, 3, 7, 15, 31, 63, 123, 183, 243 s, then the delivery is dropped
  * and counted as failed.

@@ -5,7 +5,7 @@ import type { SeededRandom } from '../random';
 /** Status as the API shows it; `expired` is computed, never stored. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 
-/** A OneTouch approval request (reference 1.6). */
+/** A OneTouch approval request (docs/authy-api.md#16-onetouch-approval-requests). */
 export interface ApprovalRequest {
   uuid: string;
   authyId: number;
@@ -14,7 +14,7 @@ export interface ApprovalRequest {
   details: Record<string, unknown>;
   hiddenDetails: Record<string, unknown>;
   logos: unknown[] | null;
-  /** 0 = never expires (reference 1.6). */
+  /** 0 = never expires (docs/authy-api.md#16-onetouch-approval-requests). */
   secondsToExpire: number;
   /** Epoch ms. */
   createdAt: number;
@@ -64,7 +64,7 @@ export class ApprovalStore {
       status,
       at: this.now(),
       deviceUuid: this.random.uuid(),
-      // Stands in for the device's RSA signature of the transaction (reference 1.7 `signature`).
+      // Stands in for the device's RSA signature of the transaction (docs/authy-api.md#17-onetouch-callback-signature `signature`).
       signature: Buffer.from(this.random.hex(512), 'hex').toString('base64'),
     };
   }
@@ -75,7 +75,7 @@ export function expiresAtOf(request: ApprovalRequest): number | null {
   return request.secondsToExpire === 0 ? null : request.createdAt + request.secondsToExpire * 1000;
 }
 
-/** `GET /onetouch/json/approval_requests/:uuid` body (reference 1.6, the shape authy-client checks in 1.8). */
+/** `GET /onetouch/json/approval_requests/:uuid` body (docs/authy-api.md#16-onetouch-approval-requests, the shape authy-client checks in #18-third-party-clients). */
 export function approvalRequestBody(
   request: ApprovalRequest,
   status: ApprovalStatus,

@@ -6,7 +6,7 @@ import type { ApprovalRequest } from './approval-store';
 import { expiresAtOf } from './approval-store';
 
 /**
- * The body of a OneTouch callback (reference 1.7 and the fields authy-client's verifyCallback
+ * The body of a OneTouch callback (docs/authy-api.md#17-onetouch-callback-signature and the fields authy-client's verifyCallback
  * requires, 1.8). `approval_request.transaction` mirrors the approval request as answered.
  */
 export function oneTouchCallbackBody(
@@ -48,7 +48,7 @@ export function oneTouchCallbackBody(
 
 /**
  * A callback delivery: POST with a JSON body, or GET with everything in the query and
- * `approval_request` serialised as a string (reference 1.7). Each attempt is signed afresh with
+ * `approval_request` serialised as a string (docs/authy-api.md#17-onetouch-callback-signature). Each attempt is signed afresh with
  * the app API key: `X-Authy-Signature` over nonce|METHOD|url|sorted params, nonce = Unix seconds.
  */
 export function oneTouchCallbackJob(
@@ -110,7 +110,7 @@ export function oneTouchCallbackJob(
   };
 }
 
-/** Ruby `Hash#inspect`, the form Twilio's GET callbacks carry `approval_request` in (reference 1.7). */
+/** Ruby `Hash#inspect`, the form Twilio's GET callbacks carry `approval_request` in (docs/authy-api.md#17-onetouch-callback-signature). */
 export function rubyInspect(value: unknown): string {
   if (value === null || value === undefined) return 'nil';
   if (typeof value === 'string') return JSON.stringify(value);

@@ -5,10 +5,10 @@ import { requestParams, routeParam } from '../params';
 import type { EmulatorState } from '../state';
 import { approvalRequestBody } from './approval-store';
 
-/** Default `seconds_to_expire`: one day (reference 1.6). */
+/** Default `seconds_to_expire`: one day (docs/authy-api.md#16-onetouch-approval-requests). */
 export const DEFAULT_SECONDS_TO_EXPIRE = 86_400;
 
-/** OneTouch approval requests: create and get (reference 1.6). */
+/** OneTouch approval requests: create and get (docs/authy-api.md#16-onetouch-approval-requests). */
 export function oneTouchRoutes(state: EmulatorState, guard: ApiRoute['guard']): ApiRoute[] {
   return [
     {

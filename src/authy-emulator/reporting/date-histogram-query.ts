@@ -2,17 +2,17 @@ import { isRecord } from '../../shared/is-record';
 import { bothFilters, MAX_PAGE, pagingNumber, parseConditions, ReportingQueryError } from './query';
 import type { ReportingFilter } from './query';
 
-/** Bucket widths of `interval` (reference 3.5 names minute, hour and day; buckets start on UTC multiples). */
+/** Bucket widths of `interval` (docs/authy-api.md#35-date-histogram names minute, hour and day; buckets start on UTC multiples). */
 export const HISTOGRAM_INTERVALS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 export type HistogramInterval = keyof typeof HISTOGRAM_INTERVALS;
 
-/** Non-empty buckets per series on one page (chosen: reference 3.5 names `page` but not its size). */
+/** Non-empty buckets per series on one page (chosen: docs/authy-api.md#35-date-histogram names `page` but not its size). */
 export const BUCKETS_PER_PAGE = 100;
 
 /** Most series one request may define (chosen, so one request cannot ask for unbounded work). */
 export const MAX_SERIES = 20;
 
-/** Which Authy error a bad date_histogram request answers (reference 3.3): 60094, 60095 or 60089. */
+/** Which Authy error a bad date_histogram request answers (docs/authy-api.md#33-paging-and-limits): 60094, 60095 or 60089. */
 export type DateHistogramFault = 'interval' | 'report' | 'query';
 
 /** A date_histogram request the Reporting API would refuse; `fault` picks the error code. */
@@ -43,7 +43,7 @@ export interface DateHistogramQuery {
 /**
  * Parses `report[<label>][<attr>][<op>]=<value>` (one or more series, conditions under one label
  * ANDed), `scope[<attr>][<op>]=<value>` (ANDed into every series), `interval` and `page` from
- * qs-parsed parameters (reference 3.5). Conditions read exactly as the events endpoint's `query`.
+ * qs-parsed parameters (docs/authy-api.md#35-date-histogram). Conditions read exactly as the events endpoint's `query`.
  */
 export function parseDateHistogramQuery(params: Record<string, unknown>): DateHistogramQuery {
   const interval = parseInterval(params.interval);

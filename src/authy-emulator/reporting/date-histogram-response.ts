@@ -8,7 +8,7 @@ export interface DateHistogramBucket {
 }
 
 /**
- * The date_histogram answer. Twilio's shape is UNCONFIRMED (reference 3.5: no captured sample), so
+ * The date_histogram answer. Twilio's shape is UNCONFIRMED (docs/authy-api.md#35-date-histogram: no captured sample), so
  * this is the emulator's choice, kept here alone so it is easy to change (docs/emulator.md says why).
  */
 export interface DateHistogramBody {

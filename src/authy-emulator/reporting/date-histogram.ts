@@ -36,7 +36,7 @@ interface SeriesState {
 
 /**
  * Counts every series' non-empty buckets in one pass over the store's columns, from the newest index
- * down (date_histogram, reference 3.5). Time and event-name conditions read only the columns; an event
+ * down (date_histogram, docs/authy-api.md#35-date-histogram). Time and event-name conditions read only the columns; an event
  * is rebuilt only when a series has `objects.*`/`request_id` conditions, and at most once for all
  * series. A series stops once its page of buckets is complete.
  */

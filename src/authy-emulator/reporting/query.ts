@@ -2,14 +2,14 @@ import { isRecord } from '../../shared/is-record';
 import { EVENT_NAMES } from '../event-names';
 import type { ReportingEvent } from '../event-objects';
 
-/** Twilio's documented paging limits (reference 3.3). */
+/** Twilio's documented paging limits (docs/authy-api.md#33-paging-and-limits). */
 export const MAX_PAGE = 100;
 export const MAX_PER_PAGE = 100;
 export const DEFAULT_PER_PAGE = 50;
 
 const OPERATORS = ['eq', 'lt', 'lte', 'gt', 'gte', 'lk'] as const;
 type Operator = (typeof OPERATORS)[number];
-/** Attribute type prefixes of reference 2.5: string, integer, boolean, array of strings, datetime. */
+/** Attribute type prefixes of docs/authy-api.md#25-event-attributes: string, integer, boolean, array of strings, datetime. */
 type ValueType = 's' | 'i' | 'b' | 'as' | 't';
 
 /** A `query[...]` the Reporting API would refuse: answered 400 with error_code 60089. */
@@ -37,7 +37,7 @@ export interface ReportingQuery extends ReportingFilter {
 
 /**
  * Parses `query[attr][op]=value` (ANDed), `page` and `per_page` from qs-parsed parameters
- * (reference 3.2, 3.3). The conditions are those of {@link parseConditions}.
+ * (docs/authy-api.md#32-query-syntax, #33-paging-and-limits). The conditions are those of {@link parseConditions}.
  */
 export function parseReportingQuery(params: Record<string, unknown>): ReportingQuery {
   const page = pagingNumber(params.page, 'page', 1, MAX_PAGE);
@@ -47,7 +47,7 @@ export function parseReportingQuery(params: Record<string, unknown>): ReportingQ
 
 /**
  * Parses the conditions `<param>[attr][op]=value` (ANDed) of one qs-parsed parameter — `query` of
- * the events endpoint, `scope` and each `report[label]` of date_histogram (reference 3.2, 3.5).
+ * the events endpoint, `scope` and each `report[label]` of date_histogram (docs/authy-api.md#32-query-syntax, #35-date-histogram).
  * Attributes: `event`, `time`, `request_id`, and `objects.<path>.<p>_<name>` with p in s/i/b/as/t.
  * Stored times are whole milliseconds, so every time bound becomes [from, to).
  */

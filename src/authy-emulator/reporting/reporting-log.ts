@@ -9,7 +9,7 @@ import type { ReportingFilter, ReportingQuery } from './query';
 import { generateSyntheticColumns, materializeSynthetic, requestIdFor } from './synthetic';
 import type { SyntheticBatch } from './synthetic';
 
-/** "Query data from the last 90 days" (reference 3.2): older events exist but are never returned. */
+/** "Query data from the last 90 days" (docs/authy-api.md#32-query-syntax): older events exist but are never returned. */
 export const RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 /** Largest history one seed call may add (keeps a mistaken request from exhausting memory). */
@@ -96,7 +96,7 @@ export class ReportingLog {
   }
 
   /**
-   * One page, newest first (reference 3.3). The time window is two binary searches; with no other
+   * One page, newest first (docs/authy-api.md#33-paging-and-limits). The time window is two binary searches; with no other
    * filter the page is a direct slice, otherwise candidates are scanned from the newest down.
    */
   page(query: ReportingQuery): ReportingEvent[] {
@@ -126,7 +126,7 @@ export class ReportingLog {
   }
 
   /**
-   * Non-empty time buckets of each filter, newest first (date_histogram, reference 3.5), with the
+   * Non-empty time buckets of each filter, newest first (date_histogram, docs/authy-api.md#35-date-histogram), with the
    * same time windows and retention as {@link page}; see countBuckets for the cost.
    */
   histogram(filters: readonly ReportingFilter[], range: BucketRange): HistogramBucket[][] {

@@ -15,7 +15,7 @@ import type { ReportingQuery } from './query';
 import type { ReportingLog } from './reporting-log';
 
 /**
- * The Reporting API (reference 3): `GET …/reporting/events` answers `{ events, success }`, newest
+ * The Reporting API (docs/authy-api.md#3-authy-reporting-api): `GET …/reporting/events` answers `{ events, success }`, newest
  * first; `GET …/reporting/date_histogram` answers counts per time bucket (date-histogram-response.ts).
  */
 export function reportingRoutes(deps: {
@@ -69,7 +69,7 @@ export function reportingRoutes(deps: {
   ];
 }
 
-/** 60094 invalid interval, 60095 invalid report, 60089 invalid query (reference 1.3, 3.3); all 400. */
+/** 60094 invalid interval, 60095 invalid report, 60089 invalid query (docs/authy-api.md#13-error-codes, #33-paging-and-limits); all 400. */
 function dateHistogramError(error: DateHistogramQueryError): AuthyError {
   switch (error.fault) {
     case 'interval':

@@ -19,7 +19,7 @@ export function userEventObject(user: EmulatedUser) {
   });
 }
 
-/** Users, one-time passwords and token verification (reference 1.4, 1.5). */
+/** Users, one-time passwords and token verification (docs/authy-api.md#14-users, #15-one-time-passwords). */
 export function userRoutes(state: EmulatorState, guard: ApiRoute['guard']): ApiRoute[] {
   const findUser = (ctx: Context): EmulatedUser => {
     const user = state.users.get(routeParam(ctx, 'authyId'));
@@ -161,7 +161,7 @@ export function userRoutes(state: EmulatorState, guard: ApiRoute['guard']): ApiR
         ctx.body = {
           message: 'Token is valid.',
           token: 'is valid',
-          // A string in Twilio's own fixture (reference 1.5).
+          // A string in Twilio's own fixture (docs/authy-api.md#15-one-time-passwords).
           success: 'true',
           device: {
             id: device?.id ?? null,

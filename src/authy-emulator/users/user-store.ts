@@ -3,7 +3,7 @@ import type { SeededRandom } from '../random';
 import { phoneHash, phoneKey } from '../phone';
 import type { Phone } from '../phone';
 
-/** Device types the emulator's people install the app on (reference 2.5 `s_device_type`). */
+/** Device types the emulator's people install the app on (docs/authy-api.md#25-event-attributes `s_device_type`). */
 export const DEVICE_TYPES = ['android', 'iphone', 'ipad', 'android_tablet', 'authy_chrome'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 
@@ -19,11 +19,11 @@ export interface EmulatedDevice {
 export interface EmulatedUser {
   authyId: number;
   phone: Phone;
-  /** Every email registered with this phone, first one first (reference 1.4 keeps extra emails). */
+  /** Every email registered with this phone, first one first (docs/authy-api.md#14-users keeps extra emails). */
   emails: string[];
-  /** Installed the app (reference 1.4 `registered`). */
+  /** Installed the app (docs/authy-api.md#14-users `registered`). */
   registered: boolean;
-  /** Has verified a valid token once (reference 1.4 `confirmed`). */
+  /** Has verified a valid token once (docs/authy-api.md#14-users `confirmed`). */
   confirmed: boolean;
   devices: EmulatedDevice[];
   /** Removed from the application: answers 60026 until registered again. */
@@ -38,7 +38,7 @@ export interface EmulatedUser {
 }
 
 /**
- * The application's people, keyed by phone (reference 1.4: same country code and cellphone, same
+ * The application's people, keyed by phone (docs/authy-api.md#14-users: same country code and cellphone, same
  * authy id, also after a removal). Ids start at a seed-dependent base below the synthetic range.
  */
 export class UserStore {

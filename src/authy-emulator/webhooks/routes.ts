@@ -13,7 +13,7 @@ const BASE = '/dashboard/json/application/webhooks';
 const CANONICAL_ORIGIN = 'https://api.authy.com';
 
 /**
- * Webhooks API guard (reference 2.1, 2.2): `app_api_key` and `access_key` parameters, then
+ * Webhooks API guard (docs/authy-api.md#21-webhook-management, #22-request-signing): `app_api_key` and `access_key` parameters, then
  * `X-Authy-Signature` = HMAC-SHA256 with the API signing key over nonce|METHOD|url|sorted params.
  */
 export function webhooksApiGuard(state: EmulatorState) {
@@ -38,7 +38,7 @@ export function webhooksApiGuard(state: EmulatorState) {
   };
 }
 
-/** Webhooks API: create, list, delete by path or by `webhook_id` parameter (reference 2.1). */
+/** Webhooks API: create, list, delete by path or by `webhook_id` parameter (docs/authy-api.md#21-webhook-management). */
 export function webhookRoutes(state: EmulatorState): ApiRoute[] {
   const guard = webhooksApiGuard(state);
   const remove = (ctx: Context, id: unknown) => {

@@ -8,7 +8,7 @@ import type { Webhook } from './webhook-registry';
 export type WebhookContentType = 'form' | 'json';
 
 /**
- * JWT claims of one delivery (CONTRACT.md section 5; Twilio publishes none, reference 2.4):
+ * JWT claims of one delivery (docs/contract.md#5-webhook-gateway; Twilio publishes none, docs/authy-api.md#24-delivery-payload):
  * the reporting event plus `id` (one per event, the same for every retry and duplicate),
  * `webhook_id` and `iat`.
  */

@@ -1,7 +1,7 @@
 import type { WebhookEventName } from '../event-names';
 import type { SeededRandom } from '../random';
 
-/** A webhook as the Webhooks API returns it (reference 2.1). */
+/** A webhook as the Webhooks API returns it (docs/authy-api.md#21-webhook-management). */
 export interface Webhook {
   id: string;
   name: string;
