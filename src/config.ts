@@ -4,7 +4,7 @@ import { codecCorsOrigins, resolvePayloadKeys } from './temporal/payload-config'
 import type { PayloadKey } from './temporal/payload-keys';
 import { isLoopbackUrl } from './shared/loopback';
 
-/** The PostgreSQL the bootstrap scripts start when `DATABASE_URL` is not set (CONTRACT.md section 2). */
+/** The PostgreSQL the bootstrap scripts start when `DATABASE_URL` is not set (docs/contract.md#2-ports). */
 export const LOCAL_DATABASE_URL = 'postgres://twofold:twofold@127.0.0.1:55432/twofold';
 export const REAL_AUTHY_API_URL = 'https://api.authy.com';
 
@@ -43,7 +43,7 @@ const postgresUrl = z
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'expected a postgres:// or postgresql:// URL');
 
 /**
- * The whole environment of CONTRACT.md section 3. Validated once by each entrypoint through
+ * The whole environment of docs/contract.md#3-configuration. Validated once by each entrypoint through
  * {@link loadConfig}, so a bad value fails at start with the variable's name, never mid-flight.
  */
 export const EnvSchema = z

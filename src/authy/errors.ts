@@ -1,4 +1,4 @@
-/** Authy error codes twofold reacts to (reference 1.3). Strings, as the API sends them. */
+/** Authy error codes twofold reacts to (docs/authy-api.md#13-error-codes). Strings, as the API sends them. */
 export const AUTHY_ERROR_CODES = {
   invalidApiKey: '60001',
   rateLimited: '60003',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuthyHttp } from './http';
 
-/** OneTouch approval request statuses (reference 1.6). */
+/** OneTouch approval request statuses (docs/authy-api.md#16-onetouch-approval-requests). */
 export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'denied', 'expired']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 

@@ -7,7 +7,7 @@ import { createAuthyUsersClient } from './users';
  * The Authy implementation of {@link SecondFactorProvider}.
  *
  * Authy has no "resend install link" call. Registering the same phone again returns the same authy id
- * and, with `send_install_link_via_sms`, texts the install link again (reference 1.4), so a resend
+ * and, with `send_install_link_via_sms`, texts the install link again (docs/authy-api.md#14-users), so a resend
  * is a repeated registration. That choice lives only here.
  */
 export function createAuthyProvider(http: AuthyHttp): SecondFactorProvider {

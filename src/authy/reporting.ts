@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { AuthyHttp } from './http';
 
-/** Authy's hard limits on one events query (reference 3.3): 100 events a page, 100 pages. */
+/** Authy's hard limits on one events query (docs/authy-api.md#33-paging-and-limits): 100 events a page, 100 pages. */
 export const REPORTING_MAX_PER_PAGE = 100;
 export const REPORTING_MAX_PAGE = 100;
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 time');
 
 /**
- * One event of `GET /protected/json/reporting/events` (reference 3.4). Captured responses carry
+ * One event of `GET /protected/json/reporting/events` (docs/authy-api.md#34-event-records). Captured responses carry
  * `request_id`; the per-event doc pages name it `request.id` instead, so both are accepted. Unknown
  * keys are kept: `objects` is stored whole.
  */
@@ -21,7 +21,7 @@ export const ReportingEventSchema = z.looseObject({
 });
 export type ReportingEvent = z.infer<typeof ReportingEventSchema>;
 
-/** The whole answer: exactly `{ events, success }`, no cursor and no total (reference 3.3). */
+/** The whole answer: exactly `{ events, success }`, no cursor and no total (docs/authy-api.md#33-paging-and-limits). */
 export const ReportingEventsResponseSchema = z.object({
   events: z.array(ReportingEventSchema),
   success: z.boolean(),

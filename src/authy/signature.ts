@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import qs from 'qs';
 
-/** What an Authy HMAC signature covers (reference 1.7 steps 1–4; 2.2 for the Webhooks API). */
+/** What an Authy HMAC signature covers (docs/authy-api.md#17-onetouch-callback-signature steps 1–4; #22-request-signing for the Webhooks API). */
 export interface SignatureInput {
   /** The HMAC key: the app API key for OneTouch callbacks, the API signing key for Webhooks API calls. */
   key: string;

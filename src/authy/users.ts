@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { AuthyHttp } from './http';
 
-/** `POST /protected/json/users/new` answer (reference 1.4). */
+/** `POST /protected/json/users/new` answer (docs/authy-api.md#14-users). */
 export const RegisterUserResultSchema = z.object({
   user: z.object({ id: z.number().int() }),
   message: z.string().optional(),
   success: z.literal(true).optional(),
 });
 
-/** `GET /protected/json/users/:id/status` answer (reference 1.4). */
+/** `GET /protected/json/users/:id/status` answer (docs/authy-api.md#14-users). */
 export const UserStatusResultSchema = z.object({
   status: z.object({
     authy_id: z.number().int(),
@@ -24,7 +24,7 @@ export const UserStatusResultSchema = z.object({
 });
 export type UserStatusResult = z.infer<typeof UserStatusResultSchema>;
 
-/** `GET /protected/json/sms/:id` answer (reference 1.5). */
+/** `GET /protected/json/sms/:id` answer (docs/authy-api.md#15-one-time-passwords). */
 export const SmsResultSchema = z.object({
   message: z.string(),
   cellphone: z.string().optional(),

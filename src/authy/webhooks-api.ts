@@ -7,7 +7,7 @@ import { isRecord } from '../shared/is-record';
 import { readJson, toApiError } from './response';
 import { computeAuthySignature } from './signature';
 
-/** The 23 event names a webhook can subscribe to (reference 2.3). */
+/** The 23 event names a webhook can subscribe to (docs/authy-api.md#23-event-names). */
 export const WEBHOOK_EVENTS = WEBHOOK_EVENT_NAMES;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -23,7 +23,7 @@ export function isWebhookEvent(name: string): name is WebhookEvent {
   return (WEBHOOK_EVENTS as readonly string[]).includes(name);
 }
 
-/** A registered webhook as the API returns it (reference 2.1); unknown fields are kept. */
+/** A registered webhook as the API returns it (docs/authy-api.md#21-webhook-management); unknown fields are kept. */
 export const WebhookSchema = z.looseObject({
   id: z.string().min(1),
   name: z.string(),
@@ -46,7 +46,7 @@ export const ListWebhooksResultSchema = z.looseObject({ webhooks: z.array(Webhoo
 /** Answer of delete. */
 export const DeleteWebhookResultSchema = z.looseObject({ message: z.string().optional() });
 
-/** Credentials and endpoint of the Webhooks API (reference 2.1): three keys, all required. */
+/** Credentials and endpoint of the Webhooks API (docs/authy-api.md#21-webhook-management): three keys, all required. */
 export interface WebhooksApiOptions {
   /** `https://api.authy.com` or the emulator's URL, without trailing slash. */
   baseUrl: string;
@@ -89,7 +89,7 @@ function defaultNonce(): string {
 
 /**
  * Creates the Webhooks API client. Every call carries `app_api_key` and `access_key` and is signed
- * (reference 2.2): HMAC-SHA256 with the API signing key over `nonce|METHOD|url|sorted params`, where
+ * (docs/authy-api.md#22-request-signing): HMAC-SHA256 with the API signing key over `nonce|METHOD|url|sorted params`, where
  * `url` is the URL called without its query — `https://api.authy.com/dashboard/json/application/webhooks…`
  * against the real API. POST parameters travel form-encoded in the body (as in Twilio's sample), GET
  * and DELETE parameters in the query string.

@@ -17,7 +17,7 @@ export interface EventPanelDefinition {
 
 /**
  * The time-series panels, by the path segment of their endpoint (`/dashboard/api/<name>`). Event
- * names are Authy's (reference 2.3); OneTouch answers are told apart by the request's status.
+ * names are Authy's (docs/authy-api.md#23-event-names); OneTouch answers are told apart by the request's status.
  */
 export const EVENT_PANELS = {
   registrations: {

@@ -17,7 +17,7 @@ export interface ReportingScheduleOptions {
   client: Client;
   /** Task queue the sync workflow runs on (the worker's TEMPORAL_TASK_QUEUE). */
   taskQueue: string;
-  /** Default `authy-reporting-sync` (CONTRACT.md section 4); tests pass their own. */
+  /** Default `authy-reporting-sync` (docs/contract.md#4-temporal-surface); tests pass their own. */
   scheduleId?: string;
   intervalMs?: number;
   catchupWindowMs?: number;

@@ -1,6 +1,6 @@
-// Authy event names (reference 2.3), one list for the emulator, the Webhooks API client and the gateway.
+// Authy event names (docs/authy-api.md#23-event-names), one list for the emulator, the Webhooks API client and the gateway.
 
-/** Events a webhook can subscribe to (reference 2.3: the 23 names of Twilio's samples). */
+/** Events a webhook can subscribe to (docs/authy-api.md#23-event-names: the 23 names of Twilio's samples). */
 export const WEBHOOK_EVENT_NAMES = [
   'account_recovery_approved',
   'account_recovery_canceled',
@@ -27,7 +27,7 @@ export const WEBHOOK_EVENT_NAMES = [
   'user_removed',
 ] as const;
 
-/** Reporting event pages that exist in Twilio's docs but are not in the webhook list (reference 2.3). */
+/** Reporting event pages that exist in Twilio's docs but are not in the webhook list (docs/authy-api.md#23-event-names). */
 export const REPORTING_ONLY_EVENT_NAMES = [
   'totp_token_sent_via_call',
   'multidevice_setting_changed',

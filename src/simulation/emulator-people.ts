@@ -12,7 +12,7 @@ const HealthSchema = z.looseObject({ ok: z.boolean(), seed: z.number().optional(
 const ErrorSchema = z.looseObject({ error: z.looseObject({ code: z.string(), message: z.string() }) });
 
 /**
- * The people of the Authy emulator (CONTRACT.md section 6, `/_emulator/*`): what a person does with
+ * The people of the Authy emulator (docs/contract.md#6-authy-emulator, `/_emulator/*`): what a person does with
  * their phone. Only the emulator has this API; against the real Authy API real people do it.
  */
 export interface EmulatorPeople {

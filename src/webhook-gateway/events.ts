@@ -1,7 +1,7 @@
 import { REPORTING_ONLY_EVENT_NAMES, WEBHOOK_EVENT_NAMES } from '../shared/authy-events';
 
 /**
- * Authy webhook event names the gateway knows (reference 2.3): the 23 subscribable ones published by
+ * Authy webhook event names the gateway knows (docs/authy-api.md#23-event-names): the 23 subscribable ones published by
  * Twilio's samples plus three that exist as Reporting events. All are accepted; only the
  * {@link ACTIONABLE_EVENTS} reach a workflow, the rest are recorded only.
  */
@@ -20,7 +20,7 @@ export const ONETOUCH_CALLBACK_EVENT = 'onetouch_callback';
 
 const known = new Set<string>(KNOWN_EVENTS);
 
-/** True for a name on the reference's lists. */
+/** True for a name on either list of docs/authy-api.md#23-event-names. */
 export function isKnownEvent(name: string): boolean {
   return known.has(name);
 }

@@ -26,7 +26,7 @@ export interface VerifiedOneTouchRequest {
 const NONCE = /^\d{1,12}(\.\d{1,9})?$/;
 
 /**
- * Verifies `X-Authy-Signature` over `nonce|METHOD|url|sorted params` (reference 1.7) in constant
+ * Verifies `X-Authy-Signature` over `nonce|METHOD|url|sorted params` (docs/authy-api.md#17-onetouch-callback-signature) in constant
  * time, then reports whether the nonce (a Unix timestamp) is within `windowSeconds` of now. A stale
  * nonce is not rejected here: the caller first checks whether this exact request was already
  * accepted (a sender retry), and rejects it only if not.

@@ -30,7 +30,7 @@ const PrintableText = (max: number) =>
   z.string().regex(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`), 'expected printable ASCII');
 
 /**
- * Claims of an Authy Webhooks API delivery (CONTRACT.md section 5). Twilio does not publish them, so
+ * Claims of an Authy Webhooks API delivery (docs/contract.md#5-webhook-gateway). Twilio does not publish them, so
  * unknown fields are kept and only what the gateway acts on is checked; `name` is accepted in place
  * of `event`, and `request_id` (+ event + time) identifies a delivery that carries no `id`.
  */
@@ -70,7 +70,7 @@ export const WebhookClaimsSchema = z
 export type WebhookClaims = z.infer<typeof WebhookClaimsSchema>;
 
 /**
- * A OneTouch approval callback (reference 1.7/1.8). `approval_request` is an object in POST
+ * A OneTouch approval callback (docs/authy-api.md#17-onetouch-callback-signature, #18-third-party-clients). `approval_request` is an object in POST
  * callbacks and a serialised string in GET callbacks; the gateway only needs the ids and status.
  */
 export const OneTouchCallbackSchema = z.looseObject({

@@ -9,7 +9,7 @@ import type { SyncReportingEventsResult, SyncReportingProgress } from '../../wor
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 
-/** "Query data from the last 90 days" (reference 3.2). */
+/** "Query data from the last 90 days" (docs/authy-api.md#32-query-syntax). */
 const AUTHY_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 interface BackfillOptions {

@@ -1,5 +1,5 @@
 -- Up Migration
--- The onboarding customer record applications read (CONTRACT.md 4b). One row per user: a later
+-- The onboarding customer record applications read (docs/contract.md#4b-tables). One row per user: a later
 -- onboarding of the same user (after a failure or cancel) takes the row over with its new run id.
 -- No phone numbers or emails are stored here; Authy holds them.
 CREATE TABLE onboardings (

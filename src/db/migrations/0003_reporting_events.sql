@@ -1,6 +1,6 @@
 -- Up Migration
--- Authy Reporting API events, one row per event (CONTRACT.md 4b). BI tools and the dashboard read it.
--- Authy publishes no event id: an event is identified by (event, time, request_id) (reference 3.4).
+-- Authy Reporting API events, one row per event (docs/contract.md#4b-tables). BI tools and the dashboard read it.
+-- Authy publishes no event id: an event is identified by (event, time, request_id) (docs/authy-api.md#34-event-records).
 -- That triple is the primary key, so the same event can never be stored twice, and its order
 -- (event, occurred_at, ...) also serves "events of type X per day" queries.
 CREATE TABLE reporting_events (
