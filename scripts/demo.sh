@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# `make demo` (CONTRACT.md section 8): brings the stack up (reusing what runs), registers the gateway's
+# `make demo` (docs/contract.md#8-the-demo): brings the stack up (reusing what runs), registers the gateway's
 # webhook through the Webhooks API, ensures the reporting schedule, plays a simulated cohort through
 # the emulator, syncs the Reporting API for the demo window, prints a summary, and stops what it
 # started — unless KEEP=1, which leaves everything running for the Web UI.
 #
-# Settings (env): DEMO_USERS (default 24), DEMO_SEED (1), KEEP, and the ports of CONTRACT.md section 2.
+# Settings (env): DEMO_USERS (default 24), DEMO_SEED (1), KEEP, and the ports of docs/contract.md#2-ports.
 source "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
