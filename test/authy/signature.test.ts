@@ -5,8 +5,8 @@ import {
   verifyAuthySignature,
 } from '../../src/authy/signature';
 
-// Reference: ../shared/reference/twilio-authy-api.md sections 1.7 and 2.2.
-describe('Authy HMAC signatures (reference 1.7)', () => {
+// Reference: docs/authy-api.md#17-onetouch-callback-signature and #22-request-signing.
+describe('Authy HMAC signatures (docs/authy-api.md §1.7)', () => {
   const vector = {
     key: 'foo',
     nonce: '1455825429',

@@ -27,7 +27,7 @@ async function inBatches<T, R>(items: T[], limit: number, work: (item: T) => Pro
   return results;
 }
 
-describe('the twofold command tree (CONTRACT.md section 7)', () => {
+describe('the twofold command tree (docs/contract.md §7)', () => {
   const paths = commandPaths(buildProgram());
 
   it('when listing the tree, then it has every command of the contract', () => {

@@ -176,7 +176,7 @@ describe('twofold webhooks register|list|delete against the emulator (signed Web
   });
 });
 
-describe('createWebhooksApi: what goes over the wire (reference 2.1, 2.2)', () => {
+describe('createWebhooksApi: what goes over the wire (docs/authy-api.md §2.1, §2.2)', () => {
   const keys = {
     apiKey: DEV_AUTHY_API_KEY,
     accessKey: DEV_AUTHY_ACCESS_KEY,
@@ -244,7 +244,7 @@ describe('createWebhooksApi: what goes over the wire (reference 2.1, 2.2)', () =
     });
   });
 
-  it('when pointed at api.authy.com, then the signed URL is the canonical one of reference 2.2', async () => {
+  it('when pointed at api.authy.com, then the signed URL is the canonical one of docs/authy-api.md §2.2', async () => {
     const calls: { url: string; init: RequestInit }[] = [];
     const fakeFetch = ((url: string | URL, init?: RequestInit) => {
       calls.push({ url: url.toString(), init: init ?? {} });

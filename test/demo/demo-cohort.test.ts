@@ -25,7 +25,7 @@ import { unusedPort } from '../harness/ports';
 // The demo's pipeline in one process: emulator → (Webhooks API registration) → gateway → Temporal →
 // worker, with the demo's simulation timings, whose status polls (15 s) are too slow to move the
 // cohort in time: the gateway's signals have to.
-describe('the demo cohort (make demo, CONTRACT.md section 8)', () => {
+describe('the demo cohort (make demo, docs/contract.md §8)', () => {
   let db: IsolatedDatabase;
   let temporal: TemporalHarness;
   let emulator: EmulatorHarness;

@@ -2,14 +2,14 @@ import type { ReportingEvent } from '../../src/authy-emulator/event-objects';
 import { startEmulator } from './helpers';
 import type { RunningEmulator } from './helpers';
 
-// Reference: ../shared/reference/twilio-authy-api.md sections 2.3 (event names), 2.5 and 3.4 (object
+// Reference: docs/authy-api.md sections 2.3 (event names), 2.5 and 3.4 (object
 // shapes, unprefixed keys, hashed phone numbers). Every action taken through the emulator must show
 // up as a reporting event, so what a sync stores can be checked against what happened.
 
 const USER_KEYS = ['authy_id', 'authy_ids', 'banned', 'country_code', 'locale', 'phone_number'];
 const APP_KEYS = ['account_sid', 'device_app', 'id', 'name', 'type'];
 
-describe('events of actions (reference 2.3, 2.5, 3.4)', () => {
+describe('events of actions (docs/authy-api.md §2.3, §2.5, §3.4)', () => {
   let emu: RunningEmulator;
   beforeEach(async () => {
     emu = await startEmulator();

@@ -6,7 +6,7 @@ import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
 import { eventually } from './helpers';
 import { unusedPort } from '../harness/ports';
 
-// Reference: CONTRACT.md sections 2 (AUTHY_EMULATOR_PORT), 6 (dev keys printed at start) and 7
+// Reference: docs/contract.md sections 2 (AUTHY_EMULATOR_PORT), 6 (dev keys printed at start) and 7
 // (`twofold emulator`).
 const BIN = path.join(__dirname, '..', '..', 'bin', 'twofold.js');
 
@@ -20,7 +20,7 @@ function emulatorProcess(env: Record<string, string>) {
   return { child, output, exited };
 }
 
-describe('`twofold emulator` (CONTRACT.md section 7)', () => {
+describe('`twofold emulator` (docs/contract.md §7)', () => {
   it('when started, then it listens on AUTHY_EMULATOR_PORT, prints the URL and dev keys, and exits 0 on SIGTERM', async () => {
     const port = await unusedPort();
     const run = emulatorProcess({ AUTHY_EMULATOR_PORT: String(port), AUTHY_EMULATOR_SEED: '5' });

@@ -3,9 +3,9 @@ import type { LoggedRequest } from '../../src/authy-emulator/request-log';
 import { DAY_MS, iso, startEmulator } from './helpers';
 import type { AuthyErrorBody, RunningEmulator } from './helpers';
 
-// Reference: ../shared/reference/twilio-authy-api.md 3.5 (date_histogram), 3.2 (conditions, 90 days),
+// Reference: docs/authy-api.md sections 3.5 (date_histogram), 3.2 (conditions, 90 days),
 // 3.3 (error codes 60089/60094/60095), 1.2–1.3 (error shape, 60001). The answer's shape is UNCONFIRMED
-// in the reference; docs/emulator.md documents the emulator's choice, which these tests pin.
+// in Twilio's docs; docs/emulator.md documents the emulator's choice, which these tests pin.
 const HISTOGRAM = '/protected/json/reporting/date_histogram';
 const EVENTS = '/protected/json/reporting/events';
 const HOUR_MS = 60 * 60 * 1000;
@@ -36,7 +36,7 @@ function bucketsOf(times: number[], widthMs: number): Bucket[] {
     .map(([start, count]) => ({ time: iso(start), count }));
 }
 
-describe('Reporting API date_histogram (reference 3.5)', () => {
+describe('Reporting API date_histogram (docs/authy-api.md §3.5)', () => {
   let emu: RunningEmulator;
 
   beforeEach(async () => {

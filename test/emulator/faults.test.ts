@@ -12,8 +12,8 @@ import type { AuthyErrorBody, ControlErrorBody, RunningEmulator } from './helper
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
 
-// Reference: CONTRACT.md section 6 (POST /_emulator/faults) and ../shared/reference/twilio-authy-api.md
-// 1.1/1.3 (429 with error_code 60003; Retry-After UNCONFIRMED, so both variants exist), 3.3, 5.
+// Reference: docs/contract.md#6-authy-emulator (POST /_emulator/faults) and docs/authy-api.md
+// sections 1.1/1.3 (429 with error_code 60003; Retry-After UNCONFIRMED, so both variants exist), 3.3, 5.
 const STATUS = (id: number) => `/protected/json/users/${id}/status`;
 
 async function register(emu: RunningEmulator, cellphone: string): Promise<number> {
@@ -31,7 +31,7 @@ async function setFaults(emu: RunningEmulator, faults: unknown) {
   return answer;
 }
 
-describe('API faults (CONTRACT.md section 6)', () => {
+describe('API faults (docs/contract.md §6)', () => {
   let emu: RunningEmulator;
   let clock: number;
   beforeEach(async () => {
@@ -170,7 +170,7 @@ describe('API faults (CONTRACT.md section 6)', () => {
   });
 });
 
-describe('webhook delivery faults (CONTRACT.md section 6)', () => {
+describe('webhook delivery faults (docs/contract.md §6)', () => {
   let emu: RunningEmulator;
   let receiver: Receiver;
   let signingKey: string;
@@ -228,7 +228,7 @@ describe('webhook delivery faults (CONTRACT.md section 6)', () => {
   });
 });
 
-describe('request log and reset (CONTRACT.md section 6)', () => {
+describe('request log and reset (docs/contract.md §6)', () => {
   let emu: RunningEmulator;
   let clock: number;
   beforeEach(async () => {

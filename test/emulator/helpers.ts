@@ -54,7 +54,7 @@ export async function startEmulator(options: AuthyEmulatorOptions = {}): Promise
   };
 }
 
-/** Authy's error answer (reference 1.2). */
+/** Authy's error answer (docs/authy-api.md#12-error-answers). */
 export interface AuthyErrorBody {
   message: string;
   errors: Record<string, string>;

@@ -1,4 +1,4 @@
-// Just enough typing of the two third-party Authy clients the emulator is checked against (reference 1.8).
+// Just enough typing of the two third-party Authy clients the emulator is checked against (docs/authy-api.md#18-third-party-clients).
 
 declare module 'authy' {
   type Callback = (error: unknown, response: Record<string, unknown>) => void;

@@ -6,7 +6,7 @@ import type { RunningEmulator } from './helpers';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
 
-// Reference: ../shared/reference/twilio-authy-api.md section 1.8 — two clients written against the
+// Reference: docs/authy-api.md#18-third-party-clients — two clients written against the
 // live API drive the emulator; their own response checks are the witnesses of fidelity.
 
 type Answer = Record<string, unknown>;

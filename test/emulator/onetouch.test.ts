@@ -8,7 +8,7 @@ import { independentSignature } from './independent-signature';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
 
-// Reference: ../shared/reference/twilio-authy-api.md sections 1.6 (approval requests), 1.7 (callbacks).
+// Reference: docs/authy-api.md sections 1.6 (approval requests), 1.7 (callbacks).
 interface ApprovalBody {
   approval_request: Record<string, unknown> & { status: string; processed_at: string | null; uuid: string };
   success: boolean;
@@ -29,7 +29,7 @@ interface CallbackBody {
 
 const FAST_RETRY = { initialDelayMs: 20, maxDelayMs: 50, maxAttempts: 5, timeoutMs: 2_000 };
 
-/** The two published vectors of reference 1.7 (the second: authy-client's POST callback fixture). */
+/** The two published vectors of docs/authy-api.md#17-onetouch-callback-signature (the second: authy-client's POST callback fixture). */
 const VECTORS = [
   {
     input: {
@@ -81,7 +81,7 @@ const VECTORS = [
   },
 ];
 
-describe('the published vectors of reference 1.7', () => {
+describe('the published vectors of docs/authy-api.md §1.7', () => {
   it('when the independent reading signs them, then it reproduces both signatures', () => {
     for (const vector of VECTORS) expect(independentSignature(vector.input)).toBe(vector.signature);
   });
@@ -91,7 +91,7 @@ describe('the published vectors of reference 1.7', () => {
   });
 });
 
-describe('OneTouch approval requests (reference 1.6)', () => {
+describe('OneTouch approval requests (docs/authy-api.md §1.6)', () => {
   let emu: RunningEmulator;
   let clock: number;
   let authyId: number;
@@ -274,7 +274,7 @@ describe('OneTouch approval requests (reference 1.6)', () => {
   });
 });
 
-describe('OneTouch callbacks (reference 1.7)', () => {
+describe('OneTouch callbacks (docs/authy-api.md §1.7)', () => {
   let receiver: Receiver;
   let emu: RunningEmulator;
   afterEach(async () => {

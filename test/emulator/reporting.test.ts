@@ -2,7 +2,7 @@ import type { ReportingEvent } from '../../src/authy-emulator/event-objects';
 import { DAY_MS, iso, startEmulator } from './helpers';
 import type { AuthyErrorBody, ControlErrorBody, RunningEmulator } from './helpers';
 
-// Reference: ../shared/reference/twilio-authy-api.md section 3 (Reporting API) and CONTRACT.md section 6.
+// Reference: docs/authy-api.md#3-authy-reporting-api (Reporting API) and docs/contract.md#6-authy-emulator.
 const EVENTS = '/protected/json/reporting/events';
 
 interface Page {
@@ -12,7 +12,7 @@ interface Page {
 
 type Count = { count: number };
 
-describe('Reporting API events (reference 3)', () => {
+describe('Reporting API events (docs/authy-api.md §3)', () => {
   let emu: RunningEmulator;
   const now = Date.now();
 
@@ -216,7 +216,7 @@ describe('Reporting API events (reference 3)', () => {
   });
 });
 
-describe('Reporting seed and ground truth (CONTRACT.md section 6)', () => {
+describe('Reporting seed and ground truth (docs/contract.md §6)', () => {
   const now = Date.now();
 
   it('when two emulators share a seed, then the same seed calls give identical events; another seed differs', async () => {

@@ -3,7 +3,7 @@ import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
 import { startEmulator } from './helpers';
 import type { AuthyErrorBody, RunningEmulator } from './helpers';
 
-// Reference: ../shared/reference/twilio-authy-api.md sections 1.1–1.5 (users, SMS, calls, verify).
+// Reference: docs/authy-api.md sections 1.1–1.5 (users, SMS, calls, verify).
 interface Created {
   message: string;
   user: { id: number };
@@ -16,7 +16,7 @@ interface Status {
 }
 type TokenAnswer = Record<string, unknown> & { message: string; cellphone: string; success: boolean };
 
-describe('Users API (reference 1.4)', () => {
+describe('Users API (docs/authy-api.md §1.4)', () => {
   let emu: RunningEmulator;
   let phoneSeq = 0;
   beforeEach(async () => {
@@ -192,7 +192,7 @@ describe('Users API (reference 1.4)', () => {
   });
 });
 
-describe('One-time passwords and verify (reference 1.5)', () => {
+describe('One-time passwords and verify (docs/authy-api.md §1.5)', () => {
   let emu: RunningEmulator;
   let id: number;
   beforeEach(async () => {

@@ -14,8 +14,8 @@ import { independentSignature } from './independent-signature';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
 
-// Reference: ../shared/reference/twilio-authy-api.md sections 2.1–2.4 (Webhooks API, signing,
-// deliveries) and CONTRACT.md section 5 (the JWT claims the emulator sends).
+// Reference: docs/authy-api.md sections 2.1–2.4 (Webhooks API, signing,
+// deliveries) and docs/contract.md#5-webhook-gateway (the JWT claims the emulator sends).
 const BASE = '/dashboard/json/application/webhooks';
 
 interface Claims {
@@ -43,7 +43,7 @@ interface SignOptions {
   ordering?: 'by-key' | 'by-pair';
 }
 
-/** A Webhooks API call signed per reference 2.2 by a client-side implementation independent of the emulator's. */
+/** A Webhooks API call signed per docs/authy-api.md#22-request-signing by a client-side implementation independent of the emulator's. */
 async function webhooksApi<T>(
   emu: RunningEmulator,
   method: 'GET' | 'POST' | 'DELETE',
@@ -101,7 +101,7 @@ async function register(emu: RunningEmulator, cellphone: string): Promise<number
   return created.body.user.id;
 }
 
-describe('Webhooks API management (reference 2.1, 2.2)', () => {
+describe('Webhooks API management (docs/authy-api.md §2.1, §2.2)', () => {
   let emu: RunningEmulator;
   beforeEach(async () => {
     emu = await startEmulator();
@@ -202,7 +202,7 @@ describe('Webhooks API management (reference 2.1, 2.2)', () => {
   });
 });
 
-describe('Webhook deliveries (reference 2.4, CONTRACT.md section 5)', () => {
+describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', () => {
   let emu: RunningEmulator;
   let receiver: Receiver;
   afterEach(async () => {

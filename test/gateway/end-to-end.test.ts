@@ -27,7 +27,7 @@ import { unusedPort } from '../harness/ports';
 
 const WEBHOOKS_API = '/dashboard/json/application/webhooks';
 
-/** Registers the gateway as the emulator's webhook through the signed Webhooks API (reference 2.1/2.2). */
+/** Registers the gateway as the emulator's webhook through the signed Webhooks API (docs/authy-api.md#21-webhook-management, #22-request-signing). */
 async function registerWebhook(emulatorUrl: string, url: string): Promise<string> {
   const params = {
     url,

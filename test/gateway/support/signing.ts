@@ -12,7 +12,7 @@ export function uniqueAuthyId(): string {
   return String(100_000_000_000 + Math.floor(Math.random() * 800_000_000_000));
 }
 
-/** Claims of a webhook delivery as the emulator sends them (CONTRACT.md section 5). */
+/** Claims of a webhook delivery as the emulator sends them (docs/contract.md#5-webhook-gateway). */
 export function webhookClaims(
   event: string,
   authyId: string,
@@ -50,7 +50,7 @@ export function unsignedToken(claims: Record<string, unknown>): string {
   return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
 }
 
-/** A OneTouch callback body as Authy POSTs it (reference 1.7). */
+/** A OneTouch callback body as Authy POSTs it (docs/authy-api.md#17-onetouch-callback-signature). */
 export function oneTouchBody(
   authyId: string,
   uuid: string,
