@@ -1,8 +1,10 @@
 // Webhook gateway benchmark (issue 4, `make bench`): signed deliveries recorded per second and their
 // latency against two baselines measured in the same run — a bare Koa route answering 200 and bare
 // durable single-row INSERTs into PostgreSQL at the same concurrency — plus the delivery lag from
-// recording to the workflow's signal. Servers run in a child process so the load generator does not
-// share their event loop. Run: `npx tsx bench/gateway.bench.ts` (stack up: `make up`).
+// recording to the workflow's signal, and (issue 17) the server CPU one hostile nested-JSON request
+// costs next to a flat JSON body of the same size. Servers run in a child process so the load
+// generator does not share their event loop. Run: `npx tsx bench/gateway.bench.ts` (stack up:
+// `make up`); `BENCH_GATEWAY_ONLY=hostile-input` runs only the CPU-per-request part.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createSecretKey, randomBytes, randomUUID } from 'node:crypto';
@@ -27,6 +29,8 @@ import { createWorkflowSignaller } from '../src/webhook-gateway/workflow-signall
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const SIGNING_KEY = 'WSK_bench_signing_key_0123456789abcdef';
+/** The OneTouch HMAC key of the benchmark's gateway, so forged callbacks reach signature checking. */
+const API_KEY = 'bench-authy-api-key-0123456789abcdef';
 const POOL_SIZE = CONNECTIONS;
 const TARGETS = 200;
 const BURST = 2_000;
@@ -55,7 +59,7 @@ async function serve(databaseUrl: string): Promise<void> {
     log,
     metrics,
     webhookKeys: { current: SIGNING_KEY },
-    apiKey: config.authy.apiKey,
+    apiKey: API_KEY,
     publicUrl: 'http://127.0.0.1',
     onRecorded: () => dispatcher.nudge(),
   });
@@ -71,6 +75,7 @@ async function serve(databaseUrl: string): Promise<void> {
   };
   const ready: ServeReady = { type: 'ready', bareUrl: await listen(bare), gatewayUrl: await listen(gateway) };
   process.on('message', (message: { type: string }) => {
+    if (message.type === 'cpu-usage') process.send!({ type: 'cpu-usage', usage: process.cpuUsage() });
     if (message.type === 'start-dispatcher') dispatcher.start();
     if (message.type === 'stop-dispatcher') {
       void dispatcher.stop().then(() => process.send!({ type: 'dispatcher-stopped' }));
@@ -227,6 +232,96 @@ async function bareSignals(targets: WorkflowHandle[], count: number): Promise<Fi
   };
 }
 
+/** The server process's CPU time so far (user + system), in microseconds. */
+function serverCpuMicros(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type?: string; usage?: NodeJS.CpuUsage }) => {
+      if (m.type !== 'cpu-usage' || !m.usage) return;
+      child.off('message', onMessage);
+      resolve(m.usage.user + m.usage.system);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'cpu-usage' });
+  });
+}
+
+interface CpuFigure {
+  /** Server CPU per request, in milliseconds. */
+  cpuMs: number;
+  p50: number;
+  p99: number;
+  /** Answers by status class: hostile input must get 4xx only. */
+  statuses: Record<'2xx' | '4xx' | '5xx', number>;
+}
+
+/**
+ * (e) Server CPU per request for `body` POSTed to the OneTouch route with a well-formed forged
+ * signature: the process's CPU time over `count` requests (4 connections), divided by the count.
+ */
+async function cpuPerRequest(
+  child: ChildProcess,
+  url: string,
+  body: string,
+  count: number,
+): Promise<CpuFigure> {
+  const before = await serverCpuMicros(child);
+  const result = await autocannon({
+    url: `${url}/webhooks/authy/onetouch`,
+    connections: 4,
+    amount: count,
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-authy-signature': 'Zm9yZ2VkLXNpZ25hdHVyZS1vZi1hbi1hdHRhY2tlcg==',
+      'x-authy-signature-nonce': String(Math.floor(Date.now() / 1000)),
+    },
+    body,
+  });
+  const after = await serverCpuMicros(child);
+  return {
+    cpuMs: (after - before) / 1000 / count,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    statuses: { '2xx': result['2xx'], '4xx': result['4xx'], '5xx': result['5xx'] },
+  };
+}
+
+/** `depth` nested arrays, `copies` of them side by side, inside `{"a":[…]}` (the review's shapes). */
+function nestedBody(depth: number, copies: number): string {
+  const one = '['.repeat(depth) + ']'.repeat(depth);
+  return `{"a":[${Array.from({ length: copies }, () => one).join(',')}]}`;
+}
+
+/** A flat JSON body of exactly `bytes` bytes: one long string value (the same-size baseline). */
+function flatBody(bytes: number): string {
+  return `{"a":"${'x'.repeat(bytes - 8)}"}`;
+}
+
+async function hostileInput(child: ChildProcess, gatewayUrl: string): Promise<void> {
+  const COUNT = Number(process.env.BENCH_HOSTILE_REQUESTS ?? 400);
+  console.log(`
+hostile input: server CPU per request, OneTouch route, forged signature (${COUNT} requests each)`);
+  const cases: [string, string][] = [
+    ['48 KB: 40 arrays nested 600 deep', nestedBody(600, 40)],
+    ['6 KB: one array nested 2,800 deep', nestedBody(2_800, 1)],
+  ];
+  for (const [label, body] of cases) {
+    const bytes = Buffer.byteLength(body);
+    const baseline = await cpuPerRequest(child, gatewayUrl, flatBody(bytes), COUNT);
+    const hostile = await cpuPerRequest(child, gatewayUrl, body, COUNT);
+    const row = (name: string, f: CpuFigure) =>
+      console.log(
+        `${name.padEnd(44)} ${fmt(f.cpuMs, 3).padStart(7)} ms CPU   p50 ${fmt(f.p50, 1).padStart(5)} ms   p99 ${fmt(f.p99, 1).padStart(5)} ms   ` +
+          `2xx ${f.statuses['2xx']} 4xx ${f.statuses['4xx']} 5xx ${f.statuses['5xx']}`,
+      );
+    row(`(f) flat JSON, ${fmt(bytes)} bytes (baseline)`, baseline);
+    row(`(e) ${label}`, hostile);
+    console.log(
+      `ratio: nested / flat CPU per request ${fmt(hostile.cpuMs / baseline.cpuMs, 2)}× (target ≤ 1)`,
+    );
+  }
+}
+
 async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -264,6 +359,11 @@ async function main(): Promise<void> {
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ` +
         `${CONNECTIONS} connections, ${DURATION_S} s per run, pool ${POOL_SIZE}, PostgreSQL fsync on`,
     );
+    // Warm the OneTouch route (the first requests compile its code paths), then measure.
+    await cpuPerRequest(child, ready.gatewayUrl, flatBody(8_000), 200);
+    await hostileInput(child, ready.gatewayUrl);
+    if (process.env.BENCH_GATEWAY_ONLY === 'hostile-input') return;
+
     const unknownIds = Array.from({ length: 1000 }, (_, i) => String(900_000_000_000 + i));
     const total = Math.ceil(DURATION_S * 12_000);
     const bodies = prepareDeliveries(total, unknownIds);
