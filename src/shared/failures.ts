@@ -37,30 +37,46 @@ function asFailure(value: unknown): FailureLike | undefined {
   return typeof value === 'object' && value !== null ? value : undefined;
 }
 
+/** The ApplicationFailure an activity failed with, as the workflow sees it. */
+export interface ActivityFailureCause {
+  /** The failure type (one of the constants above, or another activity's own), if it has one. */
+  type: string | undefined;
+  message: string;
+  nonRetryable: boolean;
+}
+
 /**
- * The `type` of the ApplicationFailure behind an activity failure (or of the failure itself), read
- * by name and `type` — never `instanceof`, since failures are rebuilt from history.
+ * The ApplicationFailure behind an ActivityFailure, or undefined for anything else (a cancellation,
+ * a timeout). Read by `name` and `type`, never `instanceof`: failures are rebuilt from history, and
+ * both workflows recognise failures through this one helper.
  */
-export function failureType(error: unknown): string | undefined {
+export function activityFailureCause(error: unknown): ActivityFailureCause | undefined {
   const failure = asFailure(error);
-  const application = failure?.name === 'ActivityFailure' ? asFailure(failure.cause) : failure;
-  if (application?.name !== 'ApplicationFailure') return undefined;
-  return typeof application.type === 'string' ? application.type : undefined;
+  if (failure?.name !== 'ActivityFailure') return undefined;
+  const cause = asFailure(failure.cause);
+  if (cause?.name !== 'ApplicationFailure') return undefined;
+  return {
+    type: typeof cause.type === 'string' ? cause.type : undefined,
+    message: typeof cause.message === 'string' ? cause.message : 'unknown failure',
+    nonRetryable: cause.nonRetryable === true,
+  };
+}
+
+/** The failure type behind an activity failure, if any. */
+export function failureType(error: unknown): string | undefined {
+  return activityFailureCause(error)?.type;
 }
 
 /** An activity failed with a failure no retry can fix (e.g. Authy rejected the phone number). */
 export function isNonRetryableFailure(error: unknown): boolean {
-  const failure = asFailure(error);
-  if (failure?.name !== 'ActivityFailure') return false;
-  const cause = asFailure(failure.cause);
-  if (cause?.name !== 'ApplicationFailure') return false;
-  return cause.nonRetryable === true || NON_RETRYABLE_AUTHY_FAILURES.includes(failureType(error) ?? '');
+  const cause = activityFailureCause(error);
+  return (
+    cause !== undefined && (cause.nonRetryable || NON_RETRYABLE_AUTHY_FAILURES.includes(cause.type ?? ''))
+  );
 }
 
 /** The message of the failure behind an activity failure, for a `failed` stage's reason. */
 export function failureMessage(error: unknown): string {
-  const failure = asFailure(error);
-  const cause = asFailure(failure?.cause);
-  const message = cause?.message ?? failure?.message;
+  const message = activityFailureCause(error)?.message ?? asFailure(error)?.message;
   return typeof message === 'string' ? message : 'unknown failure';
 }

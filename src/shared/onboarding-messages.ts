@@ -3,10 +3,10 @@
 // each payload before it touches state (docs/onboarding.md#messages). Plain functions with no
 // dependencies: they run inside the workflow sandbox as well as in the gateway and CLI.
 import type {
-  ApprovalRespondedSignal,
+  ApprovalRespondedInput,
   CancelRequest,
-  DeviceRegisteredSignal,
-  PhoneChangedSignal,
+  DeviceRegisteredInput,
+  PhoneChangedInput,
 } from './onboarding';
 import { isRecord } from './is-record';
 
@@ -42,8 +42,8 @@ function check<T>(payload: unknown, problems: (record: Record<string, unknown>) 
 }
 
 /** `deviceRegistered`: an event id and the Authy id whose device was registered. */
-export function checkDeviceRegistered(payload: unknown): Checked<DeviceRegisteredSignal> {
-  return check<DeviceRegisteredSignal>(payload, (p) => [
+export function checkDeviceRegistered(payload: unknown): Checked<DeviceRegisteredInput> {
+  return check<DeviceRegisteredInput>(payload, (p) => [
     id(p.eventId, 'eventId'),
     id(p.authyId, 'authyId'),
     optionalInstant(p.occurredAt, 'occurredAt'),
@@ -51,8 +51,8 @@ export function checkDeviceRegistered(payload: unknown): Checked<DeviceRegistere
 }
 
 /** `approvalResponded`: an event id, the approval request's uuid and the answer. */
-export function checkApprovalResponded(payload: unknown): Checked<ApprovalRespondedSignal> {
-  return check<ApprovalRespondedSignal>(payload, (p) => [
+export function checkApprovalResponded(payload: unknown): Checked<ApprovalRespondedInput> {
+  return check<ApprovalRespondedInput>(payload, (p) => [
     id(p.eventId, 'eventId'),
     id(p.approvalUuid, 'approvalUuid'),
     p.status === 'approved' || p.status === 'denied' ? undefined : 'status must be "approved" or "denied"',
@@ -61,8 +61,8 @@ export function checkApprovalResponded(payload: unknown): Checked<ApprovalRespon
 }
 
 /** `phoneChanged`: an event id and the Authy id whose phone changed. */
-export function checkPhoneChanged(payload: unknown): Checked<PhoneChangedSignal> {
-  return check<PhoneChangedSignal>(payload, (p) => [
+export function checkPhoneChanged(payload: unknown): Checked<PhoneChangedInput> {
+  return check<PhoneChangedInput>(payload, (p) => [
     id(p.eventId, 'eventId'),
     id(p.authyId, 'authyId'),
     optionalInstant(p.occurredAt, 'occurredAt'),

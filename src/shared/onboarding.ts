@@ -165,7 +165,7 @@ export interface OnboardingStatus {
 }
 
 /** Signal: the user's authenticator app is installed (Authy `device_registration_completed`). */
-export interface DeviceRegisteredSignal {
+export interface DeviceRegisteredInput {
   /** Unique id of the event that reported it; repeated ids are ignored. */
   eventId: string;
   authyId: string;
@@ -173,7 +173,7 @@ export interface DeviceRegisteredSignal {
 }
 
 /** Signal: the person answered a OneTouch approval request. */
-export interface ApprovalRespondedSignal {
+export interface ApprovalRespondedInput {
   eventId: string;
   approvalUuid: string;
   status: 'approved' | 'denied';
@@ -181,7 +181,7 @@ export interface ApprovalRespondedSignal {
 }
 
 /** Signal: Authy reports the user's phone changed (`user_phone_changed`). */
-export interface PhoneChangedSignal {
+export interface PhoneChangedInput {
   eventId: string;
   authyId: string;
   occurredAt?: string;

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { SyncReportingWindowResult } from '../activities/reporting';
-import { NON_RETRYABLE_AUTHY_FAILURES } from '../shared/failures';
+import { NON_RETRYABLE_AUTHY_FAILURES, activityFailureCause } from '../shared/failures';
 import { syncProgressQuery } from './reporting/messages';
 import { runWindows } from './reporting/run-windows';
 import {
@@ -158,12 +158,11 @@ function recordWindow(
 }
 
 function readableFailure(window: ReportingWindow, error: unknown): unknown {
-  // Failures are recognised by name and type, not instanceof (they are rebuilt from history).
-  const cause = error instanceof Error && error.name === 'ActivityFailure' ? error.cause : undefined;
-  if (!(cause instanceof Error) || cause.name !== 'ApplicationFailure') return error;
+  const cause = activityFailureCause(error);
+  if (!cause) return error;
   const bounds = `[${window.from}, ${window.to}${window.toInclusive ? ']' : ')'}`;
   return ApplicationFailure.create({
-    type: (cause as ApplicationFailure).type ?? 'ReportingSyncFailed',
+    type: cause.type ?? 'ReportingSyncFailed',
     message: `reporting sync of ${bounds} failed: ${cause.message}`,
     nonRetryable: true,
     cause: error as Error,

@@ -12,12 +12,12 @@ import {
 import { isNonRetryableFailure, failureMessage } from '../../shared/failures';
 import { FINAL_STAGES, resolveTiming, timingProblem } from '../../shared/onboarding';
 import type {
-  ApprovalRespondedSignal,
+  ApprovalRespondedInput,
   CancelRequest,
   OnboardUserInput,
   OnboardingStage,
   OnboardingStatus,
-  PhoneChangedSignal,
+  PhoneChangedInput,
 } from '../../shared/onboarding';
 import { isRecord } from '../../shared/is-record';
 import {
@@ -81,10 +81,10 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
   let stageSeq = 0;
   const seenEventIds = new Set<string>();
   const registeredAuthyIds = new Set<string>();
-  const answers = new Map<string, ApprovalRespondedSignal>();
+  const answers = new Map<string, ApprovalRespondedInput>();
   const issuedApprovals: string[] = [];
   let legacyDeviceRegistered = false;
-  let legacyAnswer: ApprovalRespondedSignal | undefined;
+  let legacyAnswer: ApprovalRespondedInput | undefined;
   let cancelRequest: CancelRequest | undefined;
   /** Set once the final stage is also in the customer record; the cancel update answers then. */
   let finished = false;
@@ -145,7 +145,7 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
   setHandler(approvalRespondedSignal, (payload: unknown) => {
     if (!explicit) {
       if (isRecord(payload) && firstDelivery(legacyEventId(payload)) && legacyAnswer === undefined) {
-        legacyAnswer = payload as unknown as ApprovalRespondedSignal;
+        legacyAnswer = payload as unknown as ApprovalRespondedInput;
       }
       return;
     }
@@ -159,7 +159,7 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     const signal = explicit
       ? accepted('phoneChanged', checkPhoneChanged(payload))
       : isRecord(payload)
-        ? (payload as unknown as PhoneChangedSignal)
+        ? (payload as unknown as PhoneChangedInput)
         : undefined;
     if (!signal || !firstDelivery(signal.eventId)) return;
     status.phoneChanges += 1;

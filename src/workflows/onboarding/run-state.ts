@@ -1,4 +1,4 @@
-import type { ApprovalRespondedSignal, OnboardingStatus, OnboardingTiming } from '../../shared/onboarding';
+import type { ApprovalRespondedInput, OnboardingStatus, OnboardingTiming } from '../../shared/onboarding';
 import type { EnrolmentContact } from '../../second-factor/provider';
 
 /** What the waits of one onboarding run read and change; built by `onboardUser`. */
@@ -12,7 +12,7 @@ export interface OnboardingRunState {
   /** True once a device registration for this run's Authy id has arrived by signal. */
   deviceRegistered(): boolean;
   /** The first answer received for one of this run's approval requests, if any. */
-  approvalAnswer(): ApprovalRespondedSignal | undefined;
+  approvalAnswer(): ApprovalRespondedInput | undefined;
   /** Notes an approval request this run issued, so answers to it count. */
   issuedApproval(approvalUuid: string): void;
   /** Writes the current status to the customer record as a new change (next sequence number). */
