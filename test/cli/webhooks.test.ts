@@ -149,7 +149,10 @@ describe('twofold webhooks register|list|delete against the emulator (signed Web
   });
 
   it('when the API signing key is wrong, then the API refuses the signature and the CLI names the three credentials', async () => {
-    const result = await runCli(['webhooks', 'list'], { ...env, AUTHY_API_SIGNING_KEY: 'not-the-key' });
+    const result = await runCli(['webhooks', 'list'], {
+      ...env,
+      AUTHY_API_SIGNING_KEY: 'not-the-signing-key-0000',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/60087/);
     expect(result.stderr).toContain('AUTHY_API_KEY, AUTHY_ACCESS_KEY and AUTHY_API_SIGNING_KEY');
