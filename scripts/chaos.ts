@@ -23,15 +23,20 @@ async function main(): Promise<number> {
   let passed = 0;
   for (let run = 1; run <= runs; run += 1) {
     console.log(`\n== chaos run ${run}/${runs}`);
-    const result = await runChaos({
-      users,
-      rounds,
-      seed: firstSeed + run - 1,
-      keepDir: process.env.CHAOS_KEEP === '1',
-      log: (line) => console.log(line),
-    });
-    console.log(formatChaosReport(result));
-    if (result.failures.length === 0) passed += 1;
+    try {
+      const result = await runChaos({
+        users,
+        rounds,
+        seed: firstSeed + run - 1,
+        keepDir: process.env.CHAOS_KEEP === '1',
+        log: (line) => console.log(line),
+      });
+      console.log(formatChaosReport(result));
+      if (result.failures.length === 0) passed += 1;
+    } catch (error) {
+      // The stack itself did not come up (or went away): a failed run, and the next one still runs.
+      console.log(`  FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   console.log(`\nchaos: ${passed}/${runs} runs passed`);
   return passed === runs ? 0 : 1;
