@@ -88,7 +88,7 @@ LOG_LEVEL=warn npx --no-install tsx "$here/demo-summary.ts" --result "$result_fi
 step "7/7 done"
 echo "demo finished in $((SECONDS - t0)) s (wall time)"
 if [ "${KEEP:-0}" = 1 ]; then
-  echo "KEEP=1: everything stays up (Web UI above, dashboard http://127.0.0.1:$GATEWAY_PORT/dashboard)."
+  echo "KEEP=1: everything stays up (Web UI above, dashboard http://127.0.0.1:${ADMIN_PORT:-3001}/dashboard)."
   echo "Stop it with: make down"
 else
   echo "stopping what the demo started: ${app_started[*]:-nothing} ${stack_started[*]:-}"

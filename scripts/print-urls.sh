@@ -7,7 +7,8 @@ twofold local stack
   Temporal gRPC     $TEMPORAL_ADDRESS (namespace $TEMPORAL_NAMESPACE)
   Temporal Web UI   $ui/namespaces/$TEMPORAL_NAMESPACE/workflows
   PostgreSQL        ${DATABASE_URL:-$TWOFOLD_DEFAULT_DATABASE_URL}
-  Webhook gateway   http://127.0.0.1:${GATEWAY_PORT:-3000} (dashboard /dashboard, metrics /metrics)
+  Webhook gateway   http://127.0.0.1:${GATEWAY_PORT:-3000} (webhooks, /healthz)
+  Dashboard         http://127.0.0.1:${ADMIN_PORT:-3001}/dashboard (admin listener: also /metrics, /readyz)
   Authy emulator    http://127.0.0.1:${AUTHY_EMULATOR_PORT:-4010} (control API /_emulator)
   Codec server      http://127.0.0.1:${CODEC_PORT:-8089} (the Web UI and temporal --codec-endpoint decrypt payloads through it)
   Logs              $TWOFOLD_LOG_DIR

@@ -16,8 +16,9 @@ repo="$(dirname "$here")"
 
 AUTHY_EMULATOR_PORT="${AUTHY_EMULATOR_PORT:-4010}"
 GATEWAY_PORT="${GATEWAY_PORT:-3000}"
+ADMIN_PORT="${ADMIN_PORT:-3001}" # the gateway's admin listener: dashboard, /metrics, /readyz (loopback)
 CODEC_PORT="${CODEC_PORT:-8089}"
-export AUTHY_EMULATOR_PORT GATEWAY_PORT CODEC_PORT
+export AUTHY_EMULATOR_PORT GATEWAY_PORT ADMIN_PORT CODEC_PORT
 export AUTHY_API_URL="${AUTHY_API_URL:-http://127.0.0.1:$AUTHY_EMULATOR_PORT}"
 export GATEWAY_PUBLIC_URL="${GATEWAY_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}"
 export AUTHY_ONETOUCH_CALLBACK_URL="${AUTHY_ONETOUCH_CALLBACK_URL:-$GATEWAY_PUBLIC_URL/webhooks/authy/onetouch}"
@@ -101,7 +102,7 @@ gateway_up() {
       echo "reused gateway"; return
     fi
   fi
-  say "Starting the webhook gateway on 127.0.0.1:$GATEWAY_PORT (public URL $GATEWAY_PUBLIC_URL)"
+  say "Starting the webhook gateway on 127.0.0.1:$GATEWAY_PORT (public URL $GATEWAY_PUBLIC_URL; admin and dashboard on 127.0.0.1:$ADMIN_PORT)"
   start_bg gateway env AUTHY_WEBHOOK_SIGNING_KEY="$key" LOG_LEVEL="${LOG_LEVEL:-info}" \
     node "$repo/bin/twofold.js" gateway
   (umask 077 && echo "$key" >"$TWOFOLD_RUN_DIR/gateway.key")

@@ -61,6 +61,8 @@ describe('scripts/services.sh (the app processes of make up / make demo)', () =>
       DATABASE_URL: db.url,
       AUTHY_EMULATOR_PORT: String(emulatorPort),
       GATEWAY_PORT: String(gatewayPort),
+      // The gateway's admin listener (dashboard, /metrics) on a free port too, never the stack's 3001.
+      ADMIN_PORT: String(await unusedPort()),
       AUTHY_API_URL: '',
       GATEWAY_PUBLIC_URL: '',
       AUTHY_WEBHOOK_SIGNING_KEY: '',
