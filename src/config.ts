@@ -146,7 +146,7 @@ export interface Config {
     apiSigningKey?: string;
     /** True when the API URL is not loopback, i.e. the real Twilio service. */
     isRemote: boolean;
-    /** True when unset credentials fall back to the public dev keys: see {@link devKeysAllowed}. */
+    /** True when unset credentials fall back to the public dev keys: see {@link devKeysRefusal}. */
     usesDevKeys: boolean;
   };
   emulator: {
@@ -208,11 +208,6 @@ export function devKeysRefusal(env: Env, nodeEnv: string | undefined): string | 
   if (nodeEnv === 'production')
     return 'required when NODE_ENV=production: the public dev keys are for a local stack only';
   return undefined;
-}
-
-/** True when unset Authy credentials may fall back to the public dev keys (see {@link devKeysRefusal}). */
-export function devKeysAllowed(env: Env, nodeEnv: string | undefined): boolean {
-  return devKeysRefusal(env, nodeEnv) === undefined;
 }
 
 /** The payload keyring and codec-server origins, or a ConfigError naming the variable. */

@@ -1,7 +1,8 @@
 /**
  * Development-only credentials shared by the Authy emulator and the app when both run locally.
- * They are public by design (printed at emulator start) and are never accepted for a remote
- * AUTHY_API_URL: see loadConfig.
+ * They are public by design (printed at emulator start), so loadConfig lets them stand in for unset
+ * keys only when AUTHY_API_URL and GATEWAY_PUBLIC_URL are both loopback and NODE_ENV is not
+ * production (devKeysRefusal in src/config.ts; docs/security.md, "Production guards").
  */
 export const DEV_AUTHY_API_KEY = 'dev-authy-api-key-0000000000000000';
 export const DEV_AUTHY_ACCESS_KEY = 'dev-authy-access-key-000000000000';
