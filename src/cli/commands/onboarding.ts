@@ -4,7 +4,6 @@ import {
   InvalidOnboardingInputError,
   cancelOnboarding,
   findStuckOnboardings,
-  getOnboardingStatus,
   startOnboarding,
 } from '../../onboarding/client';
 import { ONBOARDING_STAGES, onboardingWorkflowId } from '../../shared/onboarding';
@@ -14,6 +13,7 @@ import { resolveContact } from './onboarding-contact';
 import type { ContactInput } from './onboarding-contact';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
+import { registerOnboardingStatusCommand } from './onboarding-status';
 import { registerReplayCheckCommand } from './replay-check';
 
 interface JsonOption {
@@ -85,17 +85,7 @@ export function registerOnboardingCommands(program: Command): void {
       });
     });
 
-  onboarding
-    .command('status')
-    .description("print a user's onboarding status (the workflow's status query)")
-    .argument('<userId>')
-    .option('--json', 'print the status query result as JSON')
-    .action(async (userId: string, options: JsonOption) => {
-      const { config } = commandContext();
-      await withTemporalClient(config, async (client) => {
-        printStatus(await getOnboardingStatus(client, userId).catch(notFound(userId)), options.json);
-      });
-    });
+  registerOnboardingStatusCommand(onboarding);
 
   onboarding
     .command('cancel')
