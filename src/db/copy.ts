@@ -20,8 +20,17 @@ const SPECIAL = /[\\\t\n\r]/;
 const SPECIALS = new RegExp(SPECIAL.source, 'g');
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
+/**
+ * Raised for a value COPY's text format cannot carry: U+0000 has no escape and PostgreSQL refuses it
+ * in text. Callers make values storable first (the reporting sync escapes it: docs/security.md).
+ */
+export class UnstorableTextError extends Error {
+  override name = 'UnstorableTextError';
+}
+
 function field(value: string | null): string {
   if (value === null) return '\\N';
+  if (value.includes('\u0000')) throw new UnstorableTextError('a COPY value holds U+0000 (NUL)');
   // Most values need no escape; testing first spares the replace's copy.
   return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]!) : value;
 }
@@ -51,11 +60,13 @@ export async function copyRows(
   columns: readonly string[],
   rows: readonly CopyRow[],
 ): Promise<number> {
+  // Built before a connection is taken, so a value that cannot be sent never starts a COPY.
+  const text = copyText(rows);
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     const copy = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
-    await pipeline(Readable.from([copyText(rows)]), copy);
+    await pipeline(Readable.from([text]), copy);
     return copy.rowCount;
   } catch (error) {
     // A refused row leaves the connection ready for the next query; anything else may not have.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { copyRows, copyText, UNIQUE_VIOLATION } from '../../src/db/copy';
+import { copyRows, copyText, UNIQUE_VIOLATION, UnstorableTextError } from '../../src/db/copy';
 import type { DbPool } from '../../src/db/pool';
 import { createTestPool } from '../harness/database';
 
@@ -22,6 +22,14 @@ describe('COPY loading (src/db/copy.ts)', () => {
         ['plain', null],
       ]),
     ).toBe('a\\tb\tc\\nd\\re\\\\f\nplain\t\\N\n');
+  });
+
+  it('when a value holds NUL, then copyRows refuses it with UnstorableTextError before any row is written, and the pool stays usable', async () => {
+    const id = randomUUID();
+    await expect(copyRows(pool, table, ['id', 'body'], [[id, 'before\u0000after']])).rejects.toBeInstanceOf(
+      UnstorableTextError,
+    );
+    expect((await pool.query(`select 1 from ${table} where id = $1`, [id])).rowCount).toBe(0);
   });
 
   it('when awkward values are copied into PostgreSQL, then they come back exactly, null included', async () => {
