@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 NPM_STAMP := node_modules/.twofold-installed
 
-.PHONY: help deps toolchain up down status test lint typecheck demo bench chaos
+.PHONY: help deps toolchain up down status test test-unit lint typecheck demo bench chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,8 +45,11 @@ lint: deps ## ESLint + Prettier check
 typecheck: deps ## strict TypeScript check
 	npm run typecheck
 
-test: deps toolchain lint typecheck ## install what is missing, lint, typecheck, run every test
+test: deps toolchain lint typecheck ## install what is missing, lint, typecheck, run every test (unit + stack projects)
 	npx jest $(if $(JEST_JSON_OUTPUT),--json --outputFile=$(JEST_JSON_OUTPUT))
+
+test-unit: deps ## the unit tests only (*.unit.test.ts): no services, seconds — the edit-run loop
+	npx jest --selectProjects unit
 
 demo: deps toolchain ## run the main job end to end (KEEP=1 leaves the stack running)
 	@bash scripts/demo.sh
