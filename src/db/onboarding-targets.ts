@@ -43,18 +43,28 @@ export async function findOnboardingTargets(pool: DbPool, authyId: string): Prom
 /**
  * The onboarding run that issued the approval request `approvalUuid`, if its customer record still
  * describes that run: the push is in `approval_requests` under the record's run id, or (runs that
- * predate that table) it is the record's current `approval_uuid`. Never matched by authy id: an
- * answer to a push some other run (or some other app's login) sent must reach no onboarding.
+ * predate that table) it is the record's current `approval_uuid`. Never matched by authy id alone:
+ * an answer to a push some other run (or some other app's login) sent must reach no onboarding.
+ * Given the answer's `authyId`, only a record with that authy id qualifies, and the lookup goes
+ * through the authy id index (the `approval_requests` check then uses its primary key).
  */
 export async function findApprovalTargets(
   pool: DbPool,
   approvalUuid: string,
+  authyId?: string,
 ): Promise<OnboardingTargetRow[]> {
-  const { rows } = await pool.query<TargetRow>(
-    `SELECT o.user_id, o.workflow_id, o.run_id, o.stage, o.authy_id FROM onboardings o
-      WHERE o.approval_uuid = $1
-         OR o.run_id IN (SELECT a.run_id FROM approval_requests a WHERE a.approval_uuid = $1)`,
-    [approvalUuid],
-  );
+  const issued = `(o.approval_uuid = $1
+      OR EXISTS (SELECT 1 FROM approval_requests a WHERE a.run_id = o.run_id AND a.approval_uuid = $1))`;
+  const { rows } =
+    authyId === undefined
+      ? await pool.query<TargetRow>(
+          `SELECT o.user_id, o.workflow_id, o.run_id, o.stage, o.authy_id FROM onboardings o WHERE ${issued}`,
+          [approvalUuid],
+        )
+      : await pool.query<TargetRow>(
+          `SELECT o.user_id, o.workflow_id, o.run_id, o.stage, o.authy_id FROM onboardings o
+            WHERE o.authy_id = $2 AND ${issued}`,
+          [approvalUuid, authyId],
+        );
   return rows.map(toTarget);
 }

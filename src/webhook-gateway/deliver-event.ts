@@ -89,10 +89,8 @@ type Routing =
 
 /** An approval answer goes to the one run that issued that request, never by authy id. */
 async function routeApproval(pool: DbPool, row: InboxEventRow, approvalUuid: string): Promise<Routing> {
-  const issuers = (await findApprovalTargets(pool, approvalUuid)).filter(
-    // A signed answer naming another Authy user than the push went to concerns no onboarding.
-    (target) => row.authyId === null || target.authyId === null || target.authyId === row.authyId,
-  );
+  // A signed answer naming another Authy user than the push went to concerns no onboarding.
+  const issuers = await findApprovalTargets(pool, approvalUuid, row.authyId ?? undefined);
   const running = issuers.filter(isRunning);
   if (running.length > 0) return { kind: 'targets', running, all: issuers };
   if (issuers.length > 0) return { kind: 'finished', all: issuers };
