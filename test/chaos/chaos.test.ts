@@ -14,7 +14,7 @@ describe('chaos: a cohort of 40 people while every service is SIGKILLed and rest
   let result: ChaosResult;
 
   beforeAll(async () => {
-    result = await runChaos({ users: USERS, rounds: ROUNDS, seed: SEED, cohortTimeoutMs: 200_000 });
+    result = await runChaos({ users: USERS, rounds: ROUNDS, seed: SEED, cohortTimeoutMs: 240_000 });
     console.log(formatChaosReport(result));
   }, 345_000);
 
