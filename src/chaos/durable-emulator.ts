@@ -83,19 +83,25 @@ export async function startDurableEmulator(options: DurableEmulatorOptions): Pro
   const control = { host: '127.0.0.1', port: Number(new URL(replayListener.url).port) };
   try {
     const dropAll = { dropRate: 1 };
-    await send(control, {
-      t: Date.now(),
-      method: 'POST',
-      url: '/_emulator/faults',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ webhookDeliveries: dropAll, oneTouchCallbacks: dropAll }),
-    });
+    await expectOk(
+      'drop deliveries during the replay',
+      send(control, {
+        t: Date.now(),
+        method: 'POST',
+        url: '/_emulator/faults',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ webhookDeliveries: dropAll, oneTouchCallbacks: dropAll }),
+      }),
+    );
     for (const entry of entries) {
       replayClock = entry.t;
       await send(control, entry);
     }
     replayClock = undefined;
-    await send(control, { t: Date.now(), method: 'DELETE', url: '/_emulator/faults', headers: {}, body: '' });
+    await expectOk(
+      'clear the replay faults',
+      send(control, { t: Date.now(), method: 'DELETE', url: '/_emulator/faults', headers: {}, body: '' }),
+    );
   } finally {
     replayClock = undefined;
     await replayListener.close();
@@ -118,6 +124,12 @@ export function readJournal(journalPath: string): JournalEntry[] {
     }
   }
   return entries;
+}
+
+async function expectOk(what: string, answer: Promise<number>): Promise<void> {
+  const status = await answer;
+  if (status < 200 || status >= 300)
+    throw new Error(`could not ${what}: the emulator answered HTTP ${status}`);
 }
 
 /** Sends one request to the emulator at `target` and waits for its whole answer. */
