@@ -157,7 +157,8 @@ describe('loadConfig production guards', () => {
   });
 
   it('when NODE_ENV=production, then no dev key fills in even on loopback', () => {
-    const env = { ...LOCAL, NODE_ENV: 'production' };
+    // Production needs real payload keys too (test/codec covers that refusal).
+    const env = { ...LOCAL, NODE_ENV: 'production', TWOFOLD_PAYLOAD_KEYS: `k1:${'A'.repeat(43)}=` };
     expect(loadConfig(env).authy).toMatchObject({ apiKey: '', usesDevKeys: false });
     expect(problemsOf(env, { needs: ['AUTHY_API_KEY'] })[0]!.message).toContain('NODE_ENV=production');
   });
