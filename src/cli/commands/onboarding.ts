@@ -48,7 +48,7 @@ function notFound(userId: string) {
   };
 }
 
-/** `twofold onboarding start|status|cancel|stuck` (CONTRACT.md section 7). */
+/** `twofold onboarding start|status|cancel|stuck` (docs/contract.md#7-cli). */
 export function registerOnboardingCommands(program: Command): void {
   const onboarding = program
     .command('onboarding')
