@@ -91,7 +91,7 @@ async function main(): Promise<number> {
       `  Temporal Web UI: ${workflowListUrl(target, 'OnboardingStage="awaiting_device"')}`,
       `  this run only:   ${workflowListUrl(target, `OnboardingStage="awaiting_device" AND WorkflowId STARTS_WITH "onboarding-demo-${result.runId}-"`)}`,
       '  CLI:             npx twofold onboarding stuck --stage awaiting_device',
-      `  dashboard:       ${config.gateway.publicUrl}/dashboard`,
+      `  dashboard:       http://127.0.0.1:${config.admin.port}/dashboard (the gateway's admin listener)`,
     ];
     console.log(lines.join('\n'));
     const problems = [
