@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { DEV_AUTHY_API_KEY, DEV_AUTHY_ACCESS_KEY, DEV_AUTHY_API_SIGNING_KEY } from './shared/dev-keys';
+import {
+  DEV_AUTHY_API_KEY,
+  DEV_AUTHY_ACCESS_KEY,
+  DEV_AUTHY_API_SIGNING_KEY,
+  DEV_TWILIO_ACCOUNT_SID,
+  DEV_TWILIO_AUTH_TOKEN,
+} from './shared/dev-keys';
 import { codecCorsOrigins, resolvePayloadKeys } from './temporal/payload-config';
 import type { PayloadKey } from './temporal/payload-keys';
 import { isLoopbackUrl } from './shared/loopback';
@@ -7,6 +13,7 @@ import { isLoopbackUrl } from './shared/loopback';
 /** The PostgreSQL the bootstrap scripts start when `DATABASE_URL` is not set (docs/contract.md#2-ports). */
 export const LOCAL_DATABASE_URL = 'postgres://twofold:twofold@127.0.0.1:55432/twofold';
 export const REAL_AUTHY_API_URL = 'https://api.authy.com';
+export const REAL_VERIFY_API_URL = 'https://verify.twilio.com';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const optionalText = z
@@ -38,6 +45,13 @@ const flag = z
   .default('0')
   .transform((value) => value === '1' || value === 'true');
 
+/** A Twilio SID: two letters of its kind and 32 hex digits (`AC…`, `SK…`, `VA…`). */
+const twilioSid = (prefix: string) =>
+  optionalText.refine(
+    (value) => value === undefined || new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(value),
+    `expected ${prefix} followed by 32 hex digits`,
+  );
+
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'expected a postgres:// or postgresql:// URL');
@@ -64,6 +78,14 @@ export const EnvSchema = z
     AUTHY_WEBHOOK_SIGNING_KEY_PREVIOUS: webhookSigningKey,
     AUTHY_ACCESS_KEY: authyKey,
     AUTHY_API_SIGNING_KEY: authyKey,
+    TWOFOLD_PROVIDER: z.enum(['authy', 'verify']).default('authy'),
+    TWILIO_ACCOUNT_SID: twilioSid('AC'),
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_API_KEY: twilioSid('SK'),
+    TWILIO_API_SECRET: optionalText,
+    VERIFY_SERVICE_SID: twilioSid('VA'),
+    VERIFY_API_URL: httpUrl.default(REAL_VERIFY_API_URL),
+    VERIFY_FACTOR_TYPE: z.enum(['totp', 'push']).default('totp'),
     AUTHY_EMULATOR_PORT: port(4010),
     AUTHY_EMULATOR_SEED: z.coerce.number().int().min(0).default(1),
     AUTHY_EMULATOR_FORCE: flag,
@@ -115,6 +137,21 @@ export const EnvSchema = z
           'AUTHY_API_ALLOW_HTTP=1 permits an emulator on a private network',
       });
     }
+    // The Twilio credentials travel in every Verify request: https beyond loopback, no exception.
+    if (env.VERIFY_API_URL.startsWith('http:') && !isLoopbackUrl(env.VERIFY_API_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VERIFY_API_URL'],
+        message: 'must be https:// unless it is a loopback address (127.0.0.0/8, ::1, localhost)',
+      });
+    }
+    if ((env.TWILIO_API_KEY === undefined) !== (env.TWILIO_API_SECRET === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TWILIO_API_KEY === undefined ? 'TWILIO_API_KEY' : 'TWILIO_API_SECRET'],
+        message: 'TWILIO_API_KEY and TWILIO_API_SECRET must be set together',
+      });
+    }
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -149,6 +186,27 @@ export interface Config {
     /** True when unset credentials fall back to the public dev keys: see {@link devKeysRefusal}. */
     usesDevKeys: boolean;
   };
+  /** The provider new onboardings use unless their input names one (`TWOFOLD_PROVIDER`). */
+  provider: 'authy' | 'verify';
+  /**
+   * Twilio Verify v2 (docs/verify.md). Credentials fall back to the emulator's dev account only for a
+   * loopback `VERIFY_API_URL` (with a loopback gateway URL, outside production); else they are ''
+   * when unset and `verifyCredentialsProblem` names what is missing.
+   */
+  verify: {
+    apiUrl: string;
+    accountSid: string;
+    /** Auth token: Basic-auth password (unless an API key is set) and the webhook signing key. */
+    authToken: string;
+    /** API key (`SK…`) and secret: used for the REST calls instead of the auth token when set. */
+    apiKey?: string;
+    apiSecret?: string;
+    /** The Verify Service onboardings use; unset until `twofold verify service ensure` made one. */
+    serviceSid?: string;
+    factorType: 'totp' | 'push';
+    isRemote: boolean;
+    usesDevKeys: boolean;
+  };
   emulator: {
     port: number;
     /** Seed of the emulator's random source: the same seed replays the same ids and faults. */
@@ -172,6 +230,37 @@ export interface Config {
   /** Days a device's IP address, user agent and name stay in `reporting_events.objects`. */
   reporting: { personalDataRetentionDays: number };
   logLevel: Env['LOG_LEVEL'];
+}
+
+/**
+ * Why the Twilio dev account may not stand in for unset Verify credentials, or undefined when it may:
+ * the same all-loopback, non-production rule as the Authy dev keys, for `VERIFY_API_URL`.
+ */
+export function verifyDevKeysRefusal(env: Env, nodeEnv: string | undefined): string | undefined {
+  if (!isLoopbackUrl(env.VERIFY_API_URL))
+    return `required when VERIFY_API_URL (${env.VERIFY_API_URL}) is not a local emulator`;
+  if (env.GATEWAY_PUBLIC_URL !== undefined && !isLoopbackUrl(env.GATEWAY_PUBLIC_URL))
+    return `required when GATEWAY_PUBLIC_URL (${env.GATEWAY_PUBLIC_URL}) is not loopback: the public dev account is for a local stack only`;
+  if (nodeEnv === 'production')
+    return 'required when NODE_ENV=production: the public dev account is for a local stack only';
+  return undefined;
+}
+
+/**
+ * What a command talking to Verify is missing (credentials, the Service SID), or undefined when the
+ * configuration is complete. Commands and the worker report it instead of sending a request that
+ * can only answer 401 or 404.
+ */
+export function verifyCredentialsProblem(
+  verify: Config['verify'],
+  options: { needsService?: boolean } = {},
+): string | undefined {
+  if (!verify.accountSid) return 'TWILIO_ACCOUNT_SID is required for Verify (the real service)';
+  if (!verify.authToken && !verify.apiKey)
+    return 'TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET) is required for Verify';
+  if (options.needsService && !verify.serviceSid)
+    return 'VERIFY_SERVICE_SID is required: create or find it with `twofold verify service ensure`';
+  return undefined;
 }
 
 /** Secrets a command cannot work without when talking to the real Authy API. */
@@ -258,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     throw new ConfigError(missing.map((variable) => ({ variable, message: refusal })));
   }
   const payload = payloadSettings(e, env.NODE_ENV);
+  const verifyDev = verifyDevKeysRefusal(e, env.NODE_ENV) === undefined;
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -281,6 +371,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       ...optional('apiSigningKey', e.AUTHY_API_SIGNING_KEY ?? (dev ? DEV_AUTHY_API_SIGNING_KEY : undefined)),
       isRemote,
       usesDevKeys: dev,
+    },
+    provider: e.TWOFOLD_PROVIDER,
+    verify: {
+      apiUrl: e.VERIFY_API_URL.replace(/\/+$/, ''),
+      accountSid: e.TWILIO_ACCOUNT_SID ?? (verifyDev ? DEV_TWILIO_ACCOUNT_SID : ''),
+      authToken: e.TWILIO_AUTH_TOKEN ?? (verifyDev ? DEV_TWILIO_AUTH_TOKEN : ''),
+      ...optional('apiKey', e.TWILIO_API_KEY),
+      ...optional('apiSecret', e.TWILIO_API_SECRET),
+      ...optional('serviceSid', e.VERIFY_SERVICE_SID),
+      factorType: e.VERIFY_FACTOR_TYPE,
+      isRemote: !isLoopbackUrl(e.VERIFY_API_URL),
+      usesDevKeys: verifyDev,
     },
     emulator: {
       port: e.AUTHY_EMULATOR_PORT,
