@@ -10,6 +10,7 @@ twofold local stack
   Webhook gateway   http://127.0.0.1:${GATEWAY_PORT:-3000} (webhooks, /healthz)
   Dashboard         http://127.0.0.1:${ADMIN_PORT:-3001}/dashboard (admin listener: also /metrics, /readyz)
   Authy emulator    http://127.0.0.1:${AUTHY_EMULATOR_PORT:-4010} (control API /_emulator)
+  Worker metrics    http://127.0.0.1:${WORKER_METRICS_PORT:-9464}/metrics (Temporal SDK: workflow task failures, schedule-to-start, sticky cache)
   Codec server      http://127.0.0.1:${CODEC_PORT:-8089} (the Web UI and temporal --codec-endpoint decrypt payloads through it)
   Logs              $TWOFOLD_LOG_DIR
   Stuck onboardings $ui/namespaces/$TEMPORAL_NAMESPACE/workflows?query=OnboardingStage%3D%22awaiting_device%22

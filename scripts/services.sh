@@ -121,8 +121,11 @@ worker_ready() {
 
 worker_up() {
   if pid_alive "$TWOFOLD_RUN_DIR/worker.pid"; then echo "reused worker"; return; fi
-  say "Starting the worker on task queue ${TEMPORAL_TASK_QUEUE:-twofold} (bundles the workflow code first)"
-  start_bg worker env LOG_LEVEL="${LOG_LEVEL:-info}" node "$repo/bin/twofold.js" worker
+  port_open 127.0.0.1 "${WORKER_METRICS_PORT:-9464}" &&
+    die "port ${WORKER_METRICS_PORT:-9464} (worker metrics) is taken by another process. Fix: free it or set WORKER_METRICS_PORT."
+  say "Starting the worker on task queue ${TEMPORAL_TASK_QUEUE:-twofold} (bundles the workflow code first; SDK metrics on 127.0.0.1:${WORKER_METRICS_PORT:-9464})"
+  start_bg worker env LOG_LEVEL="${LOG_LEVEL:-info}" node "$repo/bin/twofold.js" worker \
+    --metrics-port "${WORKER_METRICS_PORT:-9464}"
   wait_for 180 "the worker" worker_ready || fail worker "the worker did not start within 180 s"
   echo "started worker"
 }

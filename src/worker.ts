@@ -54,8 +54,10 @@ export async function runWorker(
   log: Logger,
   /** Concurrency and cache limits (`twofold worker --max-…` flags). */
   tuning: Partial<WorkerOptions> = {},
+  /** `host:port` to serve the SDK's Prometheus metrics on (`twofold worker --metrics-port`); off when unset. */
+  metricsBindAddress?: string,
 ): Promise<void> {
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, metricsBindAddress ? { metricsBindAddress } : {});
   const pool = createPool(config.databaseUrl);
   // The reporting sync makes one request per 100 events: its own keep-alive transport spends half
   // the CPU per request of the built-in fetch.

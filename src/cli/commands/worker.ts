@@ -1,7 +1,8 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { runWorker } from '../../worker';
+import { integerArgument } from '../arguments';
 import { commandContext } from '../context';
 
 function positiveInteger(value: string): number {
@@ -14,6 +15,8 @@ interface WorkerCommandOptions {
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
   maxCachedWorkflows?: number;
+  metricsPort?: number;
+  metricsHost: string;
 }
 
 /** `twofold worker`: runs the Temporal worker until SIGINT/SIGTERM; flags tune its concurrency. */
@@ -36,6 +39,17 @@ export function registerWorkerCommand(program: Command): void {
       'workflows kept in memory between tasks (sticky cache); SDK default from the memory limit',
       positiveInteger,
     )
+    .addOption(
+      new Option(
+        '--metrics-port <port>',
+        "serve the Temporal SDK's Prometheus metrics on http://<metrics-host>:<port>/metrics (docs/operating.md)",
+      ).argParser(integerArgument('--metrics-port', 1, 65_535)),
+    )
+    .option(
+      '--metrics-host <address>',
+      'address the metrics listener binds (0.0.0.0 to let a Prometheus on another host scrape it)',
+      '127.0.0.1',
+    )
     .action(async (options: WorkerCommandOptions) => {
       const { config, log } = commandContext(['AUTHY_API_KEY']);
       const tuning: Partial<WorkerOptions> = {
@@ -49,6 +63,9 @@ export function registerWorkerCommand(program: Command): void {
           ? {}
           : { maxCachedWorkflows: options.maxCachedWorkflows }),
       };
-      await runWorker(config, log, tuning);
+      const metrics =
+        options.metricsPort === undefined ? undefined : `${options.metricsHost}:${options.metricsPort}`;
+      if (metrics) log.info({ metrics: `http://${metrics}/metrics` }, 'serving Temporal SDK metrics');
+      await runWorker(config, log, tuning, metrics);
     });
 }
