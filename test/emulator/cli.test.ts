@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
-import { eventually } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import { unusedPort } from '../harness/ports';
 
 // Reference: docs/contract.md sections 2 (AUTHY_EMULATOR_PORT), 6 (dev keys printed at start) and 7
@@ -25,7 +25,7 @@ describe('`twofold emulator` (docs/contract.md §7)', () => {
     const port = await unusedPort();
     const run = emulatorProcess({ AUTHY_EMULATOR_PORT: String(port), AUTHY_EMULATOR_SEED: '5' });
     try {
-      await eventually(() => (run.output.stdout.includes('control API:') ? true : undefined), {
+      await waitForDefined(() => (run.output.stdout.includes('control API:') ? true : undefined), {
         timeoutMs: 30_000,
         what: 'the emulator to start',
       });
@@ -51,7 +51,7 @@ describe('`twofold emulator` (docs/contract.md §7)', () => {
     const secret = 'a-real-looking-key-that-must-not-be-printed';
     const run = emulatorProcess({ AUTHY_EMULATOR_PORT: String(port), AUTHY_API_KEY: secret });
     try {
-      await eventually(() => (run.output.stdout.includes('control API:') ? true : undefined), {
+      await waitForDefined(() => (run.output.stdout.includes('control API:') ? true : undefined), {
         timeoutMs: 30_000,
         what: 'the emulator to start',
       });

@@ -7,7 +7,8 @@ import {
   DEV_AUTHY_API_SIGNING_KEY,
 } from '../../src/shared/dev-keys';
 import type { LoggedRequest } from '../../src/authy-emulator/request-log';
-import { eventually, formField, startEmulator } from './helpers';
+import { formField, startEmulator } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import type { AuthyErrorBody, ControlErrorBody, RunningEmulator } from './helpers';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
@@ -205,7 +206,7 @@ describe('webhook delivery faults (docs/contract.md §6)', () => {
   it('when duplicateRate is 1, then the same event (same claims id) arrives twice', async () => {
     await setFaults(emu, { webhookDeliveries: { duplicateRate: 1 } });
     await register(emu, '5558102000');
-    await eventually(() => (receiver.received.length === 2 ? true : undefined), { what: 'two copies' });
+    await waitForDefined(() => (receiver.received.length === 2 ? true : undefined), { what: 'two copies' });
     const [a, b] = receiver.received.map((r) => claimsOf(r.body));
     expect(a?.id).toBe(b?.id);
     expect(await stats()).toEqual(expect.objectContaining({ duplicatedByFault: 1, delivered: 2 }));
@@ -216,7 +217,9 @@ describe('webhook delivery faults (docs/contract.md §6)', () => {
     await register(emu, '5558103000');
     await setFaults(emu, {});
     await register(emu, '5558104000');
-    await eventually(() => (receiver.received.length === 2 ? true : undefined), { what: 'both deliveries' });
+    await waitForDefined(() => (receiver.received.length === 2 ? true : undefined), {
+      what: 'both deliveries',
+    });
     const [first, second] = receiver.received.map((r) => claimsOf(r.body));
     const log = await emu.control<{ deliveries: { id: string; reordered: boolean }[] }>(
       'GET',

@@ -1,7 +1,8 @@
 import authy from 'authy';
 import { Client } from 'authy-client';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
-import { eventually, startEmulator } from './helpers';
+import { startEmulator } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import type { RunningEmulator } from './helpers';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
@@ -167,7 +168,7 @@ describe('npm `authy-client` (strict response checks, JSON bodies) against the e
     await emu.control('POST', `/_emulator/approval_requests/${approval_request.uuid}/respond`, {
       status: 'denied',
     });
-    const callback = await eventually(() => receiver.received[0], { what: 'the OneTouch callback' });
+    const callback = await waitForDefined(() => receiver.received[0], { what: 'the OneTouch callback' });
     const request = {
       body: JSON.parse(callback.body) as unknown,
       headers: callback.headers as Record<string, unknown>,

@@ -2,7 +2,8 @@ import qs from 'qs';
 import { computeAuthySignature } from '../../src/authy/signature';
 import type { ReportingEvent } from '../../src/authy-emulator/event-objects';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
-import { eventually, startEmulator } from './helpers';
+import { startEmulator } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import type { AuthyErrorBody, ControlErrorBody, RunningEmulator } from './helpers';
 import { independentSignature } from './independent-signature';
 import { startReceiver } from './receiver';
@@ -311,7 +312,7 @@ describe('OneTouch callbacks (docs/authy-api.md §1.7)', () => {
 
   it('when a request is approved, then a POST JSON callback arrives with the 1.7 body, signed with the API key', async () => {
     const { authyId, uuid } = await answered('POST');
-    const callback = await eventually(() => receiver.received[0], { what: 'the OneTouch callback' });
+    const callback = await waitForDefined(() => receiver.received[0], { what: 'the OneTouch callback' });
     expect(callback.method).toBe('POST');
     expect(callback.url).toBe('/webhooks/authy/onetouch');
     expect(callback.headers['content-type']).toBe('application/json');
@@ -349,7 +350,7 @@ describe('OneTouch callbacks (docs/authy-api.md §1.7)', () => {
 
   it('when the app is configured for GET, then the callback carries everything in a signed query string', async () => {
     const { authyId, uuid } = await answered('GET');
-    const callback = await eventually(() => receiver.received[0], { what: 'the OneTouch callback' });
+    const callback = await waitForDefined(() => receiver.received[0], { what: 'the OneTouch callback' });
     expect(callback.method).toBe('GET');
     const target = new URL(callback.url, receiver.url);
     expect(target.pathname).toBe('/webhooks/authy/onetouch');
@@ -378,7 +379,7 @@ describe('OneTouch callbacks (docs/authy-api.md §1.7)', () => {
 
   it('when the receiver fails twice, then the callback is retried and delivered on the third attempt', async () => {
     await answered('POST', (n) => (n <= 2 ? 503 : 200));
-    const stats = await eventually(
+    const stats = await waitForDefined(
       async () => {
         const answer = await emu.control<{ stats: { onetouch: { delivered: number; attempts: number } } }>(
           'GET',

@@ -2,7 +2,8 @@ import { Client } from 'authy-client';
 import qs from 'qs';
 import { computeAuthySignature, sortedParamString } from '../../src/authy/signature';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
-import { eventually, startEmulator } from './helpers';
+import { startEmulator } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import { independentSignature } from './independent-signature';
 import { startReceiver } from './receiver';
 
@@ -40,7 +41,7 @@ describe('Authy signature encoding of parentheses (docs/authy-api.md §1.7 step 
       await emu.control('POST', `/_emulator/approval_requests/${approval_request.uuid}/respond`, {
         status: 'approved',
       });
-      const callback = await eventually(() => receiver.received[0], { what: 'the OneTouch callback' });
+      const callback = await waitForDefined(() => receiver.received[0], { what: 'the OneTouch callback' });
       await expect(
         client.verifyCallback({
           body: JSON.parse(callback.body) as unknown,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { DEV_TWILIO_ACCOUNT_SID, DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
 import { unusedPort } from '../harness/ports';
-import { eventually } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import { verifyClient } from './verify-support';
 
 // `twofold emulator` serves Verify v2 with the Twilio credentials of its environment, or prints
@@ -18,7 +18,7 @@ function emulatorProcess(env: Record<string, string>) {
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const started = () =>
-    eventually(() => (output.stdout.includes('control API:') ? true : undefined), {
+    waitForDefined(() => (output.stdout.includes('control API:') ? true : undefined), {
       timeoutMs: 30_000,
       what: 'the emulator to start',
     });

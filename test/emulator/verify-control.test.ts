@@ -1,6 +1,7 @@
 import { DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
 import { isValidTwilioSignature } from '../../src/twilio/signature';
-import { eventually, startEmulator } from './helpers';
+import { startEmulator } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import type { ControlErrorBody, RunningEmulator } from './helpers';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
@@ -92,8 +93,8 @@ describe('Verify v2 control API (the person holding the phone)', () => {
     );
     expect(factor.body).toMatchObject({ status: 'verified', factor_type: 'push', identity: 'person-0001' });
     expect((factor.body.config as Record<string, unknown>).credential_sid).toMatch(/^CR/);
-    const created = await eventually(() => delivered('factor.created')[0], { what: 'factor.created' });
-    const verified = await eventually(() => delivered('factor.verified')[0], { what: 'factor.verified' });
+    const created = await waitForDefined(() => delivered('factor.created')[0], { what: 'factor.created' });
+    const verified = await waitForDefined(() => delivered('factor.verified')[0], { what: 'factor.verified' });
     expect(created.valid && verified.valid).toBe(true);
     expect(verified.params).toMatchObject({
       factor_sid: factorSid,
@@ -152,7 +153,7 @@ describe('Verify v2 control API (the person holding the phone)', () => {
       );
       expect(challenge.body).toMatchObject({ status: answer, date_responded: '2026-03-02T10:00:10Z' });
       expect(challenge.headers.get('twilio-verify-signature-fields')).toBeNull();
-      const webhook = await eventually(() => delivered(`challenge.${answer}`)[0], {
+      const webhook = await waitForDefined(() => delivered(`challenge.${answer}`)[0], {
         what: 'challenge webhook',
       });
       expect(webhook.valid).toBe(true);

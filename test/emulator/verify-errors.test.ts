@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { DEV_TWILIO_ACCOUNT_SID, DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
-import { eventually, startEmulator } from './helpers';
+import { startEmulator } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import type { RunningEmulator } from './helpers';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
@@ -406,7 +407,7 @@ describe('Verify webhook deliveries: retries and delivery faults', () => {
   it('when the receiver fails twice, then the third attempt delivers the same signed bytes', async () => {
     const serviceSid = await setUp((n) => (n <= 2 ? 500 : 200));
     await createTotpFactor(serviceSid);
-    const record = await eventually(async () => {
+    const record = await waitForDefined(async () => {
       const { body } = await emu.control<Deliveries>('GET', '/_emulator/deliveries?kind=verify');
       return body.deliveries.find((delivery) => delivery.status === 'delivered');
     });
@@ -460,7 +461,7 @@ describe('Verify webhook deliveries: retries and delivery faults', () => {
     const serviceSid = await setUp(() => 200);
     await emu.control('POST', '/_emulator/faults', { verifyWebhookDeliveries: { duplicateRate: 1 } });
     await createTotpFactor(serviceSid);
-    await eventually(() => (receiver.received.length === 2 ? true : undefined), { what: 'two copies' });
+    await waitForDefined(() => (receiver.received.length === 2 ? true : undefined), { what: 'two copies' });
     const [first, second] = receiver.received.map((request) => formFields(request.body));
     expect(first!.uuid).toBe(second!.uuid);
 

@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { DEV_TWILIO_API_KEY, DEV_TWILIO_API_SECRET, DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
-import { eventually, startEmulator } from './helpers';
+import { startEmulator } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import type { RunningEmulator } from './helpers';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
@@ -46,7 +47,7 @@ describe('twilio npm client against the Verify v2 emulator', () => {
       };
     });
   const deliveryOf = (type: string) =>
-    eventually(() => deliveries().find((delivery) => delivery.params.type === type), { what: type });
+    waitForDefined(() => deliveries().find((delivery) => delivery.params.type === type), { what: type });
 
   it('when a service is created and fetched, then the client reads its TOTP settings and emulator URLs', async () => {
     const created = await client.verify.v2.services.create({

@@ -8,7 +8,8 @@ import {
   DEV_AUTHY_API_KEY,
   DEV_AUTHY_API_SIGNING_KEY,
 } from '../../src/shared/dev-keys';
-import { eventually, formField, startEmulator } from './helpers';
+import { formField, startEmulator } from './helpers';
+import { waitForDefined } from '../harness/wait-for';
 import type { AuthyErrorBody, RunningEmulator } from './helpers';
 import { independentSignature } from './independent-signature';
 import { startReceiver } from './receiver';
@@ -225,7 +226,7 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
         device_type: 'iphone',
       },
     );
-    const delivery = await eventually(() => receiver.received[0], { what: 'the webhook delivery' });
+    const delivery = await waitForDefined(() => receiver.received[0], { what: 'the webhook delivery' });
     expect(delivery.method).toBe('POST');
     expect(delivery.url).toBe('/webhooks/authy');
     expect(delivery.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -269,7 +270,9 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
       cellphone: '7700 900123',
     });
     expect(changed.status).toBe(200);
-    await eventually(() => (receiver.received.length >= 2 ? true : undefined), { what: 'two deliveries' });
+    await waitForDefined(() => (receiver.received.length >= 2 ? true : undefined), {
+      what: 'two deliveries',
+    });
     const claims = receiver.received.map(
       (r) =>
         jwt.verify((JSON.parse(r.body) as { body: string }).body, hook.signing_key, {
@@ -302,7 +305,7 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
     });
     await createWebhook(emu, `${receiver.url}/down`, ['user_added']);
     await register(emu, '5557004000');
-    const answer = await eventually(
+    const answer = await waitForDefined(
       async () => {
         const { body } = await emu.control<Deliveries>('GET', '/_emulator/webhooks/deliveries');
         return body.stats.webhooks?.failed === 1 ? body : undefined;
@@ -336,7 +339,7 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
     emu = await startEmulator({ webhookRetry: { timeoutMs: 300, initialDelayMs: 20 } });
     await createWebhook(emu, `${receiver.url}/slow`, ['user_added']);
     await register(emu, '5557005000');
-    const delivered = await eventually(
+    const delivered = await waitForDefined(
       async () => {
         const { body } = await emu.control<Deliveries>(
           'GET',
@@ -357,10 +360,10 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
     emu = await startEmulator({ webhookRetry: { initialDelayMs: 30_000, maxAttempts: 3 } });
     await createWebhook(emu, `${receiver.url}/down`, ['user_added']);
     await register(emu, '5557007000');
-    await eventually(() => (receiver.received.length === 1 ? true : undefined), {
+    await waitForDefined(() => (receiver.received.length === 1 ? true : undefined), {
       what: 'the first attempt',
     });
-    await eventually(
+    await waitForDefined(
       async () => {
         const { body } = await emu.control<Deliveries>('GET', '/_emulator/deliveries');
         return body.deliveries[0]?.last_status === 500 ? true : undefined;
@@ -386,7 +389,7 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
     expect(config.body.config.webhookRetry.maxAttempts).toBe(2);
     await createWebhook(emu, `${receiver.url}/x`, ['user_added']);
     await register(emu, '5557006000');
-    await eventually(
+    await waitForDefined(
       async () => {
         const { body } = await emu.control<Deliveries>('GET', '/_emulator/deliveries');
         return body.stats.webhooks?.failed === 1 ? true : undefined;

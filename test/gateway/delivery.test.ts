@@ -18,7 +18,7 @@ import {
   terminateSignalTargets,
 } from './support/targets';
 import type { SignalTarget } from './support/targets';
-import { eventually } from './support/wait';
+import { waitFor } from '../harness/wait-for';
 
 const WEBHOOK = '/webhooks/authy';
 const ONETOUCH = '/webhooks/authy/onetouch';
@@ -71,7 +71,7 @@ function settled(rows: InboxRowView[]): boolean {
 }
 
 async function settledRows(authyId: string): Promise<InboxRowView[]> {
-  return eventually(() => inboxRowsFor(db.pool, authyId), settled, {
+  return waitFor(() => inboxRowsFor(db.pool, authyId), settled, {
     what: `inbox rows of ${authyId} settled`,
   });
 }
@@ -268,7 +268,7 @@ describe('unknown authy ids (grace period)', () => {
       ).status,
     ).toBe(200);
 
-    const retried = await eventually(
+    const retried = await waitFor(
       () => inboxRowsFor(db.pool, authyId),
       (rows) => rows[0]?.attempts !== undefined && rows[0].attempts >= 2,
       { what: 'a retried attempt' },
@@ -284,7 +284,7 @@ describe('unknown authy ids (grace period)', () => {
     await postJson(graceful.url, WEBHOOK, {
       body: signWebhook(webhookClaims('device_registration_completed', authyId)),
     });
-    await eventually(
+    await waitFor(
       () => inboxRowsFor(db.pool, authyId),
       (rows) => (rows[0]?.attempts ?? 0) >= 1,
       {
@@ -310,7 +310,7 @@ describe('unknown authy ids (grace period)', () => {
     });
     expect((await postJson(graceful.url, WEBHOOK, { body: signWebhook(claims) })).status).toBe(200);
 
-    const retried = await eventually(
+    const retried = await waitFor(
       () => inboxRowsFor(db.pool, authyId),
       (rows) => rows.length === 2 && rows.every((row) => row.attempts >= 1),
       { what: 'first attempts' },
@@ -402,7 +402,7 @@ describe('Temporal unreachable at delivery time', () => {
       expect(ready.status).toBe(503);
       expect(ready.json).toMatchObject({ checks: { postgres: 'ok', temporal: 'unreachable' } });
 
-      const waiting = await eventually(
+      const waiting = await waitFor(
         () => inboxRowsFor(db.pool, authyId),
         (rows) => rows.length === 2 && rows.every((row) => row.attempts >= 2),
         { what: 'two failed attempts each' },

@@ -22,7 +22,7 @@ import type { TestGateway } from './support/gateway';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { signalsOf } from './support/targets';
-import { eventually } from './support/wait';
+import { waitFor } from '../harness/wait-for';
 import { unusedPort } from '../harness/ports';
 
 const WEBHOOKS_API = '/dashboard/json/application/webhooks';
@@ -128,7 +128,7 @@ function stageOf(
   what: string,
   timeoutMs = 55_000,
 ) {
-  return eventually(() => started.handle.query(statusQuery), accept, { timeoutMs, intervalMs: 100, what });
+  return waitFor(() => started.handle.query(statusQuery), accept, { timeoutMs, intervalMs: 100, what });
 }
 
 function registered(started: StartedOnboarding) {
@@ -170,7 +170,7 @@ describe('emulator → gateway → onboarding workflow (end to end)', () => {
     });
     await stageOf(started, atStage('enabled'), 'enabled');
 
-    const settled = await eventually(
+    const settled = await waitFor(
       () => inboxStates(authyId),
       (rows) => rows.length === 3 && rows.every((row) => row.state !== 'pending'),
       { what: 'three settled deliveries', timeoutMs: 60_000 },

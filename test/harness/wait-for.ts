@@ -1,11 +1,22 @@
+/** How long and how often {@link waitFor} polls, and what it names in its timeout message. */
+export interface WaitOptions {
+  /** Give up after this long (default 20 s). */
+  timeoutMs?: number;
+  /** Pause between probes (default 100 ms). */
+  intervalMs?: number;
+  /** What is awaited, for the timeout message. */
+  what?: string;
+}
+
 /**
  * Polls `probe` until it returns a value that `accept` approves, or fails after `timeoutMs` with the
- * last value seen. Synchronisation by condition, never by a fixed sleep.
+ * last value seen (or the last error the probe threw). Synchronisation by condition, never by a fixed
+ * sleep. The one polling helper of the tests.
  */
 export async function waitFor<T>(
-  probe: () => Promise<T>,
+  probe: () => Promise<T> | T,
   accept: (value: T) => boolean,
-  { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {},
+  { timeoutMs = 20_000, intervalMs = 100, what = 'condition' }: WaitOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
@@ -23,4 +34,15 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * {@link waitFor} for a probe that answers `undefined` until the thing exists (a delivery received,
+ * a line printed): resolves with the thing.
+ */
+export async function waitForDefined<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  options: WaitOptions = {},
+): Promise<T> {
+  return (await waitFor(probe, (value) => value !== undefined, options)) as T;
 }
