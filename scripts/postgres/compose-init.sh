@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # First start of docker-compose's PostgreSQL (run by the image from /docker-entrypoint-initdb.d as
 # the superuser). Creates three roles so no process runs as the superuser:
-#   temporal     Temporal's persistence (creates its own databases: CREATEDB)
+#   temporal     Temporal's persistence (creates its own databases: CREATEDB; the btree_gin extension
+#                its visibility schema creates is trusted since PostgreSQL 13, so no superuser is needed)
 #   twofold      owns the twofold database and runs its migrations (`twofold db migrate`)
 #   twofold_app  the worker and gateway at runtime: DML only (scripts/postgres/app-role.sql)
 set -euo pipefail
