@@ -187,6 +187,11 @@ describe('random requests (fast-check)', () => {
         { maxKeys: 8 },
       ),
       fc.record({
+        // Mostly a current iat (so the claims themselves get validated), sometimes anything at all.
+        iat: fc.oneof(
+          { arbitrary: fc.constant(null).map(() => Math.floor(Date.now() / 1000)), weight: 4 },
+          { arbitrary: fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 12 })), weight: 1 },
+        ),
         id: fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), binaryText),
         event: fc.oneof(event, fc.string({ maxLength: 30 }), binaryText),
         time: fc.oneof(
