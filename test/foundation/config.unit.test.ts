@@ -23,7 +23,12 @@ describe('loadConfig', () => {
     });
     expect(config.databaseUrl).toBe(LOCAL_DATABASE_URL);
     expect(config.authy.apiUrl).toBe('https://api.authy.com');
-    expect(config.gateway).toEqual({ port: 3000, publicUrl: 'http://127.0.0.1:3000' });
+    expect(config.gateway).toEqual({
+      port: 3000,
+      publicUrl: 'http://127.0.0.1:3000',
+      webhookMaxAgeSeconds: 86_400,
+    });
+    expect(config.admin).toEqual({ host: '127.0.0.1', port: 3001 });
     expect(config.emulator.port).toBe(4010);
     expect(config.logLevel).toBe('info');
   });
