@@ -1,7 +1,9 @@
 // Onboarding benchmarks (issue 3):
 //  (a) end-to-end onboardings per second with the emulator answering at once, against a baseline
 //      workflow with the same number of activities and signals, measured in the same run;
-//  (b) 10,000 onboardings waiting for the app install at once: start rate and worker peak RSS.
+//  (b) 10,000 onboardings waiting for the app install at once: start rate and worker peak RSS;
+//  (c) payload encryption (issue 14): the same end-to-end onboardings with twofold's data converter
+//      (AES-256-GCM codec, encoded failure attributes) against the SDK's default one, in the same run.
 // Runs in its own namespace (twofold-bench) and terminates what it started.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -9,8 +11,9 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { activityInfo } from '@temporalio/activity';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import { createAuthyEmulator } from '../src/authy-emulator';
 import { createAuthyHttp } from '../src/authy/http';
@@ -20,6 +23,8 @@ import { createPool } from '../src/db/pool';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
 import { withResolvedTiming } from '../src/shared/onboarding';
 import type { OnboardingStatus } from '../src/shared/onboarding';
+import { connectClientConnection, connectWorkerConnection, createClient } from '../src/temporal/connection';
+import { createDataConverter } from '../src/temporal/data-converter';
 import { approvalRespondedSignal, deviceRegisteredSignal } from '../src/workflows/onboarding/messages';
 import { createBaselineActivities } from './onboarding/baseline-activities';
 import { baselineStepSignal } from './onboarding/workflows';
@@ -29,6 +34,9 @@ const NAMESPACE = 'twofold-bench';
 const E2E_COUNT = Number(process.env.BENCH_ONBOARDINGS ?? 300);
 const WAITING_COUNT = Number(process.env.BENCH_WAITING ?? 10_000);
 const CONCURRENCY = 50;
+/** Rounds of (c), each running both data converters, the first one alternating. */
+const CODEC_ROUNDS = Number(process.env.BENCH_CODEC_ROUNDS ?? 2);
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 async function pollUntil<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
   for (;;) {
@@ -68,30 +76,52 @@ async function main(): Promise<void> {
   const emulator = createAuthyEmulator({ seed: 7 });
   const { url: authyUrl, close: closeEmulator } = await emulator.listen(0);
   const pool = createPool(config.databaseUrl, { max: 20 });
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: NAMESPACE });
-  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-  const taskQueue = `bench-onboarding-${randomUUID()}`;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./onboarding/workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
-  });
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    namespace: NAMESPACE,
-    taskQueue,
-    workflowBundle: { code },
-    activities: {
-      ...answeredAtOnce(
-        createActivities({
-          pool,
-          authyHttp: createAuthyHttp({ baseUrl: authyUrl, apiKey: DEV_AUTHY_API_KEY }),
-        }),
-        client,
-      ),
-      ...createBaselineActivities(),
-    },
-  });
+  const connection = await connectClientConnection(config.temporal);
+  const nativeConnection = await connectWorkerConnection(config.temporal);
+  const workflowsPath = require.resolve('./onboarding/workflows');
+
+  /** A client and a worker on a task queue of their own, both with `dataConverter` (or the SDK's). */
+  interface Setup {
+    name: string;
+    client: Client;
+    worker: Worker;
+    taskQueue: string;
+  }
+  const setUp = async (name: string, dataConverter?: DataConverter): Promise<Setup> => {
+    const client = dataConverter
+      ? createClient(connection, { namespace: NAMESPACE, payloadKeys: config.temporal.payloadKeys })
+      : // The comparison's baseline only: payloads in clear, as before issue 14.
+        new Client({ connection, namespace: NAMESPACE });
+    const taskQueue = `bench-onboarding-${name}-${randomUUID()}`;
+    const { code } = await bundleWorkflowCode({
+      workflowsPath,
+      ...(dataConverter?.failureConverterPath
+        ? { failureConverterPath: dataConverter.failureConverterPath }
+        : {}),
+      logger: quiet,
+    });
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: NAMESPACE,
+      taskQueue,
+      workflowBundle: { code },
+      ...(dataConverter ? { dataConverter } : {}),
+      activities: {
+        ...answeredAtOnce(
+          createActivities({
+            pool,
+            authyHttp: createAuthyHttp({ baseUrl: authyUrl, apiKey: DEV_AUTHY_API_KEY }),
+          }),
+          client,
+        ),
+        ...createBaselineActivities(),
+      },
+    });
+    return { name, client, worker, taskQueue };
+  };
+  const sealed = await setUp('sealed', createDataConverter(config.temporal.payloadKeys));
+  const plain = await setUp('plain');
+  const { client } = sealed;
   let phone = 5_550_000_000;
   const slowTiming = {
     installReminderIntervalMs: 7 * 24 * 3600_000,
@@ -100,7 +130,7 @@ async function main(): Promise<void> {
     approvalExpiryMs: 24 * 3600_000,
   };
 
-  const runBaseline = async () => {
+  const runBaseline = async ({ client, taskQueue }: Setup) => {
     const ids = Array.from({ length: E2E_COUNT }, () => `bench-baseline-${randomUUID()}`);
     return timed(() =>
       mapConcurrent(ids, CONCURRENCY, async (workflowId) => {
@@ -117,7 +147,7 @@ async function main(): Promise<void> {
       }),
     );
   };
-  const runOnboarding = async () => {
+  const runOnboarding = async ({ client, taskQueue }: Setup) => {
     const users = Array.from({ length: E2E_COUNT }, () => ({
       userId: `bench-${randomUUID()}`,
       cellphone: String(phone++),
@@ -161,17 +191,44 @@ async function main(): Promise<void> {
     );
   };
 
-  await worker.runUntil(async () => {
-    const baseline = await runBaseline();
-    const onboarding = await runOnboarding();
-    console.log(`(a) end-to-end, ${E2E_COUNT} each, ${CONCURRENCY} concurrent:`);
+  // Both workers poll throughout; a worker that fails ends the benchmark with its own error.
+  const running = [plain.worker.run(), sealed.worker.run()];
+  let measured = false;
+  const stopped = Promise.all(running).then(() => {
+    if (!measured) throw new Error('a benchmark worker stopped early');
+  });
+  const measure = async () => {
+    const baseline = await runBaseline(sealed);
+    const onboarding = await runOnboarding(sealed);
+    console.log(`(a) end-to-end, ${E2E_COUNT} each, ${CONCURRENCY} concurrent (payloads encrypted):`);
     report(
       '    onboardings/s',
       (E2E_COUNT / onboarding.ms) * 1000,
       (E2E_COUNT / baseline.ms) * 1000,
       'per s',
     );
-  });
+    // (c) Interleaved rounds, each setup first in turn, so drift in the machine's load hits both.
+    const totals = { sealed: 0, plain: 0 };
+    for (let round = 0; round < CODEC_ROUNDS; round += 1) {
+      for (const setup of round % 2 === 0 ? [plain, sealed] : [sealed, plain]) {
+        totals[setup.name as keyof typeof totals] += (await runOnboarding(setup)).ms;
+      }
+    }
+    const count = E2E_COUNT * CODEC_ROUNDS;
+    console.log(`(c) payload encryption, ${count} onboardings each in ${CODEC_ROUNDS} interleaved rounds:`);
+    report(
+      '    onboardings/s, AES-256-GCM codec (baseline: no codec)',
+      (count / totals.sealed) * 1000,
+      (count / totals.plain) * 1000,
+      'per s',
+    );
+  };
+  try {
+    await Promise.race([measure().finally(() => (measured = true)), stopped]);
+  } finally {
+    for (const { worker } of [plain, sealed]) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await Promise.allSettled([...running, stopped]);
+  }
 
   // (b) Many onboardings waiting at once, on a separate worker process so its RSS is its own.
   const waitingQueue = `bench-waiting-${randomUUID()}`;
