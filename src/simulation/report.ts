@@ -9,12 +9,19 @@ const STAGE_NOTES: Partial<Record<OnboardingStage, string>> = {
   expired: 'approval requests or the install window expired',
 };
 
-/** One line of live progress: elapsed time, the count of every stage with people in it, settled/total. */
+/**
+ * One line of live progress: elapsed time, the count of every stage with people in it, settled/total,
+ * and — apart from those still moving — how many cannot be queried now, with the last error.
+ */
 export function formatProgress(progress: SimulationProgress): string {
   const stages = ONBOARDING_STAGES.filter((s) => progress.stages[s] > 0)
     .map((s) => `${s} ${progress.stages[s]}`)
     .join(' · ');
-  return `[${(progress.elapsedMs / 1000).toFixed(1).padStart(5)}s] ${stages} | ${progress.settled}/${progress.users} settled, ${progress.actions} actions`;
+  const unqueryable =
+    progress.unqueryable > 0
+      ? ` | ${progress.unqueryable} cannot be queried (last stage seen counted above): ${progress.lastQueryError ?? 'unknown error'}`
+      : '';
+  return `[${(progress.elapsedMs / 1000).toFixed(1).padStart(5)}s] ${stages} | ${progress.settled}/${progress.users} settled, ${progress.actions} actions${unqueryable}`;
 }
 
 /** The per-stage table: every stage, its count, and what a non-zero count of a waiting stage means. */
@@ -54,6 +61,13 @@ export function formatSimulationReport(result: SimulationResult): string {
     '',
     `  install-link reminders sent ${sum((p) => p.remindersSent)}, approval requests sent ${sum((p) => p.approvalAttempts)}, phone changes seen ${sum((p) => p.phoneChanges)}`,
   );
+  const failedLooks = result.people.filter((p) => p.queryFailures > 0);
+  if (failedLooks.length > 0) {
+    const fromResult = result.people.filter((p) => p.statusSource === 'result').length;
+    lines.push(
+      `  status queries failed ${sum((p) => p.queryFailures)} time(s) for ${failedLooks.length} people (last: ${failedLooks.at(-1)!.lastQueryError ?? 'unknown error'}); ${fromResult} final status(es) read from the completed run's result`,
+    );
+  }
   if (result.cancelledPrevious > 0) {
     lines.push(`  cancelled ${result.cancelledPrevious} open onboarding(s) left by earlier runs`);
   }

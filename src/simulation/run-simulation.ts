@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { startOnboarding } from '../onboarding/client';
 import { ONBOARDING_STAGES, onboardingWorkflowId } from '../shared/onboarding';
 import type { OnboardingStage, OnboardingStatus, OnboardingTiming } from '../shared/onboarding';
+import { completedRunStatus, errorText, withQueryTimeout } from '../onboarding/read-status';
 import { statusQuery } from '../workflows/onboarding/messages';
 import { cancelOpenSimulations } from './cancel-previous';
 import { createEmulatorPeople } from './emulator-people';
@@ -53,6 +54,13 @@ export interface SimulationProgress {
   users: number;
   /** Actions people have taken so far. */
   actions: number;
+  /**
+   * People whose last look failed: their query did not answer (no worker, or one that cannot replay
+   * the run) and the run has not completed. Their stage is the last one seen, not "still moving".
+   */
+  unqueryable: number;
+  /** The most recent query error of an unqueryable person, when there is one. */
+  lastQueryError?: string;
 }
 
 /** One simulated person at the end. */
@@ -67,6 +75,12 @@ export interface SimulatedPerson {
   phoneChanges: number;
   /** What the person did, in order (`install`, `change-phone`, `approved`, `denied`). */
   actions: string[];
+  /** Where the final status came from: the status query, or the completed run's result after a query failed. */
+  statusSource: 'query' | 'result';
+  /** Looks whose status query failed. */
+  queryFailures: number;
+  /** The last query error seen (its first line), if any query failed. */
+  lastQueryError?: string;
 }
 
 /** The outcome of a simulation. */
@@ -92,7 +106,16 @@ export class SimulationTimeoutError extends Error {
   override name = 'SimulationTimeoutError';
   constructor(
     message: string,
-    readonly pending: { workflowId: string; persona: Persona; stage?: OnboardingStage }[],
+    /**
+     * Who had not settled: with `queryError` when the last look could not query the run (the stage
+     * is then the last one seen), without it when the run was still moving.
+     */
+    readonly pending: {
+      workflowId: string;
+      persona: Persona;
+      stage?: OnboardingStage;
+      queryError?: string;
+    }[],
   ) {
     super(message);
   }
@@ -106,6 +129,11 @@ interface Person {
   status?: OnboardingStatus;
   memory: PersonMemory;
   actions: string[];
+  statusSource: 'query' | 'result';
+  queryFailures: number;
+  /** Set while the last look failed; cleared by the next successful one. */
+  queryError?: string;
+  lastQueryError?: string;
 }
 
 /** An empty count of every stage. */
@@ -154,7 +182,15 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     ...(options.pace ? { pace: options.pace } : {}),
   }).map((plan) => {
     const userId = `${prefix}-${runId}-${String(plan.index + 1).padStart(3, '0')}`;
-    return { plan, userId, workflowId: onboardingWorkflowId(userId), memory: freshMemory(), actions: [] };
+    return {
+      plan,
+      userId,
+      workflowId: onboardingWorkflowId(userId),
+      memory: freshMemory(),
+      actions: [],
+      statusSource: 'query' as const,
+      queryFailures: 0,
+    };
   });
 
   await mapLimit(cohort, 8, async (person) => {
@@ -198,6 +234,32 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     actions += 1;
   };
 
+  /**
+   * Reads a person's status; undefined when it cannot be read now. A query waits for a worker, so it is
+   * bounded; when it fails (a worker restarting, or one that cannot replay the run) a completed
+   * run's result still says how it ended. Otherwise the error is kept, never swallowed.
+   */
+  const look = async (person: Person): Promise<OnboardingStatus | undefined> => {
+    try {
+      person.status = await withQueryTimeout(options.client, 5_000, options.taskQueue, () =>
+        person.handle!.query(statusQuery),
+      );
+      person.statusSource = 'query';
+      person.queryError = undefined;
+      return person.status;
+    } catch (error) {
+      person.queryFailures += 1;
+      person.queryError = errorText(error);
+      person.lastQueryError = person.queryError;
+    }
+    const ended = await completedRunStatus(options.client, person.workflowId).catch(() => undefined);
+    if (!ended?.status) return undefined;
+    person.status = ended.status;
+    person.statusSource = 'result';
+    person.queryError = undefined;
+    return person.status;
+  };
+
   const counts = (): StageCounts => {
     const stages = emptyStageCounts();
     for (const p of cohort) stages[p.status?.stage ?? 'registering'] += 1;
@@ -208,26 +270,24 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   for (;;) {
     const open = cohort.filter((p) => !isSettled(p.plan, p.status, timing));
     await mapLimit(open, 10, async (person) => {
-      try {
-        // A query waits for a worker; bound it so a missing worker shows up as a timeout, not a hang.
-        person.status = await options.client.connection.withDeadline(Date.now() + 5_000, () =>
-          person.handle!.query(statusQuery),
-        );
-      } catch {
-        return; // a query can fail while a worker restarts; the next look retries
-      }
+      const status = await look(person);
+      if (!status) return;
       const now = Date.now();
-      observe(person.memory, person.status, now);
-      const action = nextAction(person.plan, person.memory, person.status, now);
+      observe(person.memory, status, now);
+      const action = nextAction(person.plan, person.memory, status, now);
       if (action) await perform(person, action);
     });
     const done = settled().length;
+    const unqueryable = cohort.filter((p) => p.queryError !== undefined);
+    const lastQueryError = unqueryable.at(-1)?.queryError;
     options.onProgress?.({
       elapsedMs: Date.now() - started,
       stages: counts(),
       settled: done,
       users: cohort.length,
       actions,
+      unqueryable: unqueryable.length,
+      ...(lastQueryError === undefined ? {} : { lastQueryError }),
     });
     if (done === cohort.length) break;
     if (Date.now() - started > timeoutMs) {
@@ -237,9 +297,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
           workflowId: p.workflowId,
           persona: p.plan.persona,
           ...(p.status ? { stage: p.status.stage } : {}),
+          ...(p.queryError === undefined ? {} : { queryError: p.queryError }),
         }));
+      const cannotQuery = pending.filter((p) => p.queryError !== undefined).length;
+      const moving = pending.length - cannotQuery;
       throw new SimulationTimeoutError(
-        `the cohort did not settle within ${Math.round(timeoutMs / 1000)}s: ${pending.length} onboarding(s) still moving (is a worker polling task queue ${options.taskQueue}?)`,
+        `the cohort did not settle within ${Math.round(timeoutMs / 1000)}s: ${moving} onboarding(s) still moving, ${cannotQuery} cannot be queried (is a worker polling task queue ${options.taskQueue}?)`,
         pending,
       );
     }
@@ -261,6 +324,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       approvalAttempts: status.approvalAttempts,
       phoneChanges: status.phoneChanges,
       actions: p.actions,
+      statusSource: p.statusSource,
+      queryFailures: p.queryFailures,
+      ...(p.lastQueryError === undefined ? {} : { lastQueryError: p.lastQueryError }),
     };
   });
   return {

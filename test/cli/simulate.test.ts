@@ -10,6 +10,12 @@ import type { EmulatorHarness } from '../harness/emulator';
 import { connectTemporal } from '../harness/temporal';
 import type { TemporalHarness } from '../harness/temporal';
 
+interface SimulationTimeoutReport {
+  settled: boolean;
+  error: string;
+  pending: { workflowId: string; persona: string; stage?: string; queryError?: string }[];
+}
+
 describe('twofold simulate', () => {
   let temporal: TemporalHarness;
   let emulator: EmulatorHarness;
@@ -161,19 +167,47 @@ describe('twofold simulate', () => {
     expect(result.stderr).toMatch(/twofold emulator/);
   });
 
-  it('when no worker polls the task queue, then it gives up at --timeout with exit 1 naming the onboardings and the fix', async () => {
+  it('when no worker polls the task queue, then it gives up at --timeout with exit 1 naming the onboardings, why they cannot be queried, and the fix', async () => {
+    const queue = temporal.uniqueTaskQueue('nobody-polls');
     const result = await runCli(
       ['simulate', '--users', '2', '--id-prefix', 'cli-sim-noworker', '--timeout', '3s'],
-      {
-        ...env,
-        TEMPORAL_TASK_QUEUE: temporal.uniqueTaskQueue('nobody-polls'),
-      },
+      { ...env, TEMPORAL_TASK_QUEUE: queue },
     );
     const ids = [...result.stderr.matchAll(/(onboarding-cli-sim-noworker-\S+)/g)].map((m) => m[1]!);
     leftOpen.push(...ids);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/did not settle within 3s/);
+    expect(result.stderr).toMatch(
+      /did not settle within 3s: 0 onboarding\(s\) still moving, 2 cannot be queried/,
+    );
     expect(ids).toHaveLength(2);
+    // Not "still moving": each person is reported with the query's own error.
+    const why = `no answer within 5s: a query needs a worker polling task queue ${queue} that can replay the run`;
+    for (const id of ids) {
+      expect(result.stderr).toContain(`${id} (`);
+      expect(result.stderr).toMatch(
+        new RegExp(`${id} \\([a-z-]+\\) cannot be queried \\(last seen in no stage yet\\): ${why}`),
+      );
+    }
+    expect(result.stderr).toMatch(
+      /\| 2 cannot be queried \(last stage seen counted above\): no answer within 5s/,
+    );
     expect(result.stderr).toMatch(/start a worker/);
+  });
+
+  it('when no worker polls the task queue and --json is given, then the JSON on stdout lists each pending onboarding with its query error', async () => {
+    const queue = temporal.uniqueTaskQueue('nobody-polls');
+    const result = await runCli(
+      ['simulate', '--users', '1', '--id-prefix', 'cli-sim-noworker-json', '--timeout', '2s', '--json'],
+      { ...env, TEMPORAL_TASK_QUEUE: queue },
+    );
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as SimulationTimeoutReport;
+    leftOpen.push(...report.pending.map((p) => p.workflowId));
+    expect(report.settled).toBe(false);
+    expect(report.pending).toHaveLength(1);
+    expect(report.pending[0]!.workflowId).toMatch(/^onboarding-cli-sim-noworker-json-/);
+    expect(report.pending[0]!.queryError).toBe(
+      `no answer within 5s: a query needs a worker polling task queue ${queue} that can replay the run`,
+    );
   });
 });

@@ -122,7 +122,10 @@ export function registerSimulateCommand(program: Command): void {
       'first cancel open onboardings left by earlier runs with the same --id-prefix',
     )
     .option('--result-file <path>', 'also write the JSON result to this file')
-    .option('--json', 'print the result as JSON (no live progress)')
+    .option(
+      '--json',
+      'print the result as JSON (no live progress); on --timeout, { settled: false, error, pending } with each queryError',
+    )
     .action(async (options: SimulateOptions) => {
       if (!/^[A-Za-z][A-Za-z0-9-]{0,40}$/.test(options.idPrefix)) {
         throw new CliError(
@@ -175,9 +178,16 @@ export function registerSimulateCommand(program: Command): void {
             );
           }
           if (error instanceof SimulationTimeoutError) {
+            if (options.json) {
+              console.log(JSON.stringify({ settled: false, error: error.message, pending: error.pending }));
+            }
             const sample = error.pending
               .slice(0, 10)
-              .map((p) => `    ${p.workflowId} (${p.persona}) in ${p.stage ?? 'unknown'}`)
+              .map((p) =>
+                p.queryError === undefined
+                  ? `    ${p.workflowId} (${p.persona}) still moving in ${p.stage ?? 'unknown'}`
+                  : `    ${p.workflowId} (${p.persona}) cannot be queried (last seen in ${p.stage ?? 'no stage yet'}): ${p.queryError}`,
+              )
               .join('\n');
             throw new CliError(
               `${error.message}\n${sample}\n  Fix: start a worker (\`twofold worker\` or \`make up\`) on TEMPORAL_TASK_QUEUE=${config.temporal.taskQueue}.`,
