@@ -35,7 +35,7 @@ export interface ExtraPushes {
   created: number;
   /** `approvalAttempts` of the onboarding's status. */
   counted: number;
-  /** The kills between this person's first and last push: what most likely made Authy send one more. */
+  /** Kills from 2 s before this person's first push to their last: what likely made Authy send one more. */
   killsBetween: string[];
 }
 
@@ -44,6 +44,9 @@ export interface KillMoment {
   service: string;
   killedAt: number;
 }
+
+/** Kills up to this long before a person's first push may have caused their extra one. */
+const KILL_LEAD_MS = 2_000;
 
 const CREATE_PATH = /^\/onetouch\/json\/users\/([^/]+)\/approval_requests$/;
 
@@ -81,9 +84,14 @@ export function extraPushes(
     if (times.length <= p.approvalAttempts) return [];
     const first = Math.min(...times);
     const last = Math.max(...times);
+    // From shortly before the first push: a push request can reach Authy after a SIGKILL was sent
+    // (the activity read PostgreSQL just before it died, and fails on the insert just after).
     const killsBetween = kills
-      .filter((k) => k.killedAt >= first && k.killedAt <= last)
-      .map((k) => `${k.service} killed ${k.killedAt - first} ms after the first push`);
+      .filter((k) => k.killedAt >= first - KILL_LEAD_MS && k.killedAt <= last)
+      .map((k) => {
+        const offset = k.killedAt - first;
+        return `${k.service} killed ${Math.abs(offset)} ms ${offset < 0 ? 'before' : 'after'} the first push`;
+      });
     return [
       {
         workflowId: p.workflowId,
