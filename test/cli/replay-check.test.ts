@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { StartedOnboarding } from '../../src/onboarding/client';
 import type { ReplayCheckResult } from '../../src/onboarding/replay-check';
 import { runCli } from '../harness/cli';
 import { createOnboardingHarness } from '../harness/onboarding';
@@ -104,10 +106,13 @@ describe('twofold onboarding replay-check', () => {
 
   describe('against runs on the Temporal server', () => {
     let harness: OnboardingHarness;
+    const runIds: string[] = [];
+    let open: StartedOnboarding | undefined;
     beforeAll(async () => {
       harness = await createOnboardingHarness();
     });
     afterAll(async () => {
+      await open?.handle.terminate('test done').catch(() => undefined);
       await harness?.close();
     });
 
@@ -116,8 +121,9 @@ describe('twofold onboarding replay-check', () => {
       await harness.waitForStage(closed, 'awaiting_device');
       await closed.handle.signal(cancelSignal, { reason: 'replay-check test' });
       await closed.handle.result();
-      const open = await harness.start();
+      open = await harness.start();
       await harness.waitForStage(open, 'awaiting_device');
+      runIds.push(closed.runId, open.runId);
       // Visibility is eventually consistent: wait until the list query sees both runs.
       await waitFor(
         () => harness.temporal.client.workflow.count(`TaskQueue = '${harness.taskQueue}'`),
@@ -142,7 +148,22 @@ describe('twofold onboarding replay-check', () => {
       );
       expect(text.stderr).toMatch(/replayed 2 of 2\n/);
       expect(text.stdout).toMatch(/checked 2 run\(s\): 2 replay, 0 do not/);
-      await open.handle.terminate('test done');
+    });
+
+    it('when the replay cannot decrypt the runs (a keyring without their key), then it exits 1 naming each run with the codec error', async () => {
+      expect(runIds).toHaveLength(2);
+      const result = await runCli(
+        ['onboarding', 'replay-check', '--since', '10m', '--task-queue', harness.taskQueue, '--json'],
+        { ...env(), TWOFOLD_PAYLOAD_KEYS: `other:${randomBytes(32).toString('base64')}` },
+      );
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as ReplayCheckResult;
+      expect(report).toMatchObject({ checked: 2, replayed: 0 });
+      expect(report.failures.map((f) => f.runId).sort()).toEqual([...runIds].sort());
+      for (const failure of report.failures) {
+        expect(failure).toMatchObject({ source: 'temporal', result: 'failed' });
+        expect(failure.error).toMatch(/encrypted with key "dev", which is not in TWOFOLD_PAYLOAD_KEYS/);
+      }
     });
 
     it('when no run started within --since on the task queue, then it says it checked none and exits 0', async () => {

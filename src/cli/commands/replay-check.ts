@@ -29,14 +29,16 @@ interface ReplayCheckCommandOptions {
 
 /**
  * The workflow code this checkout would deploy (the prebuilt bundle of TWOFOLD_WORKFLOW_BUNDLE, or
- * src/workflows bundled now) with the worker's data converter, so encrypted inputs decrypt as they do
- * on the worker.
+ * src/workflows bundled now) with the worker's payload codec, so encrypted inputs decrypt as they do
+ * on the worker. Not its failure converter: a replay sends no failure anywhere, and the default one
+ * keeps a failed task's message readable (twofold's encodes it as "Encoded failure").
  */
 function replayWorker(config: Config): ReplayCheckOptions['worker'] {
   const bundle = config.temporal.workflowBundlePath;
+  const { payloadCodecs } = createDataConverter(config.temporal.payloadKeys);
   return {
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: WORKFLOWS_PATH }),
-    dataConverter: createDataConverter(config.temporal.payloadKeys),
+    dataConverter: { ...(payloadCodecs ? { payloadCodecs } : {}) },
   };
 }
 
@@ -129,12 +131,18 @@ export function registerReplayCheckCommand(onboarding: Command): void {
         );
       }
       const { config } = commandContext();
-      // SDK and core log lines go to stderr, errors only: stdout stays the report (or its JSON).
+      // The replay worker logs every failed activation, which the report already names: its lines
+      // show only at LOG_LEVEL=debug or trace, on stderr, so stdout stays the report (or its JSON).
+      const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
       const sdkLog = pino(
-        { name: 'twofold', level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+        {
+          name: 'twofold',
+          level: verbose ? config.logLevel : 'fatal',
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+        },
         pino.destination(2),
       );
-      installTemporalRuntime(sdkLog, { logLevel: 'ERROR' });
+      installTemporalRuntime(sdkLog, { logLevel: verbose ? 'DEBUG' : 'ERROR' });
       const worker = replayWorker(config);
 
       if (fromFiles) {
