@@ -3,10 +3,11 @@ import { createAuthyProvider } from '../authy/provider';
 import { createAuthyReportingClient } from '../authy/reporting';
 import type { AuthyReportingClient } from '../authy/reporting';
 import type { DbPool } from '../db/pool';
-import type { SecondFactorProvider } from '../second-factor/provider';
+import type { FactorProvider, SecondFactorProvider, VerifyFactorType } from '../second-factor/provider';
 import { createDatabaseInfoActivities } from './database-info';
 import { createOnboardingActivities } from './onboarding';
 import { createReportingActivities } from './reporting';
+import { createVerifyOnboardingActivities } from './verify-onboarding';
 
 /** Everything activities need from the outside world, built once by the worker's composition root. */
 export interface ActivityDeps {
@@ -15,6 +16,10 @@ export interface ActivityDeps {
   authyHttp: AuthyHttp;
   /** The 2FA service onboarding talks to; defaults to Authy over `authyHttp`. */
   secondFactor?: SecondFactorProvider;
+  /** Twilio Verify for onboardings whose input names `verify`; absent when not configured. */
+  verify?: FactorProvider;
+  /** Factor type of Verify onboardings whose input names none (`VERIFY_FACTOR_TYPE`, default totp). */
+  verifyFactorType?: VerifyFactorType;
   /** Reporting API client of the sync; defaults to one over `authyHttp`. */
   authyReporting?: AuthyReportingClient;
   /** Days a device's IP, user agent and name stay in reporting events (default 30). */
@@ -27,6 +32,11 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDatabaseInfoActivities(deps),
     ...createOnboardingActivities({ pool: deps.pool, provider }),
+    ...createVerifyOnboardingActivities({
+      pool: deps.pool,
+      ...(deps.verify ? { provider: deps.verify } : {}),
+      defaultFactorType: deps.verifyFactorType ?? 'totp',
+    }),
     ...createReportingActivities({
       pool: deps.pool,
       reporting: deps.authyReporting ?? createAuthyReportingClient(deps.authyHttp),

@@ -1,15 +1,23 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { onboardingWorkflowId, timingProblem, userIdProblem, withResolvedTiming } from '../shared/onboarding';
+import { PROVIDER_NAMES, VERIFY_FACTOR_TYPES } from '../second-factor/provider';
+import type { ProviderName, VerifyFactorType } from '../second-factor/provider';
 import type {
   CancelRequest,
+  EnrollmentInfo,
   OnboardUserInput,
   OnboardingStage,
   OnboardingStatus,
 } from '../shared/onboarding';
 import { ONBOARDING_STAGE, ONBOARDING_STAGE_ENTERED_AT } from '../shared/search-attributes';
 import { assertEncryptingClient } from '../temporal/data-converter';
-import { cancelUpdate, statusQuery } from '../workflows/onboarding/messages';
+import {
+  cancelUpdate,
+  getEnrollmentUpdate,
+  statusQuery,
+  submitTotpCodeUpdate,
+} from '../workflows/onboarding/messages';
 import type { onboardUser } from '../workflows/onboarding/onboard-user';
 
 // Applications build their client with the same data converter as twofold's worker (payloads
@@ -26,6 +34,13 @@ export class InvalidOnboardingInputError extends Error {
 /** Where `startOnboarding` starts the workflow. */
 export interface StartOnboardingOptions {
   taskQueue: string;
+  /**
+   * The provider of an input that names none (the deployment's `TWOFOLD_PROVIDER`; default `authy`).
+   * Workflows cannot read the environment, so the starter resolves it into the input.
+   */
+  provider?: ProviderName;
+  /** Verify: the factor type of an input that names none (`VERIFY_FACTOR_TYPE`). */
+  factorType?: VerifyFactorType;
 }
 
 /** A started (or already running) onboarding. */
@@ -49,6 +64,24 @@ function validate(input: OnboardUserInput): void {
   }
   const timing = timingProblem(input.timing);
   if (timing) throw new InvalidOnboardingInputError(timing);
+  if (input.provider !== undefined && !(PROVIDER_NAMES as readonly string[]).includes(input.provider)) {
+    throw new InvalidOnboardingInputError(`provider must be one of ${PROVIDER_NAMES.join(', ')}`);
+  }
+  if (input.factorType !== undefined) {
+    if (!(VERIFY_FACTOR_TYPES as readonly string[]).includes(input.factorType)) {
+      throw new InvalidOnboardingInputError(`factorType must be one of ${VERIFY_FACTOR_TYPES.join(', ')}`);
+    }
+    if (input.provider !== 'verify') {
+      throw new InvalidOnboardingInputError('factorType applies only to provider "verify"');
+    }
+  }
+}
+
+/** The input with the provider (and, for Verify, the factor type) resolved from the starter's defaults. */
+function withResolvedProvider(input: OnboardUserInput, options: StartOnboardingOptions): OnboardUserInput {
+  const provider = input.provider ?? options.provider ?? 'authy';
+  const factorType = provider === 'verify' ? (input.factorType ?? options.factorType) : undefined;
+  return { ...input, provider, ...(factorType === undefined ? {} : { factorType }) };
 }
 
 /**
@@ -63,14 +96,15 @@ export async function startOnboarding(
   input: OnboardUserInput,
   options: StartOnboardingOptions,
 ): Promise<StartedOnboarding> {
-  validate(input);
+  const resolved = withResolvedProvider(input, options);
+  validate(resolved);
   assertEncryptingClient(client);
   const workflowId = onboardingWorkflowId(input.userId);
   const handle = await client.workflow.start<typeof onboardUser>('onboardUser', {
     workflowId,
     taskQueue: options.taskQueue,
     // The resolved timing travels in the input: a later change of a default never alters this run.
-    args: [withResolvedTiming(input)],
+    args: [withResolvedTiming(resolved)],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     typedSearchAttributes: [
@@ -84,6 +118,28 @@ export async function startOnboarding(
 /** The `status` query of a user's current (or last) onboarding run. */
 export async function getOnboardingStatus(client: Client, userId: string): Promise<OnboardingStatus> {
   return client.workflow.getHandle(onboardingWorkflowId(userId)).query(statusQuery);
+}
+
+/**
+ * What a Verify onboarding's person needs to enrol (`getEnrollment`): the TOTP URI to scan, or a fresh
+ * push enrolment token. Waits for registration; rejected for Authy onboardings and finished ones.
+ * The URI is a secret: show it to the person, never log or store it.
+ */
+export async function getEnrollment(client: Client, userId: string): Promise<EnrollmentInfo> {
+  return client.workflow
+    .getHandle(onboardingWorkflowId(userId))
+    .executeUpdate(getEnrollmentUpdate, { args: [] });
+}
+
+/** Submits the person's first TOTP code (`submitTotpCode`); `accepted: false` for a wrong code. */
+export async function submitTotpCode(
+  client: Client,
+  userId: string,
+  code: string,
+): Promise<{ accepted: boolean }> {
+  return client.workflow
+    .getHandle(onboardingWorkflowId(userId))
+    .executeUpdate(submitTotpCodeUpdate, { args: [{ code }] });
 }
 
 /** Cancels a user's open onboarding and returns its final status. */

@@ -6,7 +6,9 @@ import type {
   ApprovalRespondedInput,
   CancelRequest,
   DeviceRegisteredInput,
+  FactorVerifiedInput,
   PhoneChangedInput,
+  SubmitTotpCodeInput,
 } from './onboarding';
 import { isRecord } from './is-record';
 
@@ -88,4 +90,23 @@ export function checkCancelRequest(payload: unknown): Checked<CancelRequest> {
       ...(reason === undefined ? {} : { reason: reason.slice(0, MAX_REASON_LENGTH) }),
     },
   };
+}
+
+/** `factorVerified` (Verify): an event id, the entity identity and the factor SID. */
+export function checkFactorVerified(payload: unknown): Checked<FactorVerifiedInput> {
+  return check<FactorVerifiedInput>(payload, (p) => [
+    id(p.eventId, 'eventId'),
+    id(p.identity, 'identity'),
+    id(p.factorSid, 'factorSid'),
+    p.factorType === undefined ? undefined : id(p.factorType, 'factorType'),
+    optionalInstant(p.occurredAt, 'occurredAt'),
+  ]);
+}
+
+/** `submitTotpCode` (Verify TOTP): a code of 3–8 digits, as authenticator apps show it. */
+export function checkSubmitTotpCode(payload: unknown): Checked<SubmitTotpCodeInput> {
+  const checked = check<SubmitTotpCodeInput>(payload, (p) => [
+    typeof p.code === 'string' && /^\d{3,8}$/.test(p.code) ? undefined : 'code must be 3 to 8 digits',
+  ]);
+  return checked.ok ? { ok: true, value: { code: checked.value.code } } : checked;
 }

@@ -1,5 +1,6 @@
 // Plain types and constants of the onboarding workflow, shared by the workflow, activities, gateway,
 // CLI and applications. No I/O and no Temporal imports: safe on both sides of the sandbox.
+import type { ProviderName, VerifyFactorType } from '../second-factor/provider';
 
 /** Every stage an onboarding can be in (CONTRACT.md section 4). The last five are final. */
 export const ONBOARDING_STAGES = [
@@ -149,6 +150,13 @@ export interface OnboardUserInput {
   countryCode: string;
   cellphone: string;
   timing?: Partial<OnboardingTiming>;
+  /**
+   * The 2FA provider of this run; absent means `authy` (every run started before Verify existed).
+   * `startOnboarding` fills it from its options (`TWOFOLD_PROVIDER`) when the caller leaves it out.
+   */
+  provider?: ProviderName;
+  /** Verify only: the factor to enrol; absent means the worker's `VERIFY_FACTOR_TYPE`. */
+  factorType?: VerifyFactorType;
 }
 
 /** Result of the `status` query (CONTRACT.md section 4). Timestamps are ISO 8601. */
@@ -162,6 +170,12 @@ export interface OnboardingStatus {
   phoneChanges: number;
   stageEnteredAt: string;
   reason?: string;
+  /** The run's provider (`authy` for runs whose input names none). */
+  provider?: ProviderName;
+  /** Verify: the factor being enrolled (TOTP: from registration; push: once the device created it). */
+  factorSid?: string;
+  /** Verify push: the latest challenge sent. */
+  challengeSid?: string;
 }
 
 /** Signal: the user's authenticator app is installed (Authy `device_registration_completed`). */
@@ -171,6 +185,38 @@ export interface DeviceRegisteredInput {
   authyId: string;
   occurredAt?: string;
 }
+
+/**
+ * Signal (Verify): the person's factor is verified (`factor.verified`). Counts only for the run's own
+ * entity identity; for TOTP also only for the run's own factor.
+ */
+export interface FactorVerifiedInput {
+  eventId: string;
+  identity: string;
+  factorSid: string;
+  /** `push` or `totp` as Verify reported it; a push run ignores a verified TOTP factor. */
+  factorType?: string;
+  occurredAt?: string;
+}
+
+/** Update (Verify TOTP): the first code the person's authenticator app shows. */
+export interface SubmitTotpCodeInput {
+  code: string;
+}
+
+/** Answer of `submitTotpCode`: whether the code verified the factor (a wrong one leaves the run waiting). */
+export interface SubmitTotpCodeResult {
+  accepted: boolean;
+}
+
+/**
+ * Answer of the `getEnrollment` update (Verify runs): what the application shows the person. TOTP:
+ * the `otpauth://` URI to scan (a secret: show it, never log or store it). Push: what the Verify Push
+ * SDK needs to create the factor (a fresh, short-lived access token each call).
+ */
+export type EnrollmentInfo =
+  | { factorType: 'totp'; uri: string }
+  | { factorType: 'push'; accessToken: string; identity: string; serviceSid: string };
 
 /** Signal: the person answered a OneTouch approval request. */
 export interface ApprovalRespondedInput {

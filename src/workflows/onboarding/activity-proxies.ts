@@ -16,6 +16,20 @@ export const provider = proxyActivities<Activities>({
   },
 });
 
+/**
+ * Verify calls an update handler makes while a person waits for the answer (`getEnrollment`,
+ * `submitTotpCode`): a few quick tries, then the update fails and the person can try again; the
+ * run itself is not affected.
+ */
+export const interactive = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: {
+    initialInterval: '500 milliseconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: NON_RETRYABLE_AUTHY_FAILURES,
+  },
+});
+
 /** Writes to the customer record: fast, idempotent, retried until PostgreSQL answers. */
 export const records = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',

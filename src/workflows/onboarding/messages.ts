@@ -3,8 +3,12 @@ import type {
   ApprovalRespondedInput,
   CancelRequest,
   DeviceRegisteredInput,
+  EnrollmentInfo,
+  FactorVerifiedInput,
   OnboardingStatus,
   PhoneChangedInput,
+  SubmitTotpCodeInput,
+  SubmitTotpCodeResult,
 } from '../../shared/onboarding';
 
 // The onboardUser workflow's message names are part of the public surface (README "Signals and
@@ -22,3 +26,12 @@ export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 export const cancelUpdate = defineUpdate<OnboardingStatus, [CancelRequest]>('cancelOnboarding');
 /** Current status: stage, authy id, approval uuid, reminders sent, when the stage began, reason. */
 export const statusQuery = defineQuery<OnboardingStatus>('status');
+
+/** Verify: the person's factor is verified (the gateway's `factor.verified`); moves `awaiting_device` on. */
+export const factorVerifiedSignal = defineSignal<[FactorVerifiedInput]>('factorVerified');
+/** Verify: what the application shows the person to enrol (TOTP URI, or a push enrolment token). */
+export const getEnrollmentUpdate = defineUpdate<EnrollmentInfo, []>('getEnrollment');
+/** Verify TOTP: the person's first code; `accepted: false` for a wrong code (the run keeps waiting). */
+export const submitTotpCodeUpdate = defineUpdate<SubmitTotpCodeResult, [SubmitTotpCodeInput]>(
+  'submitTotpCode',
+);

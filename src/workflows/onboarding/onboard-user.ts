@@ -35,10 +35,14 @@ import {
   cancelSignal,
   cancelUpdate,
   deviceRegisteredSignal,
+  factorVerifiedSignal,
+  getEnrollmentUpdate,
   phoneChangedSignal,
   statusQuery,
+  submitTotpCodeUpdate,
 } from './messages';
 import type { OnboardingRunState } from './run-state';
+import { createVerifyRun } from './verify-run';
 import { explicitTimerWaits } from './waits';
 
 /**
@@ -77,6 +81,7 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     approvalAttempts: 0,
     phoneChanges: 0,
     stageEnteredAt: startedAt,
+    provider: input.provider ?? 'authy',
   };
   let stageSeq = 0;
   const seenEventIds = new Set<string>();
@@ -104,6 +109,18 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
   }
   const isFinal = () => FINAL_STAGES.includes(status.stage);
   const snapshot = (): OnboardingStatus => ({ ...status });
+  // Verify runs (input.provider 'verify', only ever started by code that has this branch) take the
+  // Verify half; every other run is the Authy onboarding, command for command as before.
+  const verifyRun =
+    input.provider === 'verify'
+      ? createVerifyRun({
+          input,
+          status,
+          timing,
+          isFinal,
+          firstDelivery: (eventId) => firstDelivery(eventId),
+        })
+      : undefined;
 
   async function recordChange(): Promise<void> {
     stageSeq += 1;
@@ -114,9 +131,11 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     timing,
     contact: { email: input.email, countryCode: input.countryCode, cellphone: input.cellphone },
     status,
-    deviceRegistered: explicit
-      ? () => status.authyId !== undefined && registeredAuthyIds.has(status.authyId)
-      : () => legacyDeviceRegistered,
+    deviceRegistered: verifyRun
+      ? verifyRun.deviceReady
+      : explicit
+        ? () => status.authyId !== undefined && registeredAuthyIds.has(status.authyId)
+        : () => legacyDeviceRegistered,
     approvalAnswer: explicit
       ? () => issuedApprovals.map((uuid) => answers.get(uuid)).find((answer) => answer !== undefined)
       : () => legacyAnswer,
@@ -169,6 +188,23 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
       authyId: signal.authyId,
       changedAt: signal.occurredAt ?? new Date(Date.now()).toISOString(),
     });
+  });
+  setHandler(factorVerifiedSignal, (payload: unknown) => {
+    if (verifyRun) verifyRun.onFactorVerified(payload);
+    else
+      log.warn('dropped a factor verification: this onboarding runs on Authy', { message: 'factorVerified' });
+  });
+  setHandler(getEnrollmentUpdate, () => verifyRun!.getEnrollment(), {
+    validator: () => {
+      if (!verifyRun) throw new Error('getEnrollment is for Verify onboardings; this one runs on Authy');
+      if (isFinal()) throw new Error(`onboarding already finished with stage ${status.stage}`);
+    },
+  });
+  setHandler(submitTotpCodeUpdate, (request) => verifyRun!.submitTotpCode(request), {
+    validator: (request: unknown) => {
+      if (!verifyRun) throw new Error('submitTotpCode is for Verify onboardings; this one runs on Authy');
+      verifyRun.validateSubmitTotpCode(request);
+    },
   });
   setHandler(cancelSignal, (payload: unknown) => {
     const request = explicit
@@ -223,12 +259,19 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
       stageEnteredAt: status.stageEnteredAt,
       final: isFinal(),
       ...(status.authyId ? { authyId: status.authyId } : {}),
+      // Verify: the entity identity is the record's provider user id (the gateway finds the run by it).
+      ...(verifyRun?.identity() ? { authyId: verifyRun.identity() } : {}),
       ...(status.approvalUuid ? { approvalUuid: status.approvalUuid } : {}),
+      ...(status.challengeSid ? { approvalUuid: status.challengeSid } : {}),
       ...(status.reason ? { reason: status.reason } : {}),
     });
   }
 
-  const waits = explicit ? explicitTimerWaits(run) : legacyWaits(run, () => cancelRequest !== undefined);
+  const waits = verifyRun
+    ? explicitTimerWaits(run, verifyRun.calls)
+    : explicit
+      ? explicitTimerWaits(run)
+      : legacyWaits(run, () => cancelRequest !== undefined);
 
   async function onboard(): Promise<void> {
     upsertSearchAttributes([
@@ -240,6 +283,10 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
     const unusableTiming = timingProblem(input.timing);
     if (unusableTiming) {
       await enterStage('failed', unusableTiming);
+      return;
+    }
+    if (verifyRun) {
+      await verifyRun.onboard(waits, enterStage);
       return;
     }
     const { authyId } = await provider.registerUser(run.contact);

@@ -3,12 +3,59 @@
 // comparison of `Date.now()` with a deadline, so a replay takes the same branches whatever the
 // workflow clock read in the original activation (docs/onboarding.md#durability).
 import { condition, workflowInfo } from '@temporalio/workflow';
+import type { ApprovalState } from '../../second-factor/provider';
 import { APPROVAL_MESSAGE, provider } from './activity-proxies';
 import { startDeadline } from './deadline';
 import type { OnboardingRunState } from './run-state';
 
+/**
+ * The provider calls the waits make. Authy's ({@link authyWaitCalls}) are exactly the activities the
+ * waits called before Verify existed, in the same order, so Authy runs issue the same commands.
+ */
+export interface ProviderWaitCalls {
+  /** The lost-webhook net: reads whether the device (Authy) or factor (Verify) is ready. */
+  readDevice(): Promise<boolean>;
+  /** A reminder round is over: Authy texts the install link again; Verify has nothing to send. */
+  remind(): Promise<void>;
+  /** Sends approval request number `attempt` and notes its id in the status; returns the id. */
+  requestApproval(attempt: number): Promise<string>;
+  /** Reads an approval request (the lost-callback net). */
+  readApproval(id: string): Promise<ApprovalState>;
+}
+
+/** The Authy calls of the waits: install status, install-link resend, OneTouch push and its status. */
+export function authyWaitCalls(run: OnboardingRunState): ProviderWaitCalls {
+  const { timing, status } = run;
+  return {
+    async readDevice() {
+      const { deviceRegistered } = await provider.readDeviceStatus({ authyId: status.authyId! });
+      return deviceRegistered;
+    },
+    async remind() {
+      await provider.resendInstallLink(run.contact);
+    },
+    async requestApproval(attempt) {
+      const { runId } = workflowInfo();
+      // Keyed by run and attempt: a retried activity returns the recorded push instead of sending
+      // another (docs/onboarding.md#durability).
+      const { approvalUuid } = await provider.requestApproval({
+        authyId: status.authyId!,
+        message: APPROVAL_MESSAGE,
+        expiresInSeconds: Math.ceil(timing.approvalExpiryMs / 1000),
+        idempotencyKey: { runId, attempt },
+      });
+      status.approvalUuid = approvalUuid;
+      return approvalUuid;
+    },
+    async readApproval(approvalUuid) {
+      const { status: state } = await provider.readApproval({ approvalUuid });
+      return state;
+    },
+  };
+}
+
 /** The waits of one onboarding run that started under the `onboarding-explicit-timers` patch. */
-export function explicitTimerWaits(run: OnboardingRunState) {
+export function explicitTimerWaits(run: OnboardingRunState, calls: ProviderWaitCalls = authyWaitCalls(run)) {
   const { timing, status } = run;
 
   /**
@@ -26,8 +73,7 @@ export function explicitTimerWaits(run: OnboardingRunState) {
         if (run.deviceRegistered()) return 'installed';
         if (!woken) {
           // The poll timer fired.
-          const { deviceRegistered } = await provider.readDeviceStatus({ authyId: status.authyId! });
-          if (deviceRegistered) return 'installed';
+          if (await calls.readDevice()) return 'installed';
         }
         if (round.passed()) return 'round-over';
       }
@@ -45,7 +91,7 @@ export function explicitTimerWaits(run: OnboardingRunState) {
     for (;;) {
       if ((await awaitDeviceRound(roundMs)) === 'installed') return 'installed';
       if (status.remindersSent >= timing.maxInstallReminders) return 'expired';
-      await provider.resendInstallLink(run.contact);
+      await calls.remind();
       status.remindersSent += 1;
       await run.recordChange();
       roundMs =
@@ -71,7 +117,7 @@ export function explicitTimerWaits(run: OnboardingRunState) {
         if (answer) return answer.status;
         // The poll timer or the expiry timer fired: read the request (at expiry, one last look for
         // an answer whose callback was lost).
-        const { status: state } = await provider.readApproval({ approvalUuid });
+        const state = await calls.readApproval(approvalUuid);
         const late = run.approvalAnswer();
         if (late) return late.status;
         if (state === 'approved' || state === 'denied') return state;
@@ -84,19 +130,10 @@ export function explicitTimerWaits(run: OnboardingRunState) {
 
   /** Sends up to `maxApprovalAttempts` push requests, one after another expires unanswered. */
   async function awaitApproval(): Promise<'approved' | 'denied' | 'expired'> {
-    const { runId } = workflowInfo();
     while (status.approvalAttempts < timing.maxApprovalAttempts) {
       const attempt = status.approvalAttempts + 1;
-      // Keyed by run and attempt: a retried activity returns the recorded push instead of sending
-      // another (docs/onboarding.md#durability).
-      const { approvalUuid } = await provider.requestApproval({
-        authyId: status.authyId!,
-        message: APPROVAL_MESSAGE,
-        expiresInSeconds: Math.ceil(timing.approvalExpiryMs / 1000),
-        idempotencyKey: { runId, attempt },
-      });
+      const approvalUuid = await calls.requestApproval(attempt);
       status.approvalAttempts = attempt;
-      status.approvalUuid = approvalUuid;
       run.issuedApproval(approvalUuid);
       await run.recordChange();
       const outcome = await awaitAnswer(approvalUuid);
