@@ -13,6 +13,7 @@ import { connectWorkerConnection } from './temporal/connection';
 import { createDataConverter } from './temporal/data-converter';
 import type { PayloadKey } from './temporal/payload-keys';
 import { installTemporalRuntime } from './temporal/runtime';
+import { verifyWorkerDeps } from './verify/from-config';
 
 /** Where a worker gets its workflow code: a path to bundle at start, or a prebuilt bundle. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
@@ -67,6 +68,13 @@ export async function runWorker(
     await migrateUp({ databaseUrl: config.databaseUrl, log: (line) => log.info(line) });
     connection = await connectWorkerConnection(config.temporal);
     const { workflowBundlePath } = config.temporal;
+    const verify = verifyWorkerDeps(config);
+    if (verify.problem !== undefined && config.provider === 'verify') {
+      log.warn(
+        { problem: verify.problem },
+        'Verify onboardings will wait: this worker has no Verify configuration',
+      );
+    }
     const worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -83,6 +91,7 @@ export async function runWorker(
           }),
         ),
         reportingPersonalDataRetentionDays: config.reporting.personalDataRetentionDays,
+        ...verify.deps,
       },
       ...(workflowBundlePath ? { workflows: { workflowBundle: { codePath: workflowBundlePath } } } : {}),
       tuning,
