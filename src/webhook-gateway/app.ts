@@ -14,6 +14,7 @@ import { requestMetrics } from './request-metrics';
 import { AUTHY_WEBHOOK_PATH, authyWebhookHandler } from './routes/authy-webhook';
 import { livenessHandler } from './routes/health';
 import { ONETOUCH_CALLBACK_PATH, oneTouchCallbackHandler } from './routes/onetouch-callback';
+import { VERIFY_WEBHOOK_PATH, verifyWebhookHandler } from './routes/twilio-verify-webhook';
 import { securityHeaders } from './security-headers';
 
 /** Tunables of the HTTP side; every one has a documented default (docs/gateway.md). */
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   apiKey: string;
   /** GATEWAY_PUBLIC_URL: the origin (and path prefix) Authy calls. */
   publicUrl: string;
+  /** TWILIO_AUTH_TOKEN, the key of Verify webhook signatures; absent or empty: Verify deliveries get 503. */
+  twilioAuthToken?: string;
   metrics?: GatewayMetrics;
   /** Told after each newly recorded pending delivery, so it is dispatched at once. */
   onRecorded?: () => void;
@@ -86,6 +89,16 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   });
   router.post(ONETOUCH_CALLBACK_PATH, oneTouch);
   router.get(ONETOUCH_CALLBACK_PATH, oneTouch);
+  router.post(
+    VERIFY_WEBHOOK_PATH,
+    verifyWebhookHandler({
+      authToken: deps.twilioAuthToken ?? '',
+      publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+      intake,
+      bodyLimitBytes,
+      log,
+    }),
+  );
   router.get('/healthz', livenessHandler());
 
   const app = new Koa() as GatewayApp;

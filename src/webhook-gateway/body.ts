@@ -38,6 +38,24 @@ export async function readObjectBody(ctx: Context, limitBytes: number): Promise<
   return format === 'json' ? parseJsonObject(text) : parseForm(text);
 }
 
+/**
+ * Reads a form body as text, for a route whose signature covers the form as sent (Twilio's
+ * `X-Twilio-Signature`): the same content-type, size, UTF-8 and parameter-count checks as
+ * {@link readObjectBody}, and 415 for JSON.
+ */
+export async function readFormText(ctx: Context, limitBytes: number): Promise<string> {
+  if (bodyFormatOf(ctx) !== 'form') {
+    throw new GatewayHttpError(
+      415,
+      'unsupported_media_type',
+      'expected Content-Type application/x-www-form-urlencoded',
+    );
+  }
+  const text = decodeUtf8(await readRawBody(ctx.req, limitBytes));
+  assertFormWithinLimits(text);
+  return text;
+}
+
 function bodyFormatOf(ctx: Context): BodyFormat {
   const header = ctx.get('content-type');
   const [type = '', ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());

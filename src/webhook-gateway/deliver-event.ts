@@ -8,6 +8,7 @@ import type { OnboardingStage } from '../shared/onboarding';
 import {
   approvalRespondedSignal,
   deviceRegisteredSignal,
+  factorVerifiedSignal,
   phoneChangedSignal,
 } from '../workflows/onboarding/messages';
 import { ONETOUCH_CALLBACK_EVENT } from './events';
@@ -64,6 +65,21 @@ function signalFor(row: InboxEventRow, payload: InboxPayload): SignalSender | un
     case 'user_phone_changed':
       if (authyId === undefined) return undefined;
       return (s, id) => s.signal(id, phoneChangedSignal, { eventId, authyId, ...occurredAt });
+    case 'factor.verified': {
+      // Verify: the row's authy id is the entity identity the factor belongs to.
+      const { factorSid, factorType } = payload;
+      if (authyId === undefined || factorSid === undefined) return undefined;
+      return (s, id) =>
+        s.signal(id, factorVerifiedSignal, {
+          eventId,
+          identity: authyId,
+          factorSid,
+          ...(factorType === undefined ? {} : { factorType }),
+          ...occurredAt,
+        });
+    }
+    case 'challenge.approved':
+    case 'challenge.denied':
     case 'one_touch_request_responded':
     case ONETOUCH_CALLBACK_EVENT: {
       const { approvalUuid, approvalStatus } = payload;
@@ -130,7 +146,11 @@ export async function deliverInboxEvent(deps: DeliverDeps, row: InboxEventRow): 
   const send = signalFor(row, payload);
   if (!send) return { kind: 'no_target', targets: [], note: 'nothing to signal for this event' };
 
-  const isApproval = row.event === 'one_touch_request_responded' || row.event === ONETOUCH_CALLBACK_EVENT;
+  const isApproval =
+    row.event === 'one_touch_request_responded' ||
+    row.event === ONETOUCH_CALLBACK_EVENT ||
+    row.event === 'challenge.approved' ||
+    row.event === 'challenge.denied';
   const routing =
     isApproval && payload.approvalUuid !== undefined
       ? await routeApproval(deps.pool, row, payload.approvalUuid)

@@ -1,4 +1,5 @@
 import { REPORTING_ONLY_EVENT_NAMES, WEBHOOK_EVENT_NAMES } from '../shared/authy-events';
+import { VERIFY_WEBHOOK_EVENTS } from '../verify/client';
 
 /**
  * Authy webhook event names the gateway knows (docs/authy-api.md#23-event-names): the 23 subscribable ones published by
@@ -18,7 +19,7 @@ export type ActionableEvent = (typeof ACTIONABLE_EVENTS)[number];
 /** The inbox `event` of a OneTouch callback (its body has no event name of its own). */
 export const ONETOUCH_CALLBACK_EVENT = 'onetouch_callback';
 
-const known = new Set<string>(KNOWN_EVENTS);
+const known = new Set<string>([...KNOWN_EVENTS, ...VERIFY_WEBHOOK_EVENTS]);
 
 /** True for a name on either list of docs/authy-api.md#23-event-names. */
 export function isKnownEvent(name: string): boolean {

@@ -133,6 +133,7 @@ export async function startGateway(
       : undefined,
     apiKey: config.authy.apiKey,
     publicUrl: config.gateway.publicUrl,
+    twilioAuthToken: config.verify.authToken,
     onRecorded: () => dispatcher.nudge(),
     options: { webhookMaxAgeSeconds: config.gateway.webhookMaxAgeSeconds, ...options.app },
   });

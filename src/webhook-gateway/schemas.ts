@@ -90,6 +90,9 @@ export const InboxPayloadSchema = z.object({
   approvalUuid: z.string().optional(),
   approvalStatus: z.enum(['approved', 'denied']).optional(),
   maskedPhone: z.string().optional(),
+  /** Verify `factor.verified`: the factor and its type (the entity identity is the row's authy id). */
+  factorSid: z.string().optional(),
+  factorType: z.string().optional(),
 });
 /** A validated inbox payload. */
 export type InboxPayload = z.infer<typeof InboxPayloadSchema>;

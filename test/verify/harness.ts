@@ -57,11 +57,15 @@ export interface VerifyOnboardingHarness {
 }
 
 export async function createVerifyOnboardingHarness(
-  options: { defaultFactorType?: VerifyFactorType } = {},
+  options: {
+    defaultFactorType?: VerifyFactorType;
+    /** The database the worker records into (default the shared test database); the caller closes it. */
+    pool?: DbPool;
+  } = {},
 ): Promise<VerifyOnboardingHarness> {
   const temporal = await connectTemporal();
   const emulator = await startEmulator();
-  const pool = createTestPool();
+  const pool = options.pool ?? createTestPool();
   const taskQueue = temporal.uniqueTaskQueue('verify-onboarding');
   const verify = createVerifyClient(
     createVerifyHttp({
@@ -130,7 +134,7 @@ export async function createVerifyOnboardingHarness(
       worker.shutdown();
       await running;
       await emulator.close();
-      await pool.end();
+      if (!options.pool) await pool.end();
       await temporal.close();
     },
   };

@@ -1,0 +1,56 @@
+import { createLogger } from '../../src/logger';
+import type { DbPool } from '../../src/db/pool';
+import type { Client } from '@temporalio/client';
+import { createApp } from '../../src/webhook-gateway/app';
+import type { GatewayApp } from '../../src/webhook-gateway/app';
+import { createDispatcher } from '../../src/webhook-gateway/dispatcher';
+import { createGatewayMetrics } from '../../src/webhook-gateway/metrics';
+import { closeGracefully, createGatewayServer } from '../../src/webhook-gateway/server';
+import { createWorkflowSignaller } from '../../src/webhook-gateway/workflow-signaller';
+import { DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
+import { unusedPort } from '../harness/ports';
+
+/** The public gateway app with the Verify route keyed by `authToken`, its dispatcher running, on a free port. */
+export interface VerifyTestGateway {
+  url: string;
+  app: GatewayApp;
+  close(): Promise<void>;
+}
+
+export async function startVerifyGateway(options: {
+  pool: DbPool;
+  connectTemporal: () => Promise<Client>;
+  authToken?: string;
+}): Promise<VerifyTestGateway> {
+  const log = createLogger(process.env.GATEWAY_TEST_LOG_LEVEL ?? 'silent', 'verify-gateway-test');
+  const metrics = createGatewayMetrics({ defaultMetrics: false });
+  const signaller = createWorkflowSignaller(options.connectTemporal, { callTimeoutMs: 3_000 });
+  const dispatcher = createDispatcher(
+    { pool: options.pool, signaller, log, metrics },
+    { pollIntervalMs: 100, retryBaseMs: 50, retryMaxMs: 250, leaseMs: 10_000, backlogIntervalMs: 0 },
+  );
+  const port = await unusedPort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = createApp({
+    pool: options.pool,
+    log,
+    metrics,
+    webhookKeys: undefined,
+    apiKey: '',
+    publicUrl: url,
+    twilioAuthToken: options.authToken ?? DEV_TWILIO_AUTH_TOKEN,
+    onRecorded: () => dispatcher.nudge(),
+  });
+  const server = createGatewayServer(app);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  dispatcher.start();
+  return {
+    url,
+    app,
+    async close() {
+      await closeGracefully(server, 1_000);
+      await dispatcher.stop();
+      await signaller.close();
+    },
+  };
+}
