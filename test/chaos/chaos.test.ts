@@ -14,9 +14,9 @@ describe('chaos: a cohort of 40 people while every service is SIGKILLed and rest
   let result: ChaosResult;
 
   beforeAll(async () => {
-    result = await runChaos({ users: USERS, rounds: ROUNDS, seed: SEED, cohortTimeoutMs: 240_000 });
+    result = await runChaos({ users: USERS, rounds: ROUNDS, seed: SEED, cohortTimeoutMs: 270_000 });
     console.log(formatChaosReport(result));
-  }, 345_000);
+  }, 355_000);
 
   test('the cohort covers every persona and each service was killed once per round', () => {
     expect(PERSONAS.filter((p) => result.personas[p] === 0)).toEqual([]);
