@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       { taskQueue, provider: 'verify' },
     );
     await drive(started.handle, verifyIdentity(userId));
-    const final = (await started.handle.result()) as OnboardingStatus;
+    const final = await started.handle.result();
     const history = await started.handle.fetchHistory();
     const file = path.join(__dirname, 'histories', `${name}.verify.json`);
     await writeFile(file, historyToJSON(history));
