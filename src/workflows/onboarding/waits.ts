@@ -1,11 +1,11 @@
-// The onboarding's two waits. Every branch is keyed to what woke the run — a signal, the poll timer
-// (`condition()` resolving false) or a deadline's own timer (`Deadline.passed()`) — and never to a
-// comparison of `Date.now()` with a deadline, so a replay takes the same branches whatever the
-// workflow clock read in the original activation (docs/onboarding.md#durability).
+// The onboarding's two waits. At most one timer is pending at a time: each wait is a sequence of
+// steps `condition(fn, stepMs)`, and what happens next depends only on what ended the step (a
+// message that made `fn` true, else the step's own timer) and on the durations of the steps whose
+// timers fired — never on `Date.now()`, and never on the order in which two things that happened in
+// one activation are observed (docs/onboarding.md#durability).
 import { condition, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalState } from '../../second-factor/provider';
 import { APPROVAL_MESSAGE, provider } from './activity-proxies';
-import { startDeadline } from './deadline';
 import type { OnboardingRunState } from './run-state';
 
 /**
@@ -59,27 +59,27 @@ export function explicitTimerWaits(run: OnboardingRunState, calls: ProviderWaitC
   const { timing, status } = run;
 
   /**
-   * One reminder round: waits `roundMs` for the device, reading the device status each poll interval
-   * (the net for a lost webhook). Ends `installed`, or `round-over` when the round's own timer fired.
+   * One reminder round: waits `roundMs` for the device in steps that end at each poll of the device
+   * status (the net for a lost webhook) and at the round's end. Ends `installed`, or `round-over`
+   * once the steps whose timers fired add up to `roundMs`. Time spent polling is not counted.
    */
   async function awaitDeviceRound(roundMs: number): Promise<'installed' | 'round-over'> {
-    const round = startDeadline(roundMs, 'install reminder due');
-    try {
-      for (;;) {
-        const woken = await condition(
-          () => run.deviceRegistered() || round.passed(),
-          timing.deviceStatusPollIntervalMs,
-        );
-        if (run.deviceRegistered()) return 'installed';
-        if (!woken) {
-          // The poll timer fired.
-          if (await calls.readDevice()) return 'installed';
-        }
-        if (round.passed()) return 'round-over';
+    const pollMs = timing.deviceStatusPollIntervalMs;
+    let waitedMs = 0;
+    let sincePollMs = 0;
+    while (waitedMs < roundMs) {
+      const stepMs = Math.min(pollMs - sincePollMs, roundMs - waitedMs);
+      await condition(() => run.deviceRegistered(), stepMs);
+      if (run.deviceRegistered()) return 'installed';
+      // Only the step's timer ends a step while no device signal has arrived.
+      waitedMs += stepMs;
+      sincePollMs += stepMs;
+      if (sincePollMs >= pollMs) {
+        sincePollMs = 0;
+        if ((await calls.readDevice()) || run.deviceRegistered()) return 'installed';
       }
-    } finally {
-      round.cancel();
     }
+    return 'round-over';
   }
 
   /**
@@ -102,30 +102,25 @@ export function explicitTimerWaits(run: OnboardingRunState, calls: ProviderWaitC
   }
 
   /**
-   * Waits for the answer to one approval request: a signal, or the request's status read each poll
-   * interval (the net for a lost callback) and once more when the expiry timer fires.
+   * Waits for the answer to one approval request: a signal, or the request's status read at the end
+   * of each step — every poll interval (the net for a lost callback) and, last, when the steps whose
+   * timers fired add up to the request's expiry (one last look for an answer whose callback was lost).
    */
   async function awaitAnswer(approvalUuid: string): Promise<'approved' | 'denied' | 'expired'> {
-    const expiry = startDeadline(timing.approvalExpiryMs, 'approval request expires');
-    try {
-      for (;;) {
-        await condition(
-          () => run.approvalAnswer() !== undefined || expiry.passed(),
-          timing.approvalStatusPollIntervalMs,
-        );
-        const answer = run.approvalAnswer();
-        if (answer) return answer.status;
-        // The poll timer or the expiry timer fired: read the request (at expiry, one last look for
-        // an answer whose callback was lost).
-        const state = await calls.readApproval(approvalUuid);
-        const late = run.approvalAnswer();
-        if (late) return late.status;
-        if (state === 'approved' || state === 'denied') return state;
-        if (state === 'expired' || expiry.passed()) return 'expired';
-      }
-    } finally {
-      expiry.cancel();
+    let waitedMs = 0;
+    while (waitedMs < timing.approvalExpiryMs) {
+      const stepMs = Math.min(timing.approvalStatusPollIntervalMs, timing.approvalExpiryMs - waitedMs);
+      await condition(() => run.approvalAnswer() !== undefined, stepMs);
+      const answer = run.approvalAnswer();
+      if (answer) return answer.status;
+      waitedMs += stepMs;
+      const state = await calls.readApproval(approvalUuid);
+      const late = run.approvalAnswer();
+      if (late) return late.status;
+      if (state === 'approved' || state === 'denied') return state;
+      if (state === 'expired') return 'expired';
     }
+    return 'expired';
   }
 
   /** Sends up to `maxApprovalAttempts` push requests, one after another expires unanswered. */
