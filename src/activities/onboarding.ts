@@ -60,7 +60,8 @@ export function createOnboardingActivities({ pool, provider }: OnboardingActivit
     /**
      * Sends a OneTouch push approval request; returns its uuid. With an idempotency key (run and
      * attempt) the push is recorded in PostgreSQL and a retry returns the recorded one instead of
-     * sending another; only a crash between Authy's answer and the insert can still repeat it.
+     * sending another (the insert is retried for up to 20 s); only a worker crash between Authy's
+     * answer and the insert can still repeat it.
      */
     async requestApproval(input: {
       authyId: string;
@@ -80,11 +81,12 @@ export function createOnboardingActivities({ pool, provider }: OnboardingActivit
         }),
       );
       if (!key) return { approvalUuid: approvalId };
+      // The push is out: record it even through a short PostgreSQL outage, since a retry of this
+      // activity that finds no record would send a second push.
       return {
-        approvalUuid: await recordApprovalRequest(pool, key, {
-          approvalUuid: approvalId,
-          authyId: input.authyId,
-        }),
+        approvalUuid: await persistently(() =>
+          recordApprovalRequest(pool, key, { approvalUuid: approvalId, authyId: input.authyId }),
+        ),
       };
     },
 
@@ -107,4 +109,23 @@ export function createOnboardingActivities({ pool, provider }: OnboardingActivit
       await recordPhoneChange(pool, { ...input, changedAt: new Date(input.changedAt) });
     },
   };
+}
+
+/** How long `requestApproval` keeps trying to record a push it sent (below its 30 s start-to-close). */
+const RECORD_PUSH_FOR_MS = 20_000;
+
+/**
+ * Runs `write` until it succeeds or {@link RECORD_PUSH_FOR_MS} have passed (then throws its last
+ * error), waiting 250 ms doubling to 2 s between tries.
+ */
+async function persistently<T>(write: () => Promise<T>): Promise<T> {
+  const giveUpAt = Date.now() + RECORD_PUSH_FOR_MS;
+  for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 2_000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() + delayMs > giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }

@@ -26,21 +26,31 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): DbPo
   // An idle client losing its connection (server restart) must not crash the process: the pool
   // drops it and the next query opens a fresh one.
   pool.on('error', () => undefined);
+  // A checked-out client losing its connection emits 'error' too, and the pool listens only while a
+  // client is idle: without a listener of its own, Node ends the process (seen when the chaos suite
+  // SIGKILLs PostgreSQL). The query in flight still rejects, and the client is released as broken.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
 /** Runs `work` inside one transaction: committed if it resolves, rolled back if it throws. */
 export async function withTransaction<T>(pool: DbPool, work: (client: DbClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // A connection that cannot even roll back is discarded rather than returned to the pool.
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
