@@ -9,6 +9,7 @@ import { registerSimulateCommand } from './commands/simulate';
 import { registerStackCommands } from './commands/stack';
 import { registerSyncCommands } from './commands/sync';
 import { registerWebhooksCommands } from './commands/webhooks';
+import { registerVerifyCommands } from './commands/verify';
 import { registerWorkerCommand } from './commands/worker';
 import { CliError, EXIT } from './context';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerScheduleCommands(program);
   registerSyncCommands(program);
   registerWebhooksCommands(program);
+  registerVerifyCommands(program);
   registerSimulateCommand(program);
   registerDbCommands(program);
   registerStackCommands(program);

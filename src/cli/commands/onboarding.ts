@@ -15,6 +15,7 @@ import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 import { registerOnboardingStatusCommand } from './onboarding-status';
 import { registerReplayCheckCommand } from './replay-check';
+import { registerVerifyOnboardingCommands } from './onboarding-verify';
 
 interface JsonOption {
   json?: boolean;
@@ -66,26 +67,53 @@ export function registerOnboardingCommands(program: Command): void {
       'JSON {"email", "countryCode", "cellphone"} from a file, or - for stdin: keeps personal data ' +
         'out of argv, which every local user can read (ps) and shell history keeps',
     )
+    .addOption(new Option('--provider <name>', 'default: TWOFOLD_PROVIDER').choices(['authy', 'verify']))
+    .addOption(
+      new Option('--factor-type <type>', 'Verify only; default: VERIFY_FACTOR_TYPE').choices([
+        'totp',
+        'push',
+      ]),
+    )
     .option('--json', 'print JSON')
-    .action(async (options: JsonOption & Partial<ContactInput> & { userId: string; inputFile?: string }) => {
-      const contact = await resolveContact(options, options.inputFile);
-      const { config } = commandContext();
-      await withTemporalClient(config, async (client) => {
-        const started = await startOnboarding(
-          client,
-          { userId: options.userId, ...contact },
-          { taskQueue: config.temporal.taskQueue },
-        ).catch((error: unknown) => {
-          if (error instanceof InvalidOnboardingInputError) throw new CliError(error.message, EXIT.usage);
-          throw error;
+    .action(
+      async (
+        options: JsonOption &
+          Partial<ContactInput> & {
+            userId: string;
+            inputFile?: string;
+            provider?: 'authy' | 'verify';
+            factorType?: 'totp' | 'push';
+          },
+      ) => {
+        const contact = await resolveContact(options, options.inputFile);
+        const { config } = commandContext();
+        await withTemporalClient(config, async (client) => {
+          const started = await startOnboarding(
+            client,
+            {
+              userId: options.userId,
+              ...contact,
+              ...(options.provider ? { provider: options.provider } : {}),
+              ...(options.factorType ? { factorType: options.factorType } : {}),
+            },
+            {
+              taskQueue: config.temporal.taskQueue,
+              provider: config.provider,
+              factorType: config.verify.factorType,
+            },
+          ).catch((error: unknown) => {
+            if (error instanceof InvalidOnboardingInputError) throw new CliError(error.message, EXIT.usage);
+            throw error;
+          });
+          if (options.json)
+            console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId }));
+          else console.log(`onboarding ${started.workflowId} running (run ${started.runId})`);
         });
-        if (options.json)
-          console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId }));
-        else console.log(`onboarding ${started.workflowId} running (run ${started.runId})`);
-      });
-    });
+      },
+    );
 
   registerOnboardingStatusCommand(onboarding);
+  registerVerifyOnboardingCommands(onboarding);
 
   onboarding
     .command('cancel')

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { AuthyApiError, AuthyResponseError, AuthyTransportError } from '../../authy/errors';
 import {
   ONBOARDING_WEBHOOK_EVENTS,
@@ -9,6 +10,13 @@ import {
 import type { WebhookEvent, WebhooksApi } from '../../authy/webhooks-api';
 import type { Config } from '../../config';
 import { CliError, EXIT, commandContext } from '../context';
+import { deleteVerifyWebhook, listVerifyWebhooks, registerVerifyWebhook } from './verify-webhooks';
+
+/** `--provider verify` on each subcommand: the Verify Service's webhooks instead of Authy's. */
+const providerOption = () =>
+  new Option('--provider <name>', 'authy (the Authy Webhooks API) or verify (the Verify Service)')
+    .choices(['authy', 'verify'])
+    .default('authy');
 
 const CREDENTIALS = 'AUTHY_API_KEY, AUTHY_ACCESS_KEY and AUTHY_API_SIGNING_KEY';
 
@@ -100,33 +108,40 @@ export function registerWebhooksCommands(program: Command): void {
     )
     .option('--name <name>', 'a name shown in the Twilio Console', 'twofold')
     .option('--json', "print the API's { webhook: {...} } object")
-    .action(async (options: { url: string; events?: string[]; name: string; json?: boolean }) => {
-      const url = parseUrl(options.url);
-      const events = parseEvents(options.events);
-      if (options.name.trim() === '') throw new CliError('--name must not be empty', EXIT.usage);
-      const { api, config } = webhooksApi();
-      const result = await api
-        .create({ url, name: options.name, events })
-        .catch(explain(config, 'cannot register the webhook'));
-      if (options.json) {
-        console.log(JSON.stringify({ webhook: result.webhook }));
-        return;
-      }
-      const { webhook } = result;
-      console.log(
-        `webhook ${webhook.id} "${webhook.name}" registered: ${webhook.events.length} event(s) → ${webhook.url}`,
-      );
-      console.log(`  events: ${webhook.events.join(', ')}`);
-      console.log(`  signing key: ${webhook.signing_key}`);
-      console.log(`  give it to the gateway: AUTHY_WEBHOOK_SIGNING_KEY=${webhook.signing_key}`);
-    });
+    .addOption(providerOption())
+    .action(
+      async (options: { url: string; events?: string[]; name: string; json?: boolean; provider: string }) => {
+        if (options.provider === 'verify')
+          return registerVerifyWebhook({ ...options, url: parseUrl(options.url) });
+        const url = parseUrl(options.url);
+        const events = parseEvents(options.events);
+        if (options.name.trim() === '') throw new CliError('--name must not be empty', EXIT.usage);
+        const { api, config } = webhooksApi();
+        const result = await api
+          .create({ url, name: options.name, events })
+          .catch(explain(config, 'cannot register the webhook'));
+        if (options.json) {
+          console.log(JSON.stringify({ webhook: result.webhook }));
+          return;
+        }
+        const { webhook } = result;
+        console.log(
+          `webhook ${webhook.id} "${webhook.name}" registered: ${webhook.events.length} event(s) → ${webhook.url}`,
+        );
+        console.log(`  events: ${webhook.events.join(', ')}`);
+        console.log(`  signing key: ${webhook.signing_key}`);
+        console.log(`  give it to the gateway: AUTHY_WEBHOOK_SIGNING_KEY=${webhook.signing_key}`);
+      },
+    );
 
   webhooks
     .command('list')
     .description("list the application's webhooks")
     .option('--json', 'print { webhooks: [...] } as the API returns them (signing keys masked)')
     .option('--show-secrets', 'print the signing keys in full (they let anyone forge deliveries)')
-    .action(async (options: { json?: boolean; showSecrets?: boolean }) => {
+    .addOption(providerOption())
+    .action(async (options: { json?: boolean; showSecrets?: boolean; provider: string }) => {
+      if (options.provider === 'verify') return listVerifyWebhooks(options);
       const { api, config } = webhooksApi();
       const listed = await api.list().catch(explain(config, 'cannot list webhooks'));
       // A signing key lets its holder forge deliveries; a terminal scrollback or a CI log is no
@@ -152,7 +167,9 @@ export function registerWebhooksCommands(program: Command): void {
     .description('delete a webhook by id (WH_…)')
     .argument('<webhookId>', 'the id printed by register or list')
     .option('--json', 'print { deleted: id }')
-    .action(async (webhookId: string, options: { json?: boolean }) => {
+    .addOption(providerOption())
+    .action(async (webhookId: string, options: { json?: boolean; provider: string }) => {
+      if (options.provider === 'verify') return deleteVerifyWebhook(webhookId, options);
       if (webhookId.trim() === '') throw new CliError('the webhook id must not be empty', EXIT.usage);
       const { api, config } = webhooksApi();
       await api.delete(webhookId).catch((error: unknown) => {
