@@ -29,6 +29,7 @@ up: deps toolchain ## start the whole stack in the background (Temporal, Postgre
 	@node bin/twofold.js db migrate
 	@bash scripts/services.sh up >/dev/null
 	@LOG_LEVEL=warn node bin/twofold.js schedule ensure
+	@LOG_LEVEL=warn node bin/twofold.js stack check --running-worker
 	@bash scripts/print-urls.sh
 
 down: ## stop what `make up` started (data is kept)

@@ -5,6 +5,7 @@ import { connectClient, connectWorkerConnection } from '../../temporal/connectio
 import { installTemporalRuntime } from '../../temporal/runtime';
 import { createWorker } from '../../worker';
 import { checkStack } from '../../workflows/check-stack';
+import type { Config } from '../../config';
 import { CliError, commandContext } from '../context';
 
 /**
@@ -17,8 +18,16 @@ export function registerStackCommands(program: Command): void {
     .command('check')
     .description('run a one-activity workflow end to end (Temporal → worker → PostgreSQL)')
     .option('--json', 'print the result as JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option(
+      '--running-worker',
+      'run it on TEMPORAL_TASK_QUEUE through the worker already running there (make up), not a worker of its own',
+    )
+    .action(async (options: { json?: boolean; runningWorker?: boolean }) => {
       const { config, log } = commandContext();
+      if (options.runningWorker) {
+        await checkThroughRunningWorker(config, options.json === true);
+        return;
+      }
       installTemporalRuntime(log);
       const pool = createPool(config.databaseUrl, { max: 2 });
       const unreachable = (error: unknown): never => {
@@ -62,4 +71,37 @@ export function registerStackCommands(program: Command): void {
         await pool.end();
       }
     });
+}
+
+/**
+ * The check on the task queue the deployment's worker polls: proves that worker picks up workflow
+ * tasks (and makes its SDK metrics show workflow task figures). Fails after 30 s naming the queue.
+ */
+async function checkThroughRunningWorker(config: Config, json: boolean): Promise<void> {
+  const client = await connectClient(config.temporal).catch((error: unknown) => {
+    throw new CliError(
+      `cannot reach Temporal at ${config.temporal.address}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  });
+  const { taskQueue } = config.temporal;
+  const workflowId = `stack-check-${process.pid}-${Date.now()}`;
+  try {
+    const result = await client.workflow.execute(checkStack, {
+      taskQueue,
+      workflowId,
+      workflowExecutionTimeout: '30 seconds',
+    });
+    if (json) console.log(JSON.stringify(result));
+    else
+      console.log(
+        `stack ok: the worker on task queue ${taskQueue} ran ${result.workflowId} and read PostgreSQL`,
+      );
+  } catch (error) {
+    throw new CliError(
+      `no worker on task queue ${taskQueue} ran the check within 30 s: ${error instanceof Error ? error.message : String(error)}\n` +
+        '  Fix: look at the worker log (make status; ~/.cache/twofold/log/worker.log).',
+    );
+  } finally {
+    await client.connection.close();
+  }
 }
