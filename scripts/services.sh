@@ -9,7 +9,9 @@
 #
 # `up gateway` first registers the gateway's webhook with the emulator through the Webhooks API
 # (`twofold webhooks register`) and starts the gateway with its signing key, unless
-# AUTHY_WEBHOOK_SIGNING_KEY is set.
+# AUTHY_WEBHOOK_SIGNING_KEY is set. With TWOFOLD_PROVIDER=verify, `up gateway` and `up worker` also
+# ensure a Verify Service (`twofold verify service ensure`, unless VERIFY_SERVICE_SID is set) and register
+# the gateway's /webhooks/twilio/verify with it (docs/verify.md).
 source "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -24,6 +26,9 @@ export GATEWAY_PUBLIC_URL="${GATEWAY_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}
 export AUTHY_ONETOUCH_CALLBACK_URL="${AUTHY_ONETOUCH_CALLBACK_URL:-$GATEWAY_PUBLIC_URL/webhooks/authy/onetouch}"
 WEBHOOK_URL="$GATEWAY_PUBLIC_URL/webhooks/authy"
 KEY_FILE="$TWOFOLD_RUN_DIR/webhook-signing-key"
+export VERIFY_API_URL="${VERIFY_API_URL:-http://127.0.0.1:$AUTHY_EMULATOR_PORT}"
+VERIFY_WEBHOOK_URL="$GATEWAY_PUBLIC_URL/webhooks/twilio/verify"
+VERIFY_SID_FILE="$TWOFOLD_RUN_DIR/verify-service-sid"
 
 twofold() { node "$repo/bin/twofold.js" "$@"; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -61,11 +66,40 @@ emulator_up() {
   start_bg emulator env LOG_LEVEL="${LOG_LEVEL:-info}" node "$repo/bin/twofold.js" emulator
   wait_for 60 "the emulator" port_open 127.0.0.1 "$AUTHY_EMULATOR_PORT" ||
     fail emulator "the emulator did not start within 60 s"
-  rm -f "$KEY_FILE" # a new emulator has no webhooks yet
+  rm -f "$KEY_FILE" "$VERIFY_SID_FILE" # a new emulator has no webhooks or Verify Service yet
   echo "started emulator"
 }
 
-emulator_down() { stop_service emulator; rm -f "$KEY_FILE"; } # its webhooks die with it
+emulator_down() { stop_service emulator; rm -f "$KEY_FILE" "$VERIFY_SID_FILE"; } # its webhooks die with it
+
+# ---------------------------------------------------------------- Verify (TWOFOLD_PROVIDER=verify)
+# Exports VERIFY_SERVICE_SID (given, remembered in $VERIFY_SID_FILE, or created by `verify service
+# ensure`) and registers the gateway's Verify webhook with that Service unless one has its URL.
+verify_setup() {
+  [ "${TWOFOLD_PROVIDER:-authy}" = verify ] || return 0
+  if [ -z "${VERIFY_SERVICE_SID:-}" ]; then
+    if [ -s "$VERIFY_SID_FILE" ]; then
+      VERIFY_SERVICE_SID=$(cat "$VERIFY_SID_FILE")
+    else
+      local ensured
+      ensured=$(LOG_LEVEL=warn twofold verify service ensure --json) ||
+        die "cannot create or find the Verify Service at $VERIFY_API_URL"
+      VERIFY_SERVICE_SID=$(node -e 'console.log(JSON.parse(process.argv[1]).sid)' "$ensured")
+      echo "$VERIFY_SERVICE_SID" >"$VERIFY_SID_FILE"
+      say "Verify Service $VERIFY_SERVICE_SID"
+    fi
+    export VERIFY_SERVICE_SID
+  fi
+  local listed
+  listed=$(LOG_LEVEL=warn twofold webhooks list --provider verify --json) ||
+    die "cannot list the Verify webhooks of $VERIFY_SERVICE_SID at $VERIFY_API_URL"
+  if ! node -e 'const [json, url] = process.argv.slice(1);
+    process.exit(JSON.parse(json).webhooks.some((w) => w.webhook_url === url) ? 0 : 1);' "$listed" "$VERIFY_WEBHOOK_URL"; then
+    LOG_LEVEL=warn twofold webhooks register --provider verify --url "$VERIFY_WEBHOOK_URL" --name twofold-local --json >/dev/null ||
+      die "cannot register the Verify webhook $VERIFY_WEBHOOK_URL"
+    say "Registered the Verify webhook → $VERIFY_WEBHOOK_URL"
+  fi
+}
 
 # ---------------------------------------------------------------- webhook registration
 # Prints the signing key of the gateway's webhook: reuses a registered one with the same URL, else
@@ -90,6 +124,7 @@ webhook_signing_key() {
 
 # ---------------------------------------------------------------- gateway
 gateway_up() {
+  verify_setup
   local key; key=$(webhook_signing_key)
   local pidfile="$TWOFOLD_RUN_DIR/gateway.pid"
   if port_open 127.0.0.1 "$GATEWAY_PORT"; then
@@ -120,6 +155,7 @@ worker_ready() {
 }
 
 worker_up() {
+  verify_setup
   if pid_alive "$TWOFOLD_RUN_DIR/worker.pid"; then echo "reused worker"; return; fi
   port_open 127.0.0.1 "${WORKER_METRICS_PORT:-9464}" &&
     die "port ${WORKER_METRICS_PORT:-9464} (worker metrics) is taken by another process. Fix: free it or set WORKER_METRICS_PORT."
