@@ -11,6 +11,7 @@ import { SIMULATION_TIMING } from '../../simulation/timing';
 import { durationArgument, integerArgument } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
+import { runVerifySimulateCommand } from './simulate-verify';
 
 const seconds = (ms: number) => `${ms / 1000}s`;
 
@@ -28,6 +29,7 @@ interface SimulateOptions {
   cancelPrevious?: boolean;
   resultFile?: string;
   json?: boolean;
+  provider: 'authy' | 'verify';
 }
 
 /** Live progress on stderr: one rewritten line on a terminal, a line per change (at most every 2 s) otherwise. */
@@ -122,6 +124,11 @@ export function registerSimulateCommand(program: Command): void {
       'first cancel open onboardings left by earlier runs with the same --id-prefix',
     )
     .option('--result-file <path>', 'also write the JSON result to this file')
+    .addOption(
+      new Option('--provider <name>', 'authy, or verify: TOTP and push personas through the Verify emulator')
+        .choices(['authy', 'verify'])
+        .default('authy'),
+    )
     .option(
       '--json',
       'print the result as JSON (no live progress); on --timeout, { settled: false, error, pending } with each queryError',
@@ -148,6 +155,10 @@ export function registerSimulateCommand(program: Command): void {
           `${problem}\n  Fix: a longer --poll-every, or shorter --reminder-every / --give-up-after / --approval-expiry.`,
           EXIT.usage,
         );
+      }
+      if (options.provider === 'verify') {
+        await runVerifySimulateCommand({ ...options, timing });
+        return;
       }
       const { config } = commandContext();
       if (config.authy.isRemote) {
