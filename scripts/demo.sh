@@ -5,6 +5,8 @@
 # started — unless KEEP=1, which leaves everything running for the Web UI.
 #
 # Settings (env): DEMO_USERS (default 24), DEMO_SEED (1), KEEP, and the ports of docs/contract.md#2-ports.
+# PROVIDER=verify runs the cohort on Twilio Verify instead (docs/verify.md): the emulator's Verify
+# Service and webhook, TOTP and push personas, and no reporting sync (Verify has no Reporting API).
 source "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -15,6 +17,12 @@ export GATEWAY_PORT="${GATEWAY_PORT:-3000}"
 export AUTHY_API_URL="http://127.0.0.1:$AUTHY_EMULATOR_PORT"
 export GATEWAY_PUBLIC_URL="${GATEWAY_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}"
 export TEMPORAL_ADDRESS TEMPORAL_UI_PORT TEMPORAL_NAMESPACE
+provider="${PROVIDER:-authy}"
+case "$provider" in
+  authy) ;;
+  verify) export TWOFOLD_PROVIDER=verify VERIFY_API_URL="http://127.0.0.1:$AUTHY_EMULATOR_PORT" ;;
+  *) die "PROVIDER must be authy or verify (got $provider)" ;;
+esac
 users="${DEMO_USERS:-24}"
 seed="${DEMO_SEED:-1}"
 result_file="$TWOFOLD_RUN_DIR/demo-simulation.json"
@@ -70,9 +78,25 @@ services_out=$(bash "$here/services.sh" up emulator gateway worker codec) || {
 }
 record_started app_started <<<"$services_out"
 twofold webhooks list | sed 's/^/  /'
+if [ "$provider" = verify ]; then
+  # services.sh created (or found) the emulator's Verify Service and registered the gateway with it.
+  export VERIFY_SERVICE_SID="${VERIFY_SERVICE_SID:-$(cat "$TWOFOLD_RUN_DIR/verify-service-sid")}"
+  twofold webhooks list --provider verify | sed 's/^/  /'
+  if grep -q '^reused worker' <<<"$services_out"; then
+    say "the worker was already running: if it started without TWOFOLD_PROVIDER=verify it has no Verify Service and the cohort waits (make down, then run the demo again)"
+  fi
+fi
 
 step "3/7 reporting schedule"
 twofold schedule ensure
+
+if [ "$provider" = verify ]; then
+  step "4/5 a Verify cohort of $users people (TOTP and push personas)"
+  twofold simulate --provider verify --users "$users" --id-prefix demo-verify --result-file "$result_file"
+  step "5/5 done"
+  echo "demo (Verify) finished in $((SECONDS - t0)) s (wall time); no reporting sync: Verify has no Reporting API"
+  exit 0
+fi
 
 step "4/7 a cohort of $users people (live: stage counts)"
 window_from=$(iso_now -2000)
