@@ -43,6 +43,14 @@ describe('onboardUser on Verify', () => {
     const secret = new URL(enrollment.uri).searchParams.get('secret')!;
 
     const code = await h.totpCode(identity, waiting.factorSid!);
+    // A verification of another factor of the same identity does not complete this run's enrolment
+    // (the update below is handled after this signal, so the status read after it includes it).
+    await started.handle.signal(factorVerifiedSignal, {
+      eventId: randomUUID(),
+      identity,
+      factorSid: `YF${'8'.repeat(32)}`,
+      factorType: 'totp',
+    });
     expect(await submitTotpCode(h.temporal.client, started.input.userId, wrongCode(code))).toEqual({
       accepted: false,
     });
@@ -105,6 +113,8 @@ describe('onboardUser on Verify', () => {
       factorSid: `YF${'9'.repeat(32)}`,
     });
     await started.handle.signal(deviceRegisteredSignal, { eventId: randomUUID(), authyId: identity });
+    // An update is handled after the signals sent before it: the status read after it includes them.
+    await started.handle.executeUpdate(getEnrollmentUpdate, { args: [] });
     expect(await started.handle.query(statusQuery)).toMatchObject({ stage: 'awaiting_device' });
 
     await started.handle.signal(factorVerifiedSignal, {
