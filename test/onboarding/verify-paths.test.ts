@@ -81,6 +81,22 @@ describe('onboardUser on Verify', () => {
     expect(description.typedSearchAttributes.get(ONBOARDING_STAGE)).toBe('enabled');
   });
 
+  it('when a TOTP person types five wrong codes and then any other, then Verify refuses further codes and the run ends failed', async () => {
+    const started = await h.start();
+    const waiting = await h.waitForStage(started, 'awaiting_device');
+    const code = await h.totpCode(verifyIdentity(started.input.userId), waiting.factorSid!);
+    for (let i = 0; i < 5; i += 1) {
+      expect(await submitTotpCode(h.temporal.client, started.input.userId, wrongCode(code))).toEqual({
+        accepted: false,
+      });
+    }
+    expect(await started.handle.query(statusQuery)).toMatchObject({ stage: 'awaiting_device' });
+    expect(await submitTotpCode(h.temporal.client, started.input.userId, code)).toEqual({ accepted: false });
+    const final = await started.handle.result();
+    expect(final).toMatchObject({ stage: 'failed' });
+    expect(final.reason).toMatch(/60310/);
+  });
+
   it('when a malformed code is submitted, then the update is refused before it enters history', async () => {
     const started = await h.start();
     await h.waitForStage(started, 'awaiting_device');
