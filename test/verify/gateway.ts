@@ -8,6 +8,7 @@ import { createGatewayMetrics } from '../../src/webhook-gateway/metrics';
 import { closeGracefully, createGatewayServer } from '../../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../../src/webhook-gateway/workflow-signaller';
 import { DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
+import type { WebhookSigningKeys } from '../../src/webhook-gateway/jwt-verification';
 import { unusedPort } from '../harness/ports';
 
 /** The public gateway app with the Verify route keyed by `authToken`, its dispatcher running, on a free port. */
@@ -21,6 +22,11 @@ export async function startVerifyGateway(options: {
   pool: DbPool;
   connectTemporal: () => Promise<Client>;
   authToken?: string;
+  /** Listen port (default a free one): the public URL is http://127.0.0.1:<port>. */
+  port?: number;
+  /** Authy webhook JWT keys and the OneTouch API key, for a gateway serving both providers. */
+  webhookKeys?: WebhookSigningKeys;
+  apiKey?: string;
 }): Promise<VerifyTestGateway> {
   const log = createLogger(process.env.GATEWAY_TEST_LOG_LEVEL ?? 'silent', 'verify-gateway-test');
   const metrics = createGatewayMetrics({ defaultMetrics: false });
@@ -29,14 +35,14 @@ export async function startVerifyGateway(options: {
     { pool: options.pool, signaller, log, metrics },
     { pollIntervalMs: 100, retryBaseMs: 50, retryMaxMs: 250, leaseMs: 10_000, backlogIntervalMs: 0 },
   );
-  const port = await unusedPort();
+  const port = options.port ?? (await unusedPort());
   const url = `http://127.0.0.1:${port}`;
   const app = createApp({
     pool: options.pool,
     log,
     metrics,
-    webhookKeys: undefined,
-    apiKey: '',
+    webhookKeys: options.webhookKeys,
+    apiKey: options.apiKey ?? '',
     publicUrl: url,
     twilioAuthToken: options.authToken ?? DEV_TWILIO_AUTH_TOKEN,
     onRecorded: () => dispatcher.nudge(),

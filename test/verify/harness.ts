@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
+import type { AuthyEmulatorOptions } from '../../src/authy-emulator';
 import { createAuthyHttp } from '../../src/authy/http';
 import type { DbPool } from '../../src/db/pool';
 import { startOnboarding } from '../../src/onboarding/client';
@@ -61,10 +62,12 @@ export async function createVerifyOnboardingHarness(
     defaultFactorType?: VerifyFactorType;
     /** The database the worker records into (default the shared test database); the caller closes it. */
     pool?: DbPool;
+    /** Options of the in-process emulator (e.g. where OneTouch callbacks go). */
+    emulator?: AuthyEmulatorOptions;
   } = {},
 ): Promise<VerifyOnboardingHarness> {
   const temporal = await connectTemporal();
-  const emulator = await startEmulator();
+  const emulator = await startEmulator(options.emulator);
   const pool = options.pool ?? createTestPool();
   const taskQueue = temporal.uniqueTaskQueue('verify-onboarding');
   const verify = createVerifyClient(

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { ONBOARDING_WEBHOOK_EVENTS, createWebhooksApi } from '../../src/authy/webhooks-api';
+import { startOnboarding } from '../../src/onboarding/client';
+import {
+  DEV_AUTHY_ACCESS_KEY,
+  DEV_AUTHY_API_KEY,
+  DEV_AUTHY_API_SIGNING_KEY,
+} from '../../src/shared/dev-keys';
+import type { OnboardingStatus } from '../../src/shared/onboarding';
+import { verifyIdentity } from '../../src/verify/identity';
+import { getEnrollmentUpdate, statusQuery } from '../../src/workflows/onboarding/messages';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
+import { FAST_TIMING, uniquePhone } from '../harness/onboarding';
+import { unusedPort } from '../harness/ports';
+import { waitFor } from '../harness/wait-for';
+import { startVerifyGateway } from './gateway';
+import type { VerifyTestGateway } from './gateway';
+import { createVerifyOnboardingHarness } from './harness';
+import type { VerifyOnboardingHarness } from './harness';
+
+// A migration's steady state (docs/verify.md, "Running both during a migration"): one worker and one
+// gateway, an Authy onboarding and a Verify one side by side, each moved only by its provider's
+// deliveries through the gateway (FAST_TIMING polls every 60 s, later than every wait below).
+
+let db: IsolatedDatabase;
+let h: VerifyOnboardingHarness;
+let gateway: VerifyTestGateway;
+
+beforeAll(async () => {
+  db = await createIsolatedDatabase('sidebyside');
+  const port = await unusedPort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  h = await createVerifyOnboardingHarness({
+    pool: db.pool,
+    emulator: { oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` },
+  });
+  const { webhook } = await createWebhooksApi({
+    baseUrl: h.emulator.url,
+    apiKey: DEV_AUTHY_API_KEY,
+    accessKey: DEV_AUTHY_ACCESS_KEY,
+    apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
+  }).create({
+    url: `${publicUrl}/webhooks/authy`,
+    name: 'side-by-side',
+    events: [...ONBOARDING_WEBHOOK_EVENTS],
+  });
+  await h.verify.createWebhook(h.serviceSid, {
+    friendlyName: 'side-by-side',
+    url: `${publicUrl}/webhooks/twilio/verify`,
+    eventTypes: ['factor.verified', 'challenge.approved', 'challenge.denied'],
+  });
+  gateway = await startVerifyGateway({
+    pool: db.pool,
+    connectTemporal: () => h.temporal.connectOwnClient(),
+    port,
+    webhookKeys: { current: webhook.signing_key },
+    apiKey: DEV_AUTHY_API_KEY,
+  });
+}, 120_000);
+afterAll(async () => {
+  try {
+    await gateway.close();
+    await h.close();
+  } finally {
+    await db.drop();
+  }
+});
+
+const stageOf = (handle: WorkflowHandle, accept: (s: OnboardingStatus) => boolean, what: string) =>
+  waitFor(() => handle.query(statusQuery), accept, { timeoutMs: 55_000, intervalMs: 100, what });
+
+it('when an Authy and a Verify push onboarding run on one worker and one gateway, then the deliveries of each provider bring both to enabled', async () => {
+  const authy = await startOnboarding(
+    h.temporal.client,
+    {
+      userId: `both-authy-${randomUUID()}`,
+      email: `both-${randomUUID().slice(0, 8)}@example.com`,
+      countryCode: '1',
+      cellphone: uniquePhone(),
+      timing: FAST_TIMING,
+    },
+    { taskQueue: h.taskQueue, provider: 'authy' },
+  );
+  const verify = await h.start({ factorType: 'push' });
+  const identity = verifyIdentity(verify.input.userId);
+
+  const authyWaiting = await stageOf(
+    authy.handle,
+    (s) => s.stage === 'awaiting_device' && s.authyId !== undefined,
+    'the Authy registration',
+  );
+  await h.waitForStage(verify, 'awaiting_device', 55_000);
+
+  // Authy: the app install reaches the gateway as device_registration_completed.
+  await h.emulator.control('POST', `/users/${authyWaiting.authyId}/install`);
+  // Verify: the Push SDK enrols with the token; factor.verified reaches the gateway.
+  const enrollment = await verify.handle.executeUpdate(getEnrollmentUpdate, { args: [] });
+  if (enrollment.factorType !== 'push') throw new Error('expected a push enrollment');
+  await h.enrolPush(identity, enrollment.accessToken);
+
+  const authyPush = await stageOf(authy.handle, (s) => s.approvalUuid !== undefined, 'the OneTouch push');
+  const verifyPush = await stageOf(
+    verify.handle,
+    (s) => s.challengeSid !== undefined,
+    'the Verify challenge',
+  );
+  await h.emulator.control('POST', `/approval_requests/${authyPush.approvalUuid}/respond`, {
+    status: 'approved',
+  });
+  await h.answer(identity, verifyPush.challengeSid!, 'approved');
+
+  expect(await stageOf(authy.handle, (s) => s.stage === 'enabled', 'Authy enabled')).toMatchObject({
+    provider: 'authy',
+    approvalAttempts: 1,
+  });
+  expect(await stageOf(verify.handle, (s) => s.stage === 'enabled', 'Verify enabled')).toMatchObject({
+    provider: 'verify',
+    approvalAttempts: 1,
+  });
+  const { rows } = await db.pool.query<{ event: string; state: string }>(
+    `select event, state from webhook_inbox where event in ('device_registration_completed', 'factor.verified', 'challenge.approved') order by event`,
+  );
+  expect(rows).toEqual([
+    { event: 'challenge.approved', state: 'delivered' },
+    { event: 'device_registration_completed', state: 'delivered' },
+    { event: 'factor.verified', state: 'delivered' },
+  ]);
+}, 120_000);
