@@ -2,7 +2,7 @@
 // CLI and applications. No I/O and no Temporal imports: safe on both sides of the sandbox.
 import type { ProviderName, VerifyFactorType } from '../second-factor/provider';
 
-/** Every stage an onboarding can be in (CONTRACT.md section 4). The last five are final. */
+/** Every stage an onboarding can be in (docs/contract.md#4-temporal-surface). The last five are final. */
 export const ONBOARDING_STAGES = [
   'registering',
   'awaiting_device',
@@ -159,7 +159,7 @@ export interface OnboardUserInput {
   factorType?: VerifyFactorType;
 }
 
-/** Result of the `status` query (CONTRACT.md section 4). Timestamps are ISO 8601. */
+/** Result of the `status` query (docs/contract.md#4-temporal-surface). Timestamps are ISO 8601. */
 export interface OnboardingStatus {
   userId: string;
   stage: OnboardingStage;

@@ -3,7 +3,7 @@ import type { ReportingWindow } from './window';
 // Plain types and constants of the reporting sync, shared by the workflow, its activities, the
 // schedule code and the CLI. No I/O and no Temporal imports.
 
-/** The Temporal Schedule that runs the live sync (CONTRACT.md section 4). */
+/** The Temporal Schedule that runs the live sync (docs/contract.md#4-temporal-surface). */
 export const REPORTING_SCHEDULE_ID = 'authy-reporting-sync';
 /** Watermark key of the live sync when the input names none. */
 export const DEFAULT_REPORTING_SOURCE = 'authy';
