@@ -2,6 +2,7 @@ import type { DbPool } from '../db/pool';
 import { findApprovalRequest, recordApprovalRequest } from '../db/approval-requests';
 import type { ApprovalRequestKey } from '../db/approval-requests';
 import { recordOnboardingProgress, recordPhoneChange } from '../db/onboardings';
+import type { OnboardingProvider } from '../db/onboardings';
 import type { ApprovalState, EnrolmentContact, SecondFactorProvider } from '../second-factor/provider';
 import { callAuthy } from './authy-failure';
 
@@ -18,6 +19,8 @@ export interface RecordProgressInput {
   runId: string;
   seq: number;
   stage: string;
+  /** The run's provider; absent: `authy` (Authy runs send none, so their inputs are as before). */
+  provider?: OnboardingProvider;
   authyId?: string;
   approvalUuid?: string;
   reason?: string;

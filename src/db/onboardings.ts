@@ -1,6 +1,9 @@
 import type { DbPool } from './pool';
 import { withTransaction } from './pool';
 
+/** The second-factor provider an onboarding runs on (the `provider` column; absent means Authy). */
+export type OnboardingProvider = 'authy' | 'verify';
+
 /** One stage change of an onboarding run, as the workflow reports it. */
 export interface OnboardingProgressRow {
   userId: string;
@@ -9,6 +12,8 @@ export interface OnboardingProgressRow {
   /** Monotonic per run; a write with a lower seq than stored is ignored (retries, reordering). */
   seq: number;
   stage: string;
+  /** The run's provider; absent: `authy` (every run before Verify existed). */
+  provider?: OnboardingProvider;
   authyId?: string;
   approvalUuid?: string;
   reason?: string;
@@ -24,13 +29,14 @@ export interface OnboardingProgressRow {
  * row over.
  */
 export async function recordOnboardingProgress(pool: DbPool, row: OnboardingProgressRow): Promise<void> {
+  const provider: OnboardingProvider = row.provider ?? 'authy';
   await withTransaction(pool, async (client) => {
     await client.query(
       `insert into onboardings (user_id, workflow_id, run_id, authy_id, stage, reason, approval_uuid,
-         reminders_sent, stage_seq, started_at, stage_entered_at, completed_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, case when $12::boolean then $11::timestamptz end, now())
+         reminders_sent, stage_seq, started_at, stage_entered_at, completed_at, updated_at, provider)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, case when $12::boolean then $11::timestamptz end, now(), $13)
        on conflict (user_id) do update set
-         workflow_id = excluded.workflow_id, run_id = excluded.run_id,
+         workflow_id = excluded.workflow_id, run_id = excluded.run_id, provider = excluded.provider,
          authy_id = coalesce(excluded.authy_id, onboardings.authy_id),
          stage = excluded.stage, reason = excluded.reason, approval_uuid = excluded.approval_uuid,
          reminders_sent = excluded.reminders_sent, stage_seq = excluded.stage_seq,
@@ -51,12 +57,13 @@ export async function recordOnboardingProgress(pool: DbPool, row: OnboardingProg
         row.startedAt,
         row.stageEnteredAt,
         row.final,
+        provider,
       ],
     );
     await client.query(
-      `insert into onboarding_stage_history (run_id, seq, user_id, stage, reason, entered_at)
-       values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
-      [row.runId, row.seq, row.userId, row.stage, row.reason ?? null, row.stageEnteredAt],
+      `insert into onboarding_stage_history (run_id, seq, user_id, stage, reason, entered_at, provider)
+       values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
+      [row.runId, row.seq, row.userId, row.stage, row.reason ?? null, row.stageEnteredAt, provider],
     );
   });
 }
@@ -86,6 +93,7 @@ export interface OnboardingRecord {
   workflowId: string;
   runId: string;
   authyId: string | null;
+  provider: OnboardingProvider;
   stage: string;
   reason: string | null;
   remindersSent: number;
@@ -98,7 +106,7 @@ export interface OnboardingRecord {
 export async function findOnboarding(pool: DbPool, userId: string): Promise<OnboardingRecord | undefined> {
   const { rows } = await pool.query<OnboardingRecord>(
     `select user_id as "userId", workflow_id as "workflowId", run_id as "runId", authy_id as "authyId",
-            stage, reason, reminders_sent as "remindersSent", started_at as "startedAt",
+            provider, stage, reason, reminders_sent as "remindersSent", started_at as "startedAt",
             stage_entered_at as "stageEnteredAt", completed_at as "completedAt"
        from onboardings where user_id = $1`,
     [userId],

@@ -258,6 +258,8 @@ export async function onboardUser(input: OnboardUserInput): Promise<OnboardingSt
       startedAt,
       stageEnteredAt: status.stageEnteredAt,
       final: isFinal(),
+      // Only Verify runs name their provider: an Authy run's activity input stays as it always was.
+      ...(input.provider === 'verify' ? { provider: 'verify' as const } : {}),
       ...(status.authyId ? { authyId: status.authyId } : {}),
       // Verify: the entity identity is the record's provider user id (the gateway finds the run by it).
       ...(verifyRun?.identity() ? { authyId: verifyRun.identity() } : {}),
