@@ -1,4 +1,6 @@
 import type { DashboardPeriod, OnboardingFunnelRow } from '../db/dashboard-funnel';
+import type { OnboardingProvider } from '../db/onboardings';
+import type { ProviderFilter } from './params';
 import { FINAL_STAGES, ONBOARDING_STAGES } from '../shared/onboarding';
 import type { OnboardingStage } from '../shared/onboarding';
 
@@ -14,8 +16,12 @@ export interface FunnelStep {
 /** Body of `GET /dashboard/api/funnel` (docs/dashboard.md). */
 export interface FunnelResponse {
   period: { from: string; to: string };
+  /** The providers counted: `authy`, `verify`, or `all` of them. */
+  provider: ProviderFilter;
   /** Onboarding runs started in the period (a user who retried counts once per run). */
   runs: number;
+  /** Of those, the runs of each provider (0 for a provider the filter leaves out). */
+  runsByProvider: Record<OnboardingProvider, number>;
   steps: FunnelStep[];
   /** Runs by how they ended; `inProgress` splits the open ones by the stage they wait in. */
   outcomes: Record<Exclude<OnboardingStage, OpenStage>, number> & { inProgress: Record<OpenStage, number> };
@@ -25,8 +31,18 @@ export interface FunnelResponse {
 type OpenStage = 'registering' | 'awaiting_device' | 'awaiting_approval';
 const OPEN_STAGES = ONBOARDING_STAGES.filter((stage) => !FINAL_STAGES.includes(stage)) as OpenStage[];
 
+const REGISTERED_LABELS: Record<ProviderFilter, string> = {
+  all: 'Registered with the provider',
+  authy: 'Registered with Authy',
+  verify: 'Registered with Verify',
+};
+
 /** Shapes the funnel counts for the API: steps in order, every outcome present (zeros included). */
-export function toFunnelResponse(period: DashboardPeriod, row: OnboardingFunnelRow): FunnelResponse {
+export function toFunnelResponse(
+  period: DashboardPeriod,
+  provider: ProviderFilter,
+  row: OnboardingFunnelRow,
+): FunnelResponse {
   const share = (count: number) => (row.started === 0 ? 0 : count / row.started);
   const step = (key: FunnelStep['key'], label: string, count: number): FunnelStep => ({
     key,
@@ -37,10 +53,12 @@ export function toFunnelResponse(period: DashboardPeriod, row: OnboardingFunnelR
   const count = (stage: OnboardingStage) => row.byLastStage[stage] ?? 0;
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
+    provider,
     runs: row.started,
+    runsByProvider: { ...row.startedByProvider },
     steps: [
       step('started', 'Started', row.started),
-      step('registered', 'Registered with Authy', row.registered),
+      step('registered', REGISTERED_LABELS[provider], row.registered),
       step('installed', 'App installed', row.installed),
       step('enabled', 'Approved → 2FA enabled', row.enabled),
     ],

@@ -22,6 +22,18 @@ export const PeriodQuerySchema = z.strictObject({
 });
 export type PeriodQuery = z.infer<typeof PeriodQuerySchema>;
 
+/** Which onboardings a panel covers: one provider's, or every provider's (`all`, the default). */
+export const ProviderFilterSchema = z
+  .enum(['all', 'authy', 'verify'], { error: 'expected all, authy or verify' })
+  .default('all');
+export type ProviderFilter = z.infer<typeof ProviderFilterSchema>;
+
+/** Query of the funnel panel: a period and a provider filter. */
+export const FunnelQuerySchema = z.strictObject({
+  ...PeriodQuerySchema.shape,
+  provider: ProviderFilterSchema,
+});
+
 const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS } as const;
 
 /** A duration such as `90s`, `30m`, `2h` or `3d`, in milliseconds. */
@@ -43,6 +55,8 @@ export const StuckQuerySchema = z.strictObject({
     .transform(Number)
     .pipe(z.number().int().min(1, 'expected at least 1').max(100, 'expected at most 100'))
     .prefault('10'),
+  /** Only this provider's runs in `stuck` and `longest` (default all). */
+  provider: ProviderFilterSchema,
 });
 export type StuckQuery = z.infer<typeof StuckQuerySchema>;
 

@@ -9,7 +9,7 @@ import { DashboardHttpError, dashboardErrorMiddleware, fromDatabase } from './er
 import { EVENT_PANELS, panelEvents, panelNeedsStatus, toEventSeriesResponse } from './event-panels';
 import type { EventPanelName } from './event-panels';
 import { toFunnelResponse } from './funnel';
-import { parseQuery, PeriodQuerySchema, resolvePeriod, StuckQuerySchema } from './params';
+import { FunnelQuerySchema, parseQuery, PeriodQuerySchema, resolvePeriod, StuckQuerySchema } from './params';
 import type { ResponseCache } from './response-cache';
 import { readStuckOnboardings } from './stuck';
 
@@ -103,9 +103,15 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   });
 
   api.get('/funnel', async (ctx) => {
-    const period = resolvePeriod(parseQuery(PeriodQuerySchema, ctx.query), now());
-    ctx.body = await cached(`funnel|${periodKey(period)}`, async () =>
-      toFunnelResponse(period, await fromDatabase(() => readOnboardingFunnel(deps.pool, period))),
+    const { provider, ...periodQuery } = parseQuery(FunnelQuerySchema, ctx.query);
+    const period = resolvePeriod(periodQuery, now());
+    const only = provider === 'all' ? undefined : provider;
+    ctx.body = await cached(`funnel|${provider}|${periodKey(period)}`, async () =>
+      toFunnelResponse(
+        period,
+        provider,
+        await fromDatabase(() => readOnboardingFunnel(deps.pool, period, only)),
+      ),
     );
   });
 
@@ -128,7 +134,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
 
   api.get('/stuck', async (ctx) => {
     const query = parseQuery(StuckQuerySchema, ctx.query);
-    ctx.body = await cached(`stuck|${query.olderThan}|${query.limit}`, async () => {
+    ctx.body = await cached(`stuck|${query.olderThan}|${query.limit}|${query.provider}`, async () => {
       let client: Client;
       try {
         // A first connect to an unreachable server would otherwise hold the panel for its full timeout.
@@ -145,6 +151,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
         ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}),
         olderThanMs: query.olderThan,
         limit: query.limit,
+        provider: query.provider,
         now: now(),
         ...(deps.options?.stuckScanLimit ? { scanLimit: deps.options.stuckScanLimit } : {}),
         ...(deps.options?.temporalTimeoutMs ? { timeoutMs: deps.options.temporalTimeoutMs } : {}),

@@ -1,8 +1,10 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { readStageEntries } from '../db/dashboard-stage-entries';
 import type { StageEntryRow } from '../db/dashboard-stage-entries';
+import type { OnboardingProvider } from '../db/onboardings';
 import type { DbPool } from '../db/pool';
 import { DashboardHttpError, fromDatabase } from './errors';
+import type { ProviderFilter } from './params';
 import { FINAL_STAGES, ONBOARDING_STAGES, onboardingWorkflowId } from '../shared/onboarding';
 import { ONBOARDING_STAGE } from '../shared/search-attributes';
 import { workflowListUrl, workflowUrl } from './web-ui-links';
@@ -22,6 +24,8 @@ const STAGE_LABELS: Record<string, string> = {
 export interface WaitingOnboarding {
   workflowId: string;
   runId: string;
+  /** The run's provider, from its customer record; null when it has no record yet. */
+  provider: OnboardingProvider | null;
   stageEnteredAt: string;
   waitingSeconds: number;
   /** `record`: the customer record's exact stage entry; `start_time`: no record yet, the run's start. */
@@ -33,10 +37,15 @@ export interface WaitingOnboarding {
 export interface StuckStageReport {
   stage: WaitingStage;
   label: string;
-  /** Open runs in this stage (the visibility count: what the `listUrl` filter shows). */
+  /**
+   * Open runs in this stage (the visibility count: what the `listUrl` filter shows), of every
+   * provider: Temporal's visibility has no provider attribute.
+   */
   waiting: number;
-  /** Of those, runs waiting longer than the threshold. */
+  /** Of those, runs of the requested provider(s) waiting longer than the threshold. */
   stuck: number;
+  /** `stuck` by provider (runs without a record yet, whose provider is unknown, in neither). */
+  stuckByProvider: Record<OnboardingProvider, number>;
   longestWaitSeconds: number | null;
   /** The Web UI's workflow list filtered to this stage's open runs. */
   listUrl: string;
@@ -50,6 +59,8 @@ export interface StuckResponse {
   olderThanSeconds: number;
   namespace: string;
   taskQueue: string | null;
+  /** The providers `stuck` and `longest` cover: `authy`, `verify`, or `all` of them. */
+  provider: ProviderFilter;
   /** False when more runs could be stuck than were examined: `stuck` is then a lower bound. */
   complete: boolean;
   stages: StuckStageReport[];
@@ -64,6 +75,8 @@ export interface StuckReportOptions {
   taskQueue?: string;
   olderThanMs: number;
   limit: number;
+  /** Only runs of this provider in `stuck` and `longest` (default all). */
+  provider?: ProviderFilter;
   now: Date;
   /** Most candidate runs examined per request (default 5000). */
   scanLimit?: number;
@@ -100,6 +113,7 @@ function stageFilter(stage: WaitingStage, taskQueue: string | undefined): string
 
 interface Candidate {
   stage: WaitingStage;
+  provider: OnboardingProvider | null;
   entered: Date;
   source: WaitingOnboarding['enteredAtSource'];
   execution: WorkflowExecutionInfo;
@@ -121,13 +135,19 @@ function placeCandidates(executions: WorkflowExecutionInfo[], records: StageEntr
     if (record && record.workflowId === execution.workflowId) {
       // The record already shows a final stage: the run is finishing, not waiting.
       if (isWaitingStage(record.stage)) {
-        placed.push({ stage: record.stage, entered: record.stageEnteredAt, source: 'record', execution });
+        placed.push({
+          stage: record.stage,
+          provider: record.provider,
+          entered: record.stageEnteredAt,
+          source: 'record',
+          execution,
+        });
       }
       continue;
     }
     const stage = execution.typedSearchAttributes.get(ONBOARDING_STAGE);
     if (isWaitingStage(stage))
-      placed.push({ stage, entered: execution.startTime, source: 'start_time', execution });
+      placed.push({ stage, provider: null, entered: execution.startTime, source: 'start_time', execution });
   }
   return placed;
 }
@@ -140,6 +160,7 @@ function placeCandidates(executions: WorkflowExecutionInfo[], records: StageEntr
  */
 export async function readStuckOnboardings(options: StuckReportOptions): Promise<StuckResponse> {
   const { client, target, taskQueue, now, limit } = options;
+  const provider = options.provider ?? 'all';
   const scanLimit = options.scanLimit ?? 5000;
   const deadline = now.getTime() + (options.timeoutMs ?? 5_000);
   const cutoff = new Date(now.getTime() - options.olderThanMs);
@@ -180,7 +201,10 @@ export async function readStuckOnboardings(options: StuckReportOptions): Promise
     .filter((e) => e.workflowId.startsWith(prefix))
     .map((e) => e.workflowId.slice(prefix.length));
   const records = await fromDatabase(() => readStageEntries(options.pool, userIds));
-  const stuck = placeCandidates(executions, records).filter((c) => c.entered.getTime() < cutoff.getTime());
+  // A run without a record yet has no known provider: it is listed only when every provider is asked for.
+  const stuck = placeCandidates(executions, records).filter(
+    (c) => c.entered.getTime() < cutoff.getTime() && (provider === 'all' || c.provider === provider),
+  );
   stuck.sort((a, b) => a.entered.getTime() - b.entered.getTime());
 
   const waitSeconds = (entered: Date) => Math.max(0, Math.round((now.getTime() - entered.getTime()) / 1000));
@@ -189,6 +213,7 @@ export async function readStuckOnboardings(options: StuckReportOptions): Promise
     olderThanSeconds: Math.round(options.olderThanMs / 1000),
     namespace: target.namespace,
     taskQueue: taskQueue ?? null,
+    provider,
     complete,
     stages: WAITING_STAGES.map((stage, index) => {
       const inStage = stuck.filter((c) => c.stage === stage);
@@ -197,11 +222,16 @@ export async function readStuckOnboardings(options: StuckReportOptions): Promise
         label: STAGE_LABELS[stage] ?? stage,
         waiting: counts[index]?.count ?? 0,
         stuck: inStage.length,
+        stuckByProvider: {
+          authy: inStage.filter((c) => c.provider === 'authy').length,
+          verify: inStage.filter((c) => c.provider === 'verify').length,
+        },
         longestWaitSeconds: inStage[0] ? waitSeconds(inStage[0].entered) : null,
         listUrl: workflowListUrl(target, stageFilter(stage, taskQueue)),
         longest: inStage.slice(0, limit).map((c) => ({
           workflowId: c.execution.workflowId,
           runId: c.execution.runId,
+          provider: c.provider,
           stageEnteredAt: c.entered.toISOString(),
           waitingSeconds: waitSeconds(c.entered),
           enteredAtSource: c.source,

@@ -1,5 +1,6 @@
 import { FINAL_STAGES, ONBOARDING_STAGES } from '../shared/onboarding';
 import type { OnboardingStage } from '../shared/onboarding';
+import type { OnboardingProvider } from './onboardings';
 import type { DbClient, DbPool } from './pool';
 import { withTransaction } from './pool';
 
@@ -9,10 +10,15 @@ export interface DashboardPeriod {
   to: Date;
 }
 
+/** Every provider an onboarding can run on, in the order the dashboard lists them. */
+export const ONBOARDING_PROVIDERS: readonly OnboardingProvider[] = ['authy', 'verify'];
+
 /** How far the onboarding runs started in a period got, and how they ended. */
 export interface OnboardingFunnelRow {
   /** Runs started in the period (a user who retried counts once per run). */
   started: number;
+  /** Of those, the runs of each provider. */
+  startedByProvider: Record<OnboardingProvider, number>;
   /** Runs Authy registered: the run reached a later stage, or its record holds an authy id. */
   registered: number;
   /** Runs whose person installed the app: the run reached `awaiting_approval`. */
@@ -34,23 +40,30 @@ const ADVANCED = anyOf('awaiting_device', 'awaiting_approval', 'enabled', 'denie
 const INSTALLED = anyOf('awaiting_approval', 'enabled', 'denied');
 const STAGE_BIT_SQL = `case h.stage ${ONBOARDING_STAGES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else 30 end`;
 
-// A run started in the period has its seq-0 row there (partial index of migration 0004). Runs that
-// never advanced may still have been registered: a run that failed right after Authy answered has
-// its authy id on the customer record only (looked up for those few runs alone). ROLLUP adds the
-// all-runs row that carries the median time to enabled.
+// A run started in the period has its seq-0 row there, with its provider (partial index of
+// migration 0008: an index-only scan, the provider filtered on the included column; $3 null = every
+// provider). Runs that never advanced may still have been registered: a run that failed right after
+// the provider answered has its provider user id on the customer record only (looked up for those
+// few runs alone). The empty grouping set adds the all-runs row that carries the median time to
+// enabled.
 const FUNNEL = `
-  with per_run as (
+  with started as (
+    select run_id, provider from onboarding_stage_history
+     where seq = 0 and entered_at >= $1 and entered_at < $2
+       and ($3::text is null or provider = $3::text)
+  ),
+  per_run as (
     select h.run_id,
+           min(s.provider) as provider,
            bit_or(1 << (${STAGE_BIT_SQL})) as mask,
            min(h.entered_at) filter (where h.stage = 'enabled')
              - min(h.entered_at) filter (where h.seq = 0) as to_enabled
       from onboarding_stage_history h
+      join started s on s.run_id = h.run_id
      where h.entered_at >= $1 -- every stage of a run started in the period comes after its start
-       and h.run_id in (select run_id from onboarding_stage_history
-                         where seq = 0 and entered_at >= $1 and entered_at < $2)
      group by h.run_id
   )
-  select mask,
+  select provider, mask,
          count(*)::int as runs,
          count(*) filter (where mask & ${ADVANCED} = 0 and exists (
            select 1 from onboarding_stage_history s
@@ -59,10 +72,12 @@ const FUNNEL = `
          percentile_cont(0.5) within group (order by extract(epoch from to_enabled))
            filter (where to_enabled is not null) as median_seconds_to_enabled
     from per_run p
-   group by rollup (mask)`;
+   group by grouping sets ((provider, mask), ())`;
 
 interface MaskRow {
-  /** null on the ROLLUP row (all runs). */
+  /** null on the all-runs row. */
+  provider: OnboardingProvider | null;
+  /** null on the all-runs row. */
   mask: number | null;
   runs: number;
   registered_by_record: number;
@@ -76,25 +91,32 @@ function lastStage(mask: number): OnboardingStage | undefined {
   return final ?? reached[reached.length - 1];
 }
 
-async function readMasks(client: DbClient, period: DashboardPeriod): Promise<MaskRow[]> {
+async function readMasks(
+  client: DbClient,
+  period: DashboardPeriod,
+  provider: OnboardingProvider | undefined,
+): Promise<MaskRow[]> {
   // Enough memory for the per-run hash aggregate of a large rollout to stay off disk, and no JIT:
   // its compile time (0.2-0.7 s here) costs more than it saves on a query this short.
   await client.query(`set local work_mem = '64MB'; set local jit = off`);
-  const { rows } = await client.query<MaskRow>(FUNNEL, [period.from, period.to]);
+  const { rows } = await client.query<MaskRow>(FUNNEL, [period.from, period.to, provider ?? null]);
   return rows;
 }
 
 /**
- * The onboarding funnel of the runs started in `period`, aggregated in SQL from the stage history
- * (and the customer record for authy ids). An empty period gives zeros, not an error.
+ * The onboarding funnel of the runs started in `period` (of one provider, or of all when
+ * `provider` is undefined), aggregated in SQL from the stage history (and the customer record for
+ * provider user ids). An empty period gives zeros, not an error.
  */
 export async function readOnboardingFunnel(
   pool: DbPool,
   period: DashboardPeriod,
+  provider?: OnboardingProvider,
 ): Promise<OnboardingFunnelRow> {
-  const rows = await withTransaction(pool, (client) => readMasks(client, period));
+  const rows = await withTransaction(pool, (client) => readMasks(client, period, provider));
   const funnel: OnboardingFunnelRow = {
     started: 0,
+    startedByProvider: { authy: 0, verify: 0 },
     registered: 0,
     installed: 0,
     enabled: 0,
@@ -108,6 +130,7 @@ export async function readOnboardingFunnel(
       continue;
     }
     funnel.started += row.runs;
+    if (row.provider !== null) funnel.startedByProvider[row.provider] += row.runs;
     funnel.registered += (row.mask & ADVANCED) !== 0 ? row.runs : row.registered_by_record;
     if ((row.mask & INSTALLED) !== 0) funnel.installed += row.runs;
     if ((row.mask & bit('enabled')) !== 0) funnel.enabled += row.runs;

@@ -1,3 +1,4 @@
+import type { OnboardingProvider } from './onboardings';
 import type { DbPool } from './pool';
 
 /** What the customer record says about a user's current run: its stage and when it entered it. */
@@ -5,6 +6,7 @@ export interface StageEntryRow {
   userId: string;
   workflowId: string;
   runId: string;
+  provider: OnboardingProvider;
   stage: string;
   stageEnteredAt: Date;
 }
@@ -16,7 +18,7 @@ export interface StageEntryRow {
 export async function readStageEntries(pool: DbPool, userIds: readonly string[]): Promise<StageEntryRow[]> {
   if (userIds.length === 0) return [];
   const { rows } = await pool.query<StageEntryRow>(
-    `select user_id as "userId", workflow_id as "workflowId", run_id as "runId", stage,
+    `select user_id as "userId", workflow_id as "workflowId", run_id as "runId", provider, stage,
             stage_entered_at as "stageEnteredAt"
        from onboardings where user_id = any($1::text[])`,
     [userIds],

@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DbPool } from '../../../src/db/pool';
 import { recordOnboardingProgress } from '../../../src/db/onboardings';
+import type { OnboardingProvider } from '../../../src/db/onboardings';
 import { insertReportingEvents } from '../../../src/db/reporting-events';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -51,6 +52,8 @@ export interface RunSpec {
   stages: readonly (readonly [stage: string, afterSeconds: number])[];
   /** Authy id the run's record carries from its second stage on. */
   authyId?: string;
+  /** The run's provider, as the workflow sends it (absent: Authy). */
+  provider?: OnboardingProvider;
 }
 
 const FINAL = new Set(['enabled', 'denied', 'expired', 'failed', 'cancelled']);
@@ -67,6 +70,7 @@ export async function recordRun(pool: DbPool, run: RunSpec): Promise<string> {
       seq,
       stage,
       ...(run.authyId && seq > 0 ? { authyId: run.authyId } : {}),
+      ...(run.provider ? { provider: run.provider } : {}),
       remindersSent: 0,
       startedAt: run.start,
       stageEnteredAt: new Date(run.start.getTime() + after * 1000),
