@@ -165,7 +165,12 @@ async function main(): Promise<void> {
   const server = createServer();
   try {
     await admin.query(`create schema ${schema}`);
-    for (const file of ['0001_onboardings.sql', '0003_reporting_events.sql', '0004_dashboard_indexes.sql']) {
+    for (const file of [
+      '0001_onboardings.sql',
+      '0003_reporting_events.sql',
+      '0004_dashboard_indexes.sql',
+      '0008_onboarding_provider.sql',
+    ]) {
       await admin.query(`set search_path to ${schema}; ${upSql(file)}; set search_path to default`);
     }
     const to = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + DAY_MS);

@@ -8,7 +8,8 @@ import { el, hideTooltip, showTooltip, tooltipBody } from './tooltip.js';
 /**
  * @typedef {{ key: string, label: string, count: number, ofStarted: number }} Step
  * @typedef {{
- *   runs: number, steps: Step[], medianSecondsToEnabled: number | null,
+ *   provider: string, runs: number, runsByProvider: Record<string, number>,
+ *   steps: Step[], medianSecondsToEnabled: number | null,
  *   outcomes: Record<string, number> & { inProgress: Record<string, number> },
  * }} Funnel
  */
@@ -120,6 +121,14 @@ export function renderFunnel(container, funnel, periodText) {
     'p',
     { class: 'facts' },
     `${formatCount(funnel.runs)} onboarding run${funnel.runs === 1 ? '' : 's'} (a user who retried counts once per run)`,
+    funnel.provider === 'all'
+      ? el(
+          'span',
+          { class: 'by-provider' },
+          ` · Authy ${formatCount(funnel.runsByProvider.authy ?? 0)}`,
+          ` · Verify ${formatCount(funnel.runsByProvider.verify ?? 0)}`,
+        )
+      : ` on ${funnel.provider === 'verify' ? 'Verify' : 'Authy'}`,
     funnel.medianSecondsToEnabled === null
       ? null
       : ` · median time to 2FA enabled ${formatDuration(funnel.medianSecondsToEnabled)}`,

@@ -18,7 +18,8 @@ import { renderStuck } from './stuck.js';
 import { el } from './tooltip.js';
 
 /**
- * @typedef {{ from: string, to: string, olderThan: string }} State `to` is exclusive, as in the API
+ * @typedef {{ from: string, to: string, olderThan: string, provider: string }} State `to` is
+ *   exclusive, as in the API
  * @typedef {{ colors: string[], mode: 'stacked' | 'lines', empty: string,
  *   describe?: (values: Record<string, number>) => { label: string, value: string }[] }} ChartPanel
  */
@@ -45,12 +46,14 @@ const CHART_PANELS = {
   },
 };
 const THRESHOLDS = ['0s', '5m', '1h', '1d', '3d', '7d'];
+const PROVIDERS = ['all', 'authy', 'verify'];
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('period'));
 const fromInput = /** @type {HTMLInputElement} */ (form.elements.namedItem('from'));
 const toInput = /** @type {HTMLInputElement} */ (form.elements.namedItem('to'));
 const thresholdSelect = /** @type {HTMLSelectElement} */ (document.getElementById('older-than'));
+const providerSelect = /** @type {HTMLSelectElement} */ (document.getElementById('provider'));
 const status = /** @type {HTMLElement} */ (document.getElementById('status'));
 
 /** @param {number} days */
@@ -65,8 +68,13 @@ function stateFromUrl() {
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
   const olderThan = params.get('olderThan') ?? '';
+  const provider = params.get('provider') ?? '';
   const period = DAY_PATTERN.test(from) && DAY_PATTERN.test(to) && from < to ? { from, to } : lastDays(30);
-  return { ...period, olderThan: THRESHOLDS.includes(olderThan) ? olderThan : '1h' };
+  return {
+    ...period,
+    olderThan: THRESHOLDS.includes(olderThan) ? olderThan : '1h',
+    provider: PROVIDERS.includes(provider) ? provider : 'all',
+  };
 }
 
 let state = stateFromUrl();
@@ -75,10 +83,12 @@ function showState() {
   fromInput.value = state.from;
   toInput.value = dateToDay(new Date(dayToDate(state.to).getTime() - DAY_MS));
   thresholdSelect.value = state.olderThan;
+  providerSelect.value = state.provider;
   const url = new URL(window.location.href);
   url.searchParams.set('from', state.from);
   url.searchParams.set('to', state.to);
   url.searchParams.set('olderThan', state.olderThan);
+  url.searchParams.set('provider', state.provider);
   window.history.replaceState(null, '', url);
   for (const button of form.querySelectorAll('button[data-days]')) {
     const preset = lastDays(Number(/** @type {HTMLElement} */ (button).dataset.days));
@@ -97,7 +107,10 @@ function showState() {
  * @returns {Record<string, string>}
  */
 function paramsFor(endpoint) {
-  return endpoint === 'stuck' ? { olderThan: state.olderThan } : { from: state.from, to: state.to };
+  // The event panels are Authy reporting events: the provider choice is the funnel's and the stuck list's.
+  if (endpoint === 'stuck') return { olderThan: state.olderThan, provider: state.provider };
+  if (endpoint === 'funnel') return { from: state.from, to: state.to, provider: state.provider };
+  return { from: state.from, to: state.to };
 }
 
 function periodText() {
@@ -177,11 +190,25 @@ form.addEventListener('submit', (event) => {
     return;
   }
   state = { ...state, from, to: dateToDay(new Date(dayToDate(lastDay).getTime() + DAY_MS)) };
+  providerSelect.addEventListener('change', () => {
+    state = { ...state, provider: providerSelect.value };
+    showState();
+    void loadPanel('funnel', controller.signal);
+    void loadPanel('stuck', controller.signal);
+  });
+
   void loadAll();
 });
 for (const button of form.querySelectorAll('button[data-days]')) {
   button.addEventListener('click', () => {
     state = { ...state, ...lastDays(Number(/** @type {HTMLElement} */ (button).dataset.days)) };
+    providerSelect.addEventListener('change', () => {
+      state = { ...state, provider: providerSelect.value };
+      showState();
+      void loadPanel('funnel', controller.signal);
+      void loadPanel('stuck', controller.signal);
+    });
+
     void loadAll();
   });
 }
@@ -189,6 +216,13 @@ document.getElementById('refresh')?.addEventListener('click', () => void loadAll
 thresholdSelect.addEventListener('change', () => {
   state = { ...state, olderThan: thresholdSelect.value };
   showState();
+  void loadPanel('stuck', controller.signal);
+});
+
+providerSelect.addEventListener('change', () => {
+  state = { ...state, provider: providerSelect.value };
+  showState();
+  void loadPanel('funnel', controller.signal);
   void loadPanel('stuck', controller.signal);
 });
 

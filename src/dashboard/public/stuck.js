@@ -6,13 +6,18 @@ import { formatCount, formatDateTime, formatDuration } from './format.js';
 import { el } from './tooltip.js';
 
 /**
- * @typedef {{ workflowId: string, runId: string, stageEnteredAt: string, waitingSeconds: number,
- *   enteredAtSource: 'record' | 'start_time', url: string }} Waiting
+ * @typedef {{ workflowId: string, runId: string, provider: 'authy' | 'verify' | null,
+ *   stageEnteredAt: string, waitingSeconds: number, enteredAtSource: 'record' | 'start_time',
+ *   url: string }} Waiting
  * @typedef {{ stage: string, label: string, waiting: number, stuck: number,
- *   longestWaitSeconds: number | null, listUrl: string, longest: Waiting[] }} StageReport
+ *   stuckByProvider: Record<string, number>, longestWaitSeconds: number | null, listUrl: string,
+ *   longest: Waiting[] }} StageReport
  * @typedef {{ generatedAt: string, olderThanSeconds: number, namespace: string, complete: boolean,
  *   stages: StageReport[] }} StuckReport
  */
+
+/** @type {Record<string, string>} */
+const PROVIDER_LABELS = { authy: 'Authy', verify: 'Verify' };
 
 /**
  * @param {HTMLElement} container
@@ -77,6 +82,17 @@ function stageCard(stage, threshold, complete) {
               el(
                 'span',
                 {
+                  class: 'provider',
+                  'data-provider': w.provider ?? 'unknown',
+                  title: w.provider
+                    ? 'Provider of this onboarding'
+                    : 'No customer record yet: provider unknown',
+                },
+                w.provider ? (PROVIDER_LABELS[w.provider] ?? w.provider) : '?',
+              ),
+              el(
+                'span',
+                {
                   class: 'wait',
                   'data-seconds': w.waitingSeconds,
                   title:
@@ -107,6 +123,15 @@ function stageCard(stage, threshold, complete) {
         ? null
         : `${threshold === '' ? '' : ' · '}longest ${formatDuration(stage.longestWaitSeconds)}`,
     ),
+    stage.stuck === 0
+      ? null
+      : el(
+          'p',
+          { class: 'by-provider' },
+          Object.entries(stage.stuckByProvider)
+            .map(([provider, n]) => `${PROVIDER_LABELS[provider] ?? provider} ${formatCount(n)}`)
+            .join(' · '),
+        ),
     list,
     el(
       'a',
