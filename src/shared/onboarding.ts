@@ -42,21 +42,6 @@ export interface OnboardingTiming {
 }
 
 /**
- * Production defaults: days for the install, minutes for the approval. Starters (`startOnboarding`,
- * the CLI, the simulation) copy them into the workflow input, so changing a value here affects only
- * onboardings started afterwards (docs/onboarding.md#timing).
- */
-export const DEFAULT_ONBOARDING_TIMING: OnboardingTiming = {
-  installReminderIntervalMs: 24 * 60 * 60 * 1000,
-  maxInstallReminders: 3,
-  installGiveUpAfterMs: 24 * 60 * 60 * 1000,
-  deviceStatusPollIntervalMs: 60 * 60 * 1000,
-  approvalExpiryMs: 10 * 60 * 1000,
-  maxApprovalAttempts: 3,
-  approvalStatusPollIntervalMs: 60 * 1000,
-};
-
-/**
  * FROZEN — never change these values. The workflow fills timing fields missing from its input with
  * them (a run started by a client that sent no or partial timing). They are the defaults of the first
  * release, so runs started before timing travelled in the input replay unchanged; a new default goes
@@ -71,6 +56,14 @@ export const FROZEN_TIMING_FALLBACK: Readonly<OnboardingTiming> = Object.freeze(
   maxApprovalAttempts: 3,
   approvalStatusPollIntervalMs: 60 * 1000,
 });
+
+/**
+ * Production defaults: days for the install, minutes for the approval. Starters (`startOnboarding`,
+ * the CLI, the simulation) copy them into the workflow input, so changing a value here affects only
+ * onboardings started afterwards (docs/onboarding.md#timing). Today they are the first release's
+ * values; unlike {@link FROZEN_TIMING_FALLBACK}, they may change.
+ */
+export const DEFAULT_ONBOARDING_TIMING: OnboardingTiming = { ...FROZEN_TIMING_FALLBACK };
 
 /** The timing a run uses: its input's fields, the frozen fallback for any field missing. */
 export function resolveTiming(overrides: Partial<OnboardingTiming> = {}): OnboardingTiming {

@@ -1,26 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
-import { createDataConverter } from '../../src/temporal/data-converter';
 import { createOnboardingHarness } from '../harness/onboarding';
 import type { OnboardingHarness } from '../harness/onboarding';
-import { testTemporalSettings } from '../harness/temporal';
+import { replayHistory as replay } from '../harness/replay';
 import { withLateClock, withStaleClock } from './history-clock';
 import type { HistoryJson } from './history-clock';
-
-/** Replays one history against this checkout's workflow code; the error, or undefined. */
-async function replay(history: HistoryJson, workflowId: string): Promise<Error | undefined> {
-  const results = Worker.runReplayHistories(
-    {
-      workflowBundle: { codePath: process.env.TWOFOLD_TEST_WORKFLOW_BUNDLE! },
-      dataConverter: createDataConverter(testTemporalSettings().payloadKeys),
-    },
-    [{ workflowId, history }],
-  );
-  for await (const result of results) return result.error;
-  throw new Error('the replayer returned no result');
-}
 
 function readHistory(file: string): HistoryJson {
   return JSON.parse(readFileSync(file, 'utf8')) as HistoryJson;

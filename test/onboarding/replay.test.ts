@@ -1,9 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
-import type { ReplayResult } from '@temporalio/worker';
-import { createDataConverter } from '../../src/temporal/data-converter';
-import { testTemporalSettings } from '../harness/temporal';
+import { replayHistory } from '../harness/replay';
 
 const historiesDir = path.join(__dirname, 'histories');
 const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json'));
@@ -22,17 +19,6 @@ describe('onboardUser replay', () => {
 
   it.each(files)('when %s is replayed against the current code, then it is deterministic', async (file) => {
     const history: unknown = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8'));
-    const results: ReplayResult[] = [];
-    for await (const result of Worker.runReplayHistories(
-      {
-        workflowBundle: { codePath: process.env.TWOFOLD_TEST_WORKFLOW_BUNDLE! },
-        dataConverter: createDataConverter(testTemporalSettings().payloadKeys),
-      },
-      [{ workflowId: `replay-${file}`, history }],
-    )) {
-      results.push(result);
-    }
-    expect(results).toHaveLength(1);
-    expect(results[0]!.error).toBeUndefined();
+    expect(await replayHistory(history, `replay-${file}`)).toBeUndefined();
   });
 });

@@ -1,8 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
-import { createDataConverter } from '../../src/temporal/data-converter';
-import { testTemporalSettings } from '../harness/temporal';
+import { replayHistory as replay } from '../harness/replay';
 import { withLateClock, withStaleClock } from './history-clock';
 import type { HistoryJson } from './history-clock';
 
@@ -13,18 +11,6 @@ import type { HistoryJson } from './history-clock';
 
 const dir = path.join(__dirname, 'histories');
 const files = readdirSync(dir).filter((file) => file.endsWith('.verify.json'));
-
-async function replay(history: HistoryJson, workflowId: string): Promise<Error | undefined> {
-  const results = Worker.runReplayHistories(
-    {
-      workflowBundle: { codePath: process.env.TWOFOLD_TEST_WORKFLOW_BUNDLE! },
-      dataConverter: createDataConverter(testTemporalSettings().payloadKeys),
-    },
-    [{ workflowId, history }],
-  );
-  for await (const result of results) return result.error;
-  throw new Error('the replayer returned no result');
-}
 
 describe('onboardUser on Verify: committed histories', () => {
   it('when the Verify histories are listed, then every path is there', () => {
