@@ -244,17 +244,29 @@ describe('the dashboard page in a browser', () => {
       'select stage, count(distinct run_id)::int as runs from onboarding_stage_history group by stage',
     );
     const runsReaching = Object.fromEntries(reached.map((r) => [r.stage, r.runs]));
+    // Registered: the run reached awaiting_device, or its record holds the Authy id. A cancel that
+    // arrives while the awaiting_device write is still scheduled cancels that write (the run's stage
+    // work is one cancellable scope), so a cancelled run can lack the history row but not the id.
+    const {
+      rows: [registered],
+    } = await db.pool.query<{ runs: number }>(
+      `select count(distinct h.run_id)::int as runs from onboarding_stage_history h
+         left join onboardings o on o.run_id = h.run_id
+        where h.stage = 'awaiting_device' or o.authy_id is not null`,
+    );
 
     const steps = (await read(page, '#funnel li[data-step]', ['data-step', 'data-count'], '.step-count')).map(
       (step) => [step['data-step'], Number(step['data-count']), step.text],
     );
     expect(steps).toEqual([
       ['started', runsReaching.registering, String(runsReaching.registering)],
-      ['registered', runsReaching.awaiting_device, String(runsReaching.awaiting_device)],
+      ['registered', registered!.runs, String(registered!.runs)],
       ['installed', runsReaching.awaiting_approval, String(runsReaching.awaiting_approval)],
       ['enabled', runsReaching.enabled, String(runsReaching.enabled)],
     ]);
     expect(steps.map((s) => s[1])).toEqual([10, 10, 7, 5]);
+    // Every run of this cohort is an Authy one: the split by provider says so.
+    expect(await page.textContent('#funnel .by-provider')).toBe(' · Authy 10 · Verify 0');
 
     const outcomes = (await read(page, '#funnel .legend li[data-outcome]', ['data-outcome'], 'b')).map(
       (o) => [o['data-outcome'], o.text],
@@ -346,10 +358,40 @@ describe('the dashboard page in a browser', () => {
     for (const [id, href] of links) {
       expect(href).toBe(`${UI}/namespaces/${temporal.namespace}/workflows/${id}`);
     }
+    // Each listed run names its provider (from its customer record): all Authy here.
+    const providers = await read(page, '#stuck .waits .provider', ['data-provider']);
+    expect(providers.map((p) => p['data-provider'])).toEqual(waiting.map(() => 'authy'));
+    expect(await page.locator('#stuck .waits .provider').allTextContents()).toEqual(
+      waiting.map(() => 'Authy'),
+    );
     const filter = await page.getAttribute('#stuck a[data-list="awaiting_device"]', 'href');
     expect(decodeURIComponent(filter!.split('?query=')[1]!)).toBe(
       `OnboardingStage="awaiting_device" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`,
     );
+    await page.context().close();
+  });
+
+  it('when Verify is chosen as the provider, then the funnel and the stuck list show only Verify onboardings (none in this Authy cohort) and the URL keeps the choice', async () => {
+    const page = await openPage({ width: 1280, height: 900 });
+    await page.waitForSelector('#stuck article[data-stage="awaiting_device"][data-stuck="2"]');
+    await page.selectOption('#provider', 'verify');
+    await page.waitForSelector('#funnel .body[data-state="empty"]');
+    await page.waitForSelector('#stuck article[data-stage="awaiting_device"][data-stuck="0"]');
+    expect(await page.textContent('#funnel .empty')).toMatch(/^No Verify onboarding started /);
+    expect(await page.locator('#stuck .waits li').count()).toBe(0);
+    // waiting stays the visibility count of every provider.
+    expect(await page.getAttribute('#stuck article[data-stage="awaiting_device"]', 'data-waiting')).toBe('2');
+    expect(new URL(page.url()).searchParams.get('provider')).toBe('verify');
+
+    // Reloaded (or shared), the page keeps the choice; Authy shows the cohort again.
+    await page.reload();
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(await page.inputValue('#provider')).toBe('verify');
+    expect(await page.getAttribute('#funnel .body', 'data-state')).toBe('empty');
+    await page.selectOption('#provider', 'authy');
+    await page.waitForSelector('#funnel li[data-step="started"][data-count="10"]');
+    await page.waitForSelector('#stuck article[data-stage="awaiting_device"][data-stuck="2"]');
+    expect(await page.textContent('#funnel .facts')).toContain(' on Authy');
     await page.context().close();
   });
 

@@ -14,6 +14,9 @@ import { el, hideTooltip, showTooltip, tooltipBody } from './tooltip.js';
  * }} Funnel
  */
 
+/** @type {Record<string, string>} */
+const PROVIDER_NAMES = { authy: 'Authy', verify: 'Verify' };
+
 const OUTCOMES = [
   { key: 'enabled', label: 'Enabled', color: 'c-green' },
   { key: 'denied', label: 'Denied', color: 'c-orange' },
@@ -30,7 +33,9 @@ const OUTCOMES = [
  */
 export function renderFunnel(container, funnel, periodText) {
   if (funnel.runs === 0) {
-    container.replaceChildren(el('p', { class: 'empty' }, `No onboarding started ${periodText}.`));
+    const provider =
+      funnel.provider === 'all' ? '' : `${PROVIDER_NAMES[funnel.provider] ?? funnel.provider} `;
+    container.replaceChildren(el('p', { class: 'empty' }, `No ${provider}onboarding started ${periodText}.`));
     container.dataset.state = 'empty';
     return;
   }
@@ -128,7 +133,7 @@ export function renderFunnel(container, funnel, periodText) {
           ` · Authy ${formatCount(funnel.runsByProvider.authy ?? 0)}`,
           ` · Verify ${formatCount(funnel.runsByProvider.verify ?? 0)}`,
         )
-      : ` on ${funnel.provider === 'verify' ? 'Verify' : 'Authy'}`,
+      : ` on ${PROVIDER_NAMES[funnel.provider] ?? funnel.provider}`,
     funnel.medianSecondsToEnabled === null
       ? null
       : ` · median time to 2FA enabled ${formatDuration(funnel.medianSecondsToEnabled)}`,
