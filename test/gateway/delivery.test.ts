@@ -312,7 +312,8 @@ describe('unknown authy ids (grace period)', () => {
 
     const retried = await waitFor(
       () => inboxRowsFor(db.pool, authyId),
-      (rows) => rows.length === 2 && rows.every((row) => row.attempts >= 1),
+      // An attempt is counted when a row is claimed and its error written when it settles: wait for both.
+      (rows) => rows.length === 2 && rows.every((row) => row.attempts >= 1 && row.last_error !== null),
       { what: 'first attempts' },
     );
     expect(retried.map((row) => row.last_error)).toEqual([
