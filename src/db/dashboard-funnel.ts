@@ -10,16 +10,16 @@ export interface DashboardPeriod {
   to: Date;
 }
 
-/** Every provider an onboarding can run on, in the order the dashboard lists them. */
-export const ONBOARDING_PROVIDERS: readonly OnboardingProvider[] = ['authy', 'verify'];
-
 /** How far the onboarding runs started in a period got, and how they ended. */
 export interface OnboardingFunnelRow {
   /** Runs started in the period (a user who retried counts once per run). */
   started: number;
   /** Of those, the runs of each provider. */
   startedByProvider: Record<OnboardingProvider, number>;
-  /** Runs Authy registered: the run reached a later stage, or its record holds an authy id. */
+  /**
+   * Runs the provider registered: the run reached a later stage, or its record holds the provider's
+   * user id (`authy_id`: the Authy id, or the Verify entity identity).
+   */
   registered: number;
   /** Runs whose person installed the app: the run reached `awaiting_approval`. */
   installed: number;
