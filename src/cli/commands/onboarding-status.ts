@@ -10,6 +10,7 @@ import type { OnboardingStatus } from '../../shared/onboarding';
 import { durationArgument } from '../arguments';
 import { CliError, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
+import { printStatusRows, statusRows } from './status-rows';
 
 interface StatusCommandOptions {
   json?: boolean;
@@ -38,25 +39,12 @@ function printAnswer(answer: StatusAnswer, json: boolean | undefined): void {
     return;
   }
   const status: Partial<OnboardingStatus & RecordedStatus> = answer.status ?? {};
-  const rows: [string, string | number | undefined][] = [
-    ['user', status.userId],
-    ['stage', status.stage],
-    ['since', status.stageEnteredAt],
-    ['provider', status.provider],
-    ['authy id', status.authyId],
-    ['approval', status.approvalUuid],
-    ['factor', status.factorSid],
-    ['challenge', status.challengeSid],
-    ['reminders sent', status.remindersSent],
-    ['approval requests', status.approvalAttempts],
-    ['reason', status.reason],
+  printStatusRows([
+    ...statusRows(status),
     ['completed', status.completedAt],
     ['run', `${answer.runId} (${answer.runStatus})`],
     ['source', SOURCE_LABEL[answer.source]],
-  ];
-  for (const [label, value] of rows) {
-    if (value !== undefined) console.log(`${label.padEnd(18)} ${value}`);
-  }
+  ]);
 }
 
 /**

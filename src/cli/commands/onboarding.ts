@@ -14,6 +14,7 @@ import type { ContactInput } from './onboarding-contact';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 import { registerOnboardingStatusCommand } from './onboarding-status';
+import { printStatusRows, statusRows } from './status-rows';
 import { registerReplayCheckCommand } from './replay-check';
 import { registerVerifyOnboardingCommands } from './onboarding-verify';
 
@@ -26,20 +27,7 @@ function printStatus(status: OnboardingStatus, json: boolean | undefined): void 
     console.log(JSON.stringify(status));
     return;
   }
-  const rows: [string, string | number | undefined][] = [
-    ['user', status.userId],
-    ['stage', status.stage],
-    ['since', status.stageEnteredAt],
-    ['provider', status.provider],
-    ['authy id', status.authyId],
-    ['approval', status.approvalUuid],
-    ['factor', status.factorSid],
-    ['challenge', status.challengeSid],
-    ['reminders sent', status.remindersSent],
-    ['approval requests', status.approvalAttempts],
-    ['reason', status.reason],
-  ];
-  for (const [label, value] of rows) if (value !== undefined) console.log(`${label.padEnd(18)} ${value}`);
+  printStatusRows(statusRows(status));
 }
 
 /** Maps "workflow not found" to a readable CLI error. */
