@@ -62,11 +62,6 @@ export function activityFailureCause(error: unknown): ActivityFailureCause | und
   };
 }
 
-/** The failure type behind an activity failure, if any. */
-export function failureType(error: unknown): string | undefined {
-  return activityFailureCause(error)?.type;
-}
-
 /** An activity failed with a failure no retry can fix (e.g. Authy rejected the phone number). */
 export function isNonRetryableFailure(error: unknown): boolean {
   const cause = activityFailureCause(error);
