@@ -53,8 +53,9 @@ export class RequestLog {
         return;
       }
       const started = performance.now();
-      const arrived = this.now();
-      const state = ctx.state as { endpoint?: unknown; fault?: unknown };
+      const state = ctx.state as { endpoint?: unknown; fault?: unknown; arrivedAt?: unknown };
+      // A middleware in front (the chaos suite's journal) may have stamped the arrival already.
+      const arrived = typeof state.arrivedAt === 'number' ? state.arrivedAt : this.now();
       try {
         await next();
       } finally {

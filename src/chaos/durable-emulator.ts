@@ -52,15 +52,18 @@ const KEPT_HEADERS = /^(host|content-type|authorization|x-authy-.*|x-twilio-.*)$
 export async function startDurableEmulator(options: DurableEmulatorOptions): Promise<DurableEmulator> {
   let replayClock: number | undefined;
   let replaying = true;
+  const now = () => replayClock ?? Date.now();
   const emulatorOptions: AuthyEmulatorOptions = {
     seed: options.seed,
-    now: () => replayClock ?? Date.now(),
+    now,
     ...(options.oneTouchCallbackUrl ? { oneTouchCallbackUrl: options.oneTouchCallbackUrl } : {}),
     ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
   };
   const emulator = createAuthyEmulator(emulatorOptions);
   emulator.app.middleware.unshift(async (ctx: Context, next: Next) => {
-    const arrived = Date.now();
+    // One reading for the journal and the request log, so a replay restores the log's times exactly.
+    const arrived = now();
+    (ctx.state as { arrivedAt?: number }).arrivedAt = arrived;
     await next();
     if (replaying || (ctx.method === 'GET' && ctx.path.startsWith('/_emulator'))) return;
     const raw = (ctx.request as { rawBody?: unknown }).rawBody;
