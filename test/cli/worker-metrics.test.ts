@@ -72,7 +72,13 @@ describe('twofold worker --metrics-port', () => {
 
   it('when it starts, then it logs the metrics URL and serves the SDK metrics there', async () => {
     expect(output).toContain(`"metrics":"${metricsUrl}"`);
-    const names = metricNames(await scrape(metricsUrl));
+    // The native runtime publishes the slot gauges once its pollers are up, a moment after the
+    // worker logs that it started; wait for that export rather than reading the first page.
+    const names = await waitFor(
+      async () => metricNames(await scrape(metricsUrl)),
+      (found) => found.has('temporal_worker_task_slots_available'),
+      { timeoutMs: 30_000, what: 'the worker task slot gauge on /metrics' },
+    );
     expect(names).toContain('temporal_worker_task_slots_available');
   });
 
