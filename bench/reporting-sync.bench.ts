@@ -27,8 +27,8 @@ import { startReportingBackfill } from '../src/reporting/backfill';
 import { connectClient, connectWorkerConnection } from '../src/temporal/connection';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
 import { createWorker } from '../src/worker';
-import { splitWindow, windowsAfterCap } from '../src/workflows/reporting/window';
-import type { ReportingWindow } from '../src/workflows/reporting/window';
+import { splitWindow, windowsAfterCap } from '../src/shared/reporting-window';
+import type { ReportingWindow } from '../src/shared/reporting-window';
 import { describeCpu, sampleCpu } from './reporting/cpu';
 import { ensureBenchNamespace, machineFacts, report, timed } from './support';
 

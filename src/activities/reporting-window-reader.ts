@@ -1,6 +1,6 @@
 import type { ReportingEvent } from '../authy/reporting';
-import { compareTimes, remainderAfterCap, windowContains } from '../workflows/reporting/window';
-import type { ReportingWindow } from '../workflows/reporting/window';
+import { compareTimes, remainderAfterCap, windowContains } from '../shared/reporting-window';
+import type { ReportingWindow } from '../shared/reporting-window';
 
 /** Progress through one window query; also the activity's heartbeat checkpoint. */
 export interface WindowReadProgress {

@@ -2,13 +2,13 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WindowReadProgress } from '../activities/reporting-window-reader';
 import { syncProgressQuery } from '../workflows/reporting/messages';
-import { reportingBackfillWorkflowId } from '../workflows/reporting/types';
+import { reportingBackfillWorkflowId } from '../shared/reporting';
 import type {
   ReportingSyncOptions,
   SyncReportingEventsResult,
   SyncReportingProgress,
-} from '../workflows/reporting/types';
-import { normaliseWindow } from '../workflows/reporting/window';
+} from '../shared/reporting';
+import { normaliseWindow } from '../shared/reporting-window';
 import type { syncReportingEvents } from '../workflows/sync-reporting-events';
 
 /** Raised before anything starts when the backfill window is unusable. */

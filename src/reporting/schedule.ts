@@ -1,8 +1,8 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Client, ScheduleDescription, ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { syncReportingEvents } from '../workflows/sync-reporting-events';
-import { REPORTING_SCHEDULE_ID } from '../workflows/reporting/types';
-import type { SyncReportingEventsInput } from '../workflows/reporting/types';
+import { REPORTING_SCHEDULE_ID } from '../shared/reporting';
+import type { SyncReportingEventsInput } from '../shared/reporting';
 
 /** Default interval of the live reporting sync. */
 export const DEFAULT_REPORTING_INTERVAL_MS = 5 * 60 * 1000;

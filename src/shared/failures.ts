@@ -1,6 +1,6 @@
-// ApplicationFailure types that cross the activity → workflow boundary. Workflows compare
-// `failure.cause.type` against these strings (never `instanceof`), and activity retry policies list the
-// non-retryable ones.
+// ApplicationFailure types that cross the activity → workflow boundary (and, for a failed run, the
+// workflow → client one). Workflows compare `failure.cause.type` against these strings (never
+// `instanceof`), and activity retry policies list the non-retryable ones.
 
 /** Authy rejected the input for good (invalid phone 60027, invalid email, ...): retrying cannot help. */
 export const AUTHY_REJECTED_INPUT = 'AuthyRejectedInput';
@@ -16,6 +16,11 @@ export const AUTHY_DEVICE_NOT_READY = 'AuthyDeviceNotReady';
 export const AUTHY_MISCONFIGURED = 'AuthyMisconfigured';
 /** The Reporting API refused the query (60089/60094/60095): the sync run fails with this reason. */
 export const AUTHY_INVALID_REPORTING_QUERY = 'AuthyInvalidReportingQuery';
+
+/** The reporting sync: more events share one instant than a single query can page (rare; readable). */
+export const REPORTING_WINDOW_UNSPLITTABLE = 'ReportingWindowUnsplittable';
+/** The reporting sync's workflow input is unusable (bad window, bad numbers); fails the run at once. */
+export const REPORTING_INVALID_INPUT = 'ReportingInvalidInput';
 
 /** Failure types no retry can fix; activity retry policies list them as non-retryable. */
 export const NON_RETRYABLE_AUTHY_FAILURES = [

@@ -2,23 +2,30 @@ import { ApplicationFailure } from '@temporalio/common';
 import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { SyncReportingWindowResult } from '../activities/reporting';
-import { NON_RETRYABLE_AUTHY_FAILURES, activityFailureCause } from '../shared/failures';
-import { syncProgressQuery } from './reporting/messages';
-import { runWindows } from './reporting/run-windows';
 import {
-  DEFAULT_REPORTING_SYNC_OPTIONS,
+  NON_RETRYABLE_AUTHY_FAILURES,
   REPORTING_INVALID_INPUT,
   REPORTING_WINDOW_UNSPLITTABLE,
-} from './reporting/types';
+  activityFailureCause,
+} from '../shared/failures';
+import { DEFAULT_REPORTING_SYNC_OPTIONS } from '../shared/reporting';
 import type {
   ReportingSyncOptions,
   ReportingSyncState,
   SyncReportingEventsInput,
   SyncReportingEventsResult,
   SyncReportingProgress,
-} from './reporting/types';
-import { liveWindow, normaliseWindow, windowsAfterCap, splitWindow, windowSpanMs } from './reporting/window';
-import type { ReportingWindow } from './reporting/window';
+} from '../shared/reporting';
+import {
+  liveWindow,
+  normaliseWindow,
+  windowsAfterCap,
+  splitWindow,
+  windowSpanMs,
+} from '../shared/reporting-window';
+import type { ReportingWindow } from '../shared/reporting-window';
+import { syncProgressQuery } from './reporting/messages';
+import { runWindows } from './reporting/run-windows';
 
 const { readReportingWatermark, advanceReportingWatermark } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

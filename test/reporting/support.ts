@@ -5,10 +5,7 @@ import { createAuthyHttp } from '../../src/authy/http';
 import { createAuthyReportingClient } from '../../src/authy/reporting';
 import { createKeepAliveFetch } from '../../src/authy/reporting-fetch';
 import type { DbPool } from '../../src/db/pool';
-import type {
-  SyncReportingEventsInput,
-  SyncReportingEventsResult,
-} from '../../src/workflows/reporting/types';
+import type { SyncReportingEventsInput, SyncReportingEventsResult } from '../../src/shared/reporting';
 import type { syncReportingEvents } from '../../src/workflows/sync-reporting-events';
 import { createTestPool } from '../harness/database';
 import { startEmulator } from '../harness/emulator';

@@ -6,8 +6,8 @@ import {
 } from '../../src/activities/reporting-window-reader';
 import type { WindowReadProgress } from '../../src/activities/reporting-window-reader';
 import type { ReportingEvent } from '../../src/authy/reporting';
-import { splitWindow, windowContains, windowsAfterCap } from '../../src/workflows/reporting/window';
-import type { ReportingWindow } from '../../src/workflows/reporting/window';
+import { splitWindow, windowContains, windowsAfterCap } from '../../src/shared/reporting-window';
+import type { ReportingWindow } from '../../src/shared/reporting-window';
 
 // A model of the Reporting API: events newest first, optionally with a fresh random order among
 // events sharing an instant on every request, and optionally new events arriving between requests.

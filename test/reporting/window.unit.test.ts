@@ -8,8 +8,8 @@ import {
   splitWindow,
   windowContains,
   windowsAfterCap,
-} from '../../src/workflows/reporting/window';
-import type { ReportingWindow } from '../../src/workflows/reporting/window';
+} from '../../src/shared/reporting-window';
+import type { ReportingWindow } from '../../src/shared/reporting-window';
 
 const BASE = Date.parse('2026-03-01T00:00:00.000Z');
 const iso = (offsetMs: number) => new Date(BASE + offsetMs).toISOString();

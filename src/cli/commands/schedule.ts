@@ -6,7 +6,7 @@ import {
   triggerReportingSchedule,
   unpauseReportingSchedule,
 } from '../../reporting/schedule';
-import { REPORTING_SCHEDULE_ID } from '../../workflows/reporting/types';
+import { REPORTING_SCHEDULE_ID } from '../../shared/reporting';
 import { durationArgument } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';

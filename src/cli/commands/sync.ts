@@ -5,7 +5,7 @@ import {
   InvalidBackfillWindowError,
   startReportingBackfill,
 } from '../../reporting/backfill';
-import type { SyncReportingEventsResult, SyncReportingProgress } from '../../workflows/reporting/types';
+import type { SyncReportingEventsResult, SyncReportingProgress } from '../../shared/reporting';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 

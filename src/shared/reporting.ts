@@ -1,17 +1,12 @@
-import type { ReportingWindow } from './window';
-
 // Plain types and constants of the reporting sync, shared by the workflow, its activities, the
-// schedule code and the CLI. No I/O and no Temporal imports.
+// client helpers (schedule, backfill) and the CLI. No I/O and no Temporal imports: safe on both sides
+// of the sandbox. The window arithmetic is in ./reporting-window.ts, the failure types in ./failures.ts.
+import type { ReportingWindow } from './reporting-window';
 
 /** The Temporal Schedule that runs the live sync (docs/contract.md#4-temporal-surface). */
 export const REPORTING_SCHEDULE_ID = 'authy-reporting-sync';
 /** Watermark key of the live sync when the input names none. */
 export const DEFAULT_REPORTING_SOURCE = 'authy';
-
-/** Failure type: more events share one instant than a single query can page (rare; readable). */
-export const REPORTING_WINDOW_UNSPLITTABLE = 'ReportingWindowUnsplittable';
-/** Failure type: the workflow input is unusable (bad window, bad numbers). */
-export const REPORTING_INVALID_INPUT = 'ReportingInvalidInput';
 
 /** Tunables of one sync; every field has a default (see {@link DEFAULT_REPORTING_SYNC_OPTIONS}). */
 export interface ReportingSyncOptions {

@@ -1,5 +1,6 @@
 // Pure time-window arithmetic of the reporting sync. No I/O and no Temporal imports: the workflow,
-// the activities, the CLI and the unit tests share it.
+// the window reader (src/authy/reporting-window-reader.ts), the client helpers and the unit tests
+// share it.
 
 /**
  * A slice of Reporting API time: `from` inclusive, `to` exclusive unless `toInclusive`. Bounds are ISO
