@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { readReportingWindow } from '../src/activities/reporting-window-reader';
+import { readReportingWindow } from '../src/authy/reporting-window-reader';
 import { createAuthyHttp } from '../src/authy/http';
 import { createAuthyReportingClient } from '../src/authy/reporting';
 import type { AuthyReportingClient } from '../src/authy/reporting';

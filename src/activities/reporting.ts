@@ -1,6 +1,12 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AuthyReportingClient } from '../authy/reporting';
+import {
+  readReportingWindow,
+  ReportingContractError,
+  ReportingWindowUnsplittableError,
+} from '../authy/reporting-window-reader';
+import type { WindowReadProgress, WindowReadResult } from '../authy/reporting-window-reader';
 import type { DbPool } from '../db/pool';
 import { insertReportingEvents, stripReportingPersonalData } from '../db/reporting-events';
 import * as watermarks from '../db/reporting-watermarks';
@@ -9,12 +15,6 @@ import type { ReportingWindow } from '../shared/reporting-window';
 import { callAuthy } from './authy-failure';
 import { DEFAULT_PAGE_RETRY, retryTransientPage } from './reporting-page-retry';
 import { toReportingEventRows } from './reporting-event-row';
-import {
-  readReportingWindow,
-  ReportingContractError,
-  ReportingWindowUnsplittableError,
-} from './reporting-window-reader';
-import type { WindowReadProgress, WindowReadResult } from './reporting-window-reader';
 
 /**
  * Events written per INSERT: ten pages make one statement and one commit, which PostgreSQL ingests

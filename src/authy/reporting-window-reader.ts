@@ -1,4 +1,8 @@
-import type { ReportingEvent } from '../authy/reporting';
+// How one window query of the Reporting API is paged: a pure algorithm over injected I/O (fetch a
+// page, store a batch), so it is tested against a model of the API without Temporal or PostgreSQL.
+// The `syncReportingWindow` activity (src/activities/reporting.ts) runs it with the real client and
+// database and heartbeats its checkpoints (docs/reporting-sync.md#windows-paging-and-splitting).
+import type { ReportingEvent } from './reporting';
 import { compareTimes, remainderAfterCap, windowContains } from '../shared/reporting-window';
 import type { ReportingWindow } from '../shared/reporting-window';
 

@@ -1,6 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { WindowReadProgress } from '../activities/reporting-window-reader';
+import type { WindowReadProgress } from '../authy/reporting-window-reader';
 import { syncProgressQuery } from '../workflows/reporting/messages';
 import { reportingBackfillWorkflowId } from '../shared/reporting';
 import type {

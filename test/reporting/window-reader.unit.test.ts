@@ -3,8 +3,8 @@ import {
   readReportingWindow,
   ReportingContractError,
   ReportingWindowUnsplittableError,
-} from '../../src/activities/reporting-window-reader';
-import type { WindowReadProgress } from '../../src/activities/reporting-window-reader';
+} from '../../src/authy/reporting-window-reader';
+import type { WindowReadProgress } from '../../src/authy/reporting-window-reader';
 import type { ReportingEvent } from '../../src/authy/reporting';
 import { splitWindow, windowContains, windowsAfterCap } from '../../src/shared/reporting-window';
 import type { ReportingWindow } from '../../src/shared/reporting-window';
