@@ -5,12 +5,6 @@ import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Payload } from '@temporalio/common';
-import { ONBOARDING_WEBHOOK_EVENTS, createWebhooksApi } from '../../src/authy/webhooks-api';
-import {
-  DEV_AUTHY_ACCESS_KEY,
-  DEV_AUTHY_API_KEY,
-  DEV_AUTHY_API_SIGNING_KEY,
-} from '../../src/shared/dev-keys';
 import type { OnboardUserInput } from '../../src/shared/onboarding';
 import { createEmulatorPeople } from '../../src/simulation/emulator-people';
 import { runSimulation } from '../../src/simulation/run-simulation';
@@ -18,8 +12,8 @@ import type { SimulationResult } from '../../src/simulation/run-simulation';
 import { payloadToJson } from '../../src/temporal/codec-json';
 import { connectClient } from '../../src/temporal/connection';
 import { parsePayloadKeys } from '../../src/temporal/payload-keys';
-import { startEmulator } from '../harness/emulator';
 import type { EmulatorHarness } from '../harness/emulator';
+import { startEmulatorForGateway } from '../harness/full-stack';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { unusedPort } from '../harness/ports';
@@ -66,13 +60,8 @@ describe('personal data never in clear (payload encryption, issue 14)', () => {
     const codecPort = await unusedPort();
     codecUrl = `http://127.0.0.1:${codecPort}`;
     const publicUrl = `http://127.0.0.1:${gatewayPort}`;
-    emulator = await startEmulator({ oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` });
-    const { webhook } = await createWebhooksApi({
-      baseUrl: emulator.url,
-      apiKey: DEV_AUTHY_API_KEY,
-      accessKey: DEV_AUTHY_ACCESS_KEY,
-      apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
-    }).create({ url: `${publicUrl}/webhooks/authy`, name: 'codec-test', events: ONBOARDING_WEBHOOK_EVENTS });
+    const forGateway = await startEmulatorForGateway(publicUrl, 'codec-test');
+    emulator = forGateway.emulator;
     Object.assign(env, {
       DATABASE_URL: db.url,
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -80,7 +69,7 @@ describe('personal data never in clear (payload encryption, issue 14)', () => {
       TWOFOLD_CODEC_TOKEN: CODEC_TOKEN,
       TWOFOLD_WORKFLOW_BUNDLE: process.env.TWOFOLD_TEST_WORKFLOW_BUNDLE,
       AUTHY_API_URL: emulator.url,
-      AUTHY_WEBHOOK_SIGNING_KEY: webhook.signing_key,
+      AUTHY_WEBHOOK_SIGNING_KEY: forGateway.signingKey,
       GATEWAY_PORT: String(gatewayPort),
       GATEWAY_PUBLIC_URL: publicUrl,
       ADMIN_PORT: String(adminPort),

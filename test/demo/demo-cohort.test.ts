@@ -1,71 +1,26 @@
-import type { Worker } from '@temporalio/worker';
-import { createAuthyHttp } from '../../src/authy/http';
-import { ONBOARDING_WEBHOOK_EVENTS, createWebhooksApi } from '../../src/authy/webhooks-api';
 import { findStuckOnboardings } from '../../src/onboarding/client';
-import {
-  DEV_AUTHY_ACCESS_KEY,
-  DEV_AUTHY_API_KEY,
-  DEV_AUTHY_API_SIGNING_KEY,
-} from '../../src/shared/dev-keys';
 import { EXPECTED_STAGE } from '../../src/simulation/personas';
 import { runSimulation } from '../../src/simulation/run-simulation';
 import type { SimulationProgress, SimulationResult } from '../../src/simulation/run-simulation';
 import { SIMULATION_TIMING } from '../../src/simulation/timing';
-import { startEmulator } from '../harness/emulator';
-import type { EmulatorHarness } from '../harness/emulator';
-import { connectTemporal } from '../harness/temporal';
-import type { TemporalHarness } from '../harness/temporal';
+import { createFullStackHarness } from '../harness/full-stack';
+import type { FullStackHarness } from '../harness/full-stack';
 import { waitFor } from '../harness/wait-for';
-import { startTestGateway } from '../gateway/support/gateway';
-import type { TestGateway } from '../gateway/support/gateway';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
-import { unusedPort } from '../harness/ports';
 
 // The demo's pipeline in one process: emulator → (Webhooks API registration) → gateway → Temporal →
 // worker, with the demo's simulation timings, whose status polls (15 s) are too slow to move the
 // cohort in time: the gateway's signals have to.
 describe('the demo cohort (make demo, docs/contract.md §8)', () => {
-  let db: IsolatedDatabase;
-  let temporal: TemporalHarness;
-  let emulator: EmulatorHarness;
-  let gateway: TestGateway;
-  let worker: Worker;
-  let running: Promise<void>;
-  let taskQueue: string;
+  let h: FullStackHarness;
   let result: SimulationResult;
   const progress: SimulationProgress[] = [];
 
   beforeAll(async () => {
-    db = await createIsolatedDatabase('demo');
-    temporal = await connectTemporal();
-    const port = await unusedPort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    emulator = await startEmulator({ oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` });
-    const { webhook } = await createWebhooksApi({
-      baseUrl: emulator.url,
-      apiKey: DEV_AUTHY_API_KEY,
-      accessKey: DEV_AUTHY_ACCESS_KEY,
-      apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
-    }).create({ url: `${publicUrl}/webhooks/authy`, name: 'demo-test', events: ONBOARDING_WEBHOOK_EVENTS });
-    gateway = await startTestGateway({
-      pool: db.pool,
-      port,
-      publicUrl,
-      apiKey: DEV_AUTHY_API_KEY,
-      webhookKeys: { current: webhook.signing_key },
-      dispatch: true,
-      connectTemporal: () => temporal.connectOwnClient(),
-    });
-    taskQueue = temporal.uniqueTaskQueue('demo-cohort');
-    const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: DEV_AUTHY_API_KEY, timeoutMs: 5_000 });
-    worker = await temporal.createWorker(taskQueue, { pool: db.pool, authyHttp });
-    running = worker.run();
-
+    h = await createFullStackHarness({ name: 'demo-cohort', databaseLabel: 'demo' });
     result = await runSimulation({
-      client: temporal.client,
-      taskQueue,
-      emulatorUrl: emulator.url,
+      client: h.temporal.client,
+      taskQueue: h.taskQueue,
+      emulatorUrl: h.emulator.url,
       users: 12,
       seed: 1,
       idPrefix: 'demo-test',
@@ -77,18 +32,13 @@ describe('the demo cohort (make demo, docs/contract.md §8)', () => {
   afterAll(async () => {
     await Promise.all(
       (result?.stuck ?? []).map((id) =>
-        temporal.client.workflow
+        h.temporal.client.workflow
           .getHandle(id)
           .terminate('test done')
           .catch(() => undefined),
       ),
     );
-    worker?.shutdown();
-    await running;
-    await gateway?.close();
-    await emulator?.close();
-    await temporal?.close();
-    await db?.drop();
+    await h?.close();
   });
 
   it('when the cohort has settled, then every person ended in the stage their persona leads to', () => {
@@ -132,10 +82,10 @@ describe('the demo cohort (make demo, docs/contract.md §8)', () => {
 
     const list = async (query: string) => {
       const ids: string[] = [];
-      for await (const run of temporal.client.workflow.list({ query })) ids.push(run.workflowId);
+      for await (const run of h.temporal.client.workflow.list({ query })) ids.push(run.workflowId);
       return ids.sort();
     };
-    const query = `TaskQueue = '${taskQueue}' AND OnboardingStage = "awaiting_device"`;
+    const query = `TaskQueue = '${h.taskQueue}' AND OnboardingStage = "awaiting_device"`;
     // Visibility is eventually consistent: wait until it has caught up, then it must match exactly.
     const listed = await waitFor(
       () => list(query),
@@ -145,7 +95,7 @@ describe('the demo cohort (make demo, docs/contract.md §8)', () => {
     expect(listed).toEqual(neverInstalled);
 
     // `twofold onboarding stuck --stage awaiting_device` runs the same kind of query.
-    const stuck = await findStuckOnboardings(temporal.client, { stage: 'awaiting_device', limit: 10_000 });
+    const stuck = await findStuckOnboardings(h.temporal.client, { stage: 'awaiting_device', limit: 10_000 });
     expect(stuck.map((s) => s.workflowId)).toEqual(expect.arrayContaining(neverInstalled));
   });
 });

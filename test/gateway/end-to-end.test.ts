@@ -1,110 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { stringify } from 'qs';
-import type { Worker } from '@temporalio/worker';
-import { computeAuthySignature } from '../../src/authy/signature';
-import { createAuthyHttp } from '../../src/authy/http';
 import { startOnboarding } from '../../src/onboarding/client';
 import type { StartedOnboarding } from '../../src/onboarding/client';
-import {
-  DEV_AUTHY_ACCESS_KEY,
-  DEV_AUTHY_API_KEY,
-  DEV_AUTHY_API_SIGNING_KEY,
-} from '../../src/shared/dev-keys';
 import type { OnboardingStage, OnboardingStatus } from '../../src/shared/onboarding';
 import { statusQuery } from '../../src/workflows/onboarding/messages';
-import { startEmulator } from '../harness/emulator';
-import type { EmulatorHarness } from '../harness/emulator';
+import { createFullStackHarness } from '../harness/full-stack';
+import type { FullStackHarness } from '../harness/full-stack';
 import { FAST_TIMING, uniquePhone } from '../harness/onboarding';
-import { connectTemporal } from '../harness/temporal';
-import type { TemporalHarness } from '../harness/temporal';
-import { startTestGateway } from './support/gateway';
-import type { TestGateway } from './support/gateway';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
 import { signalsOf } from './support/targets';
 import { waitFor } from '../harness/wait-for';
-import { unusedPort } from '../harness/ports';
 
-const WEBHOOKS_API = '/dashboard/json/application/webhooks';
-
-/** Registers the gateway as the emulator's webhook through the signed Webhooks API (docs/authy-api.md#21-webhook-management, #22-request-signing). */
-async function registerWebhook(emulatorUrl: string, url: string): Promise<string> {
-  const params = {
-    url,
-    name: 'twofold-gateway-e2e',
-    events: ['device_registration_completed', 'one_touch_request_responded', 'user_phone_changed'],
-    app_api_key: DEV_AUTHY_API_KEY,
-    access_key: DEV_AUTHY_ACCESS_KEY,
-  };
-  const nonce = (Date.now() / 1000).toFixed(6);
-  const signature = computeAuthySignature({
-    key: DEV_AUTHY_API_SIGNING_KEY,
-    nonce,
-    method: 'POST',
-    url: `${emulatorUrl}${WEBHOOKS_API}`,
-    params,
-  });
-  const response = await fetch(`${emulatorUrl}${WEBHOOKS_API}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-authy-signature': signature,
-      'x-authy-signature-nonce': nonce,
-    },
-    body: stringify(params, { arrayFormat: 'brackets' }),
-  });
-  const body = (await response.json()) as { webhook?: { signing_key?: string } };
-  if (!response.ok || !body.webhook?.signing_key)
-    throw new Error(`webhook registration failed: ${JSON.stringify(body)}`);
-  return body.webhook.signing_key;
-}
-
-let db: IsolatedDatabase;
-let temporal: TemporalHarness;
-let emulator: EmulatorHarness;
-let gateway: TestGateway;
-let worker: Worker;
-let running: Promise<void>;
-let taskQueue: string;
+let h: FullStackHarness;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-  temporal = await connectTemporal();
-  const port = await unusedPort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  emulator = await startEmulator({ oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` });
-  const signingKey = await registerWebhook(emulator.url, `${publicUrl}/webhooks/authy`);
-  gateway = await startTestGateway({
-    pool: db.pool,
-    port,
-    publicUrl,
-    apiKey: DEV_AUTHY_API_KEY,
-    webhookKeys: { current: signingKey },
-    dispatch: true,
-    connectTemporal: () => temporal.connectOwnClient(),
-  });
-  taskQueue = temporal.uniqueTaskQueue('gateway-e2e');
-  const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: DEV_AUTHY_API_KEY, timeoutMs: 5_000 });
-  // The worker writes the customer record into this file's database, where the gateway reads it.
-  worker = await temporal.createWorker(taskQueue, { pool: db.pool, authyHttp });
-  running = worker.run();
+  h = await createFullStackHarness({ name: 'gateway-e2e', databaseLabel: 'gw' });
 });
 
 afterAll(async () => {
-  try {
-    worker.shutdown();
-    await running;
-  } finally {
-    await gateway.close();
-    await emulator.close();
-    await temporal.close();
-    await db.drop();
-  }
+  await h.close();
 });
 
 async function startUser(): Promise<StartedOnboarding> {
   return startOnboarding(
-    temporal.client,
+    h.temporal.client,
     {
       userId: `gw-e2e-${randomUUID()}`,
       email: `gw-${randomUUID().slice(0, 8)}@example.com`,
@@ -113,7 +30,7 @@ async function startUser(): Promise<StartedOnboarding> {
       // Status polls every minute: within these tests only the gateway's signals can move a run.
       timing: FAST_TIMING,
     },
-    { taskQueue },
+    { taskQueue: h.taskQueue },
   );
 }
 
@@ -143,7 +60,7 @@ function registered(started: StartedOnboarding) {
 const atStage = (stage: OnboardingStage) => (status: OnboardingStatus) => status.stage === stage;
 
 async function inboxStates(authyId: string): Promise<{ event: string; state: string }[]> {
-  const { rows } = await db.pool.query<{ event: string; state: string }>(
+  const { rows } = await h.db.pool.query<{ event: string; state: string }>(
     'SELECT event, state FROM webhook_inbox WHERE authy_id = $1 ORDER BY event',
     [authyId],
   );
@@ -158,14 +75,14 @@ describe('emulator → gateway → onboarding workflow (end to end)', () => {
     const waiting = await registered(started);
     const authyId = waiting.authyId!;
 
-    await emulator.control('POST', `/users/${authyId}/install`);
+    await h.emulator.control('POST', `/users/${authyId}/install`);
     const approving = await stageOf(
       started,
       (s) => s.stage === 'awaiting_approval' && s.approvalUuid !== undefined,
       'an approval request',
     );
 
-    await emulator.control('POST', `/approval_requests/${approving.approvalUuid!}/respond`, {
+    await h.emulator.control('POST', `/approval_requests/${approving.approvalUuid!}/respond`, {
       status: 'approved',
     });
     await stageOf(started, atStage('enabled'), 'enabled');
@@ -197,9 +114,12 @@ describe('emulator → gateway → onboarding workflow (end to end)', () => {
     const waiting = await registered(started);
     const authyId = waiting.authyId!;
 
-    await emulator.control('POST', `/users/${authyId}/phone`, { countryCode: '1', cellphone: uniquePhone() });
+    await h.emulator.control('POST', `/users/${authyId}/phone`, {
+      countryCode: '1',
+      cellphone: uniquePhone(),
+    });
     await stageOf(started, (s) => s.phoneChanges === 1, 'the phone change to reach the workflow');
-    const { rows } = await db.pool.query<{ user_id: string; masked_phone: string | null }>(
+    const { rows } = await h.db.pool.query<{ user_id: string; masked_phone: string | null }>(
       'SELECT user_id, masked_phone FROM onboarding_phone_changes WHERE authy_id = $1',
       [authyId],
     );
@@ -208,13 +128,13 @@ describe('emulator → gateway → onboarding workflow (end to end)', () => {
     expect(rows[0]!.masked_phone).toBeNull();
     expect(rows[0]!.user_id).toBe(started.workflowId.replace(/^onboarding-/, ''));
 
-    await emulator.control('POST', `/users/${authyId}/install`);
+    await h.emulator.control('POST', `/users/${authyId}/install`);
     const approving = await stageOf(
       started,
       (s) => s.stage === 'awaiting_approval' && s.approvalUuid !== undefined,
       'an approval request',
     );
-    await emulator.control('POST', `/approval_requests/${approving.approvalUuid!}/respond`, {
+    await h.emulator.control('POST', `/approval_requests/${approving.approvalUuid!}/respond`, {
       status: 'denied',
     });
     await stageOf(started, atStage('denied'), 'denied');

@@ -1,0 +1,103 @@
+import type { Worker } from '@temporalio/worker';
+import { createAuthyHttp } from '../../src/authy/http';
+import { ONBOARDING_WEBHOOK_EVENTS, createWebhooksApi } from '../../src/authy/webhooks-api';
+import {
+  DEV_AUTHY_ACCESS_KEY,
+  DEV_AUTHY_API_KEY,
+  DEV_AUTHY_API_SIGNING_KEY,
+} from '../../src/shared/dev-keys';
+import { startTestGateway } from '../gateway/support/gateway';
+import type { TestGateway } from '../gateway/support/gateway';
+import { startEmulator } from './emulator';
+import type { EmulatorHarness } from './emulator';
+import { createIsolatedDatabase } from './isolated-database';
+import type { IsolatedDatabase } from './isolated-database';
+import { unusedPort } from './ports';
+import { connectTemporal } from './temporal';
+import type { TemporalHarness } from './temporal';
+
+/** An emulator that sends its OneTouch callbacks and webhook deliveries to a gateway at `publicUrl`. */
+export interface EmulatorForGateway {
+  emulator: EmulatorHarness;
+  /** The signing key of the webhook registered for the gateway (its AUTHY_WEBHOOK_SIGNING_KEY). */
+  signingKey: string;
+}
+
+/**
+ * Starts an in-process emulator whose OneTouch callback URL is the gateway's, and registers the
+ * gateway's webhook URL for the onboarding events through the signed Webhooks API
+ * (docs/authy-api.md#21-webhook-management), as an operator does with `twofold webhooks register`.
+ */
+export async function startEmulatorForGateway(publicUrl: string, name: string): Promise<EmulatorForGateway> {
+  const emulator = await startEmulator({ oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` });
+  const { webhook } = await createWebhooksApi({
+    baseUrl: emulator.url,
+    apiKey: DEV_AUTHY_API_KEY,
+    accessKey: DEV_AUTHY_ACCESS_KEY,
+    apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
+  }).create({ url: `${publicUrl}/webhooks/authy`, name, events: ONBOARDING_WEBHOOK_EVENTS });
+  return { emulator, signingKey: webhook.signing_key };
+}
+
+/**
+ * The whole pipeline in one process: emulator → (registered webhook) → gateway with its dispatcher →
+ * Temporal → a worker on a unique task queue, recording into a database of the caller's own.
+ */
+export interface FullStackHarness {
+  db: IsolatedDatabase;
+  temporal: TemporalHarness;
+  emulator: EmulatorHarness;
+  gateway: TestGateway;
+  worker: Worker;
+  taskQueue: string;
+  /** Stops the worker, then closes the gateway, the emulator, Temporal and drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a {@link FullStackHarness}. `name` prefixes the task queue and names the webhook;
+ * `databaseLabel` names the isolated database (its dispatcher claims only this file's inbox rows).
+ */
+export async function createFullStackHarness(options: {
+  name: string;
+  databaseLabel: string;
+}): Promise<FullStackHarness> {
+  const db = await createIsolatedDatabase(options.databaseLabel);
+  const temporal = await connectTemporal();
+  const port = await unusedPort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const { emulator, signingKey } = await startEmulatorForGateway(publicUrl, options.name);
+  const gateway = await startTestGateway({
+    pool: db.pool,
+    port,
+    publicUrl,
+    apiKey: DEV_AUTHY_API_KEY,
+    webhookKeys: { current: signingKey },
+    dispatch: true,
+    connectTemporal: () => temporal.connectOwnClient(),
+  });
+  const taskQueue = temporal.uniqueTaskQueue(options.name);
+  const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: DEV_AUTHY_API_KEY, timeoutMs: 5_000 });
+  // The worker writes the customer record into the same database the gateway reads it from.
+  const worker = await temporal.createWorker(taskQueue, { pool: db.pool, authyHttp });
+  const running = worker.run();
+  return {
+    db,
+    temporal,
+    emulator,
+    gateway,
+    worker,
+    taskQueue,
+    async close() {
+      try {
+        worker.shutdown();
+        await running;
+      } finally {
+        await gateway.close();
+        await emulator.close();
+        await temporal.close();
+        await db.drop();
+      }
+    },
+  };
+}
