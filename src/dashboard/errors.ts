@@ -1,49 +1,35 @@
 import type { Middleware } from 'koa';
+import { errorMiddleware } from '../http/error-middleware';
+import { HttpError } from '../http/http-error';
+import type { ErrorBody } from '../http/http-error';
 import type { Logger } from '../logger';
 
 /** Machine-readable codes of the dashboard API's JSON error bodies (docs/dashboard.md). */
 export type DashboardErrorCode = 'bad_request' | 'not_found' | 'unavailable' | 'internal';
 
-/** An error meant for the API client: a status, a stable code and a message safe to show. */
-export class DashboardHttpError extends Error {
-  override name = 'DashboardHttpError';
-  readonly expose = true;
-  constructor(
-    readonly status: number,
-    readonly code: DashboardErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-  }
-}
+/** The dashboard's {@link HttpError}: the one HTTP error class, limited to the dashboard's codes. */
+export const DashboardHttpError = HttpError<DashboardErrorCode>;
+/** An {@link HttpError} carrying one of the dashboard's codes. */
+export type DashboardHttpError = HttpError<DashboardErrorCode>;
 
 /** The body of every non-2xx answer of `/dashboard/api/*`. */
-export interface DashboardErrorBody {
-  error: { code: DashboardErrorCode; message: string };
-}
+export type DashboardErrorBody = ErrorBody<DashboardErrorCode>;
 
 /**
- * Shapes every error of the dashboard API as `{ error: { code, message } }`, so the router keeps
- * its contract whether it is mounted in the gateway or on a bare Koa app. Unexpected errors answer
- * 500 without detail and are logged (never with the query, which is harmless but not ours to log).
+ * The shared {@link errorMiddleware} as the dashboard API's: every error is shaped as
+ * `{ error: { code, message } }` and never cached, so the router keeps its contract whether it is
+ * mounted in the gateway or on a bare Koa app. Unexpected errors answer 500 without detail and are
+ * logged (never with the query, which is harmless but not ours to log).
  */
 export function dashboardErrorMiddleware(log: Logger | undefined): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      const known = error instanceof DashboardHttpError ? error : undefined;
-      const status = known?.status ?? 500;
-      if (status === 503) log?.warn({ err: error, path: ctx.path }, 'dashboard data source unavailable');
-      else if (status >= 500) log?.error({ err: error, path: ctx.path }, 'dashboard request failed');
-      ctx.status = status;
-      ctx.set('cache-control', 'no-store');
-      ctx.body = {
-        error: { code: known?.code ?? 'internal', message: known?.message ?? 'internal error' },
-      } satisfies DashboardErrorBody;
-    }
-  };
+  return errorMiddleware({
+    headers: { 'cache-control': 'no-store' },
+    report: (error, answer, ctx) => {
+      if (answer.status === 503)
+        log?.warn({ err: error, path: ctx.path }, 'dashboard data source unavailable');
+      else if (answer.status >= 500) log?.error({ err: error, path: ctx.path }, 'dashboard request failed');
+    },
+  });
 }
 
 // 08 connection, 53 resources, 57P shutdown, 57014 cancelled by the dashboard pool's statement_timeout.

@@ -3,6 +3,9 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import Koa from 'koa';
+import { errorMiddleware } from '../http/error-middleware';
+import type { ErrorAnswer } from '../http/error-middleware';
+import { HttpError } from '../http/http-error';
 import type { Logger } from '../logger';
 import { CodecRequestSchema, payloadFromJson, payloadToJson } from './codec-json';
 import { PayloadDecryptionError } from './payload-codec';
@@ -19,16 +22,20 @@ export interface CodecServerAppOptions {
   bodyLimit?: string;
 }
 
-/** An error answered as `{ error: { code, message } }` with its HTTP status. */
-class CodecHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Machine-readable codes of the codec server's JSON error bodies. */
+type CodecErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'origin_not_allowed'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'undecryptable'
+  | 'internal';
+
+/** The codec server's {@link HttpError}, answered as `{ error: { code, message } }` with its status. */
+const CodecHttpError = HttpError<CodecErrorCode>;
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Namespace';
 
@@ -52,16 +59,6 @@ export function createCodecServerApp(options: CodecServerAppOptions): Koa {
     const started = performance.now();
     try {
       await next();
-    } catch (error) {
-      const known =
-        error instanceof CodecHttpError
-          ? error
-          : error instanceof PayloadDecryptionError
-            ? new CodecHttpError(422, 'undecryptable', error.message)
-            : httpErrorOf(error);
-      ctx.status = known.status;
-      ctx.body = { error: { code: known.code, message: known.message } };
-      if (known.status >= 500) options.log.error({ err: error }, 'codec server request failed');
     } finally {
       ctx.set('X-Content-Type-Options', 'nosniff');
       ctx.set('Cache-Control', 'no-store');
@@ -77,6 +74,14 @@ export function createCodecServerApp(options: CodecServerAppOptions): Koa {
       );
     }
   });
+  app.use(
+    errorMiddleware({
+      answer: codecAnswer,
+      report: (error, answer) => {
+        if (answer.status >= 500) options.log.error({ err: error }, 'codec server request failed');
+      },
+    }),
+  );
 
   // CORS: the Web UI calls the codec server from the browser. Pages of any other origin are refused
   // outright, so a site the operator happens to visit cannot use the server as a decryption oracle.
@@ -161,9 +166,15 @@ export function createCodecServerApp(options: CodecServerAppOptions): Koa {
   return app;
 }
 
-/** Body-parser and other HTTP errors (status, expose) as codec errors; anything else is a 500. */
-function httpErrorOf(error: unknown): CodecHttpError {
-  const status = (error as { status?: unknown }).status;
+/**
+ * The answer for errors that are not {@link HttpError}s: a payload that cannot be decrypted is 422;
+ * body-parser and other HTTP errors (a 4xx status) keep their status; anything else is a 500.
+ */
+function codecAnswer(error: unknown): ErrorAnswer {
+  if (error instanceof PayloadDecryptionError) {
+    return { status: 422, code: 'undecryptable', message: error.message };
+  }
+  const status = (error as { status?: unknown } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const message =
       status === 413
@@ -171,7 +182,7 @@ function httpErrorOf(error: unknown): CodecHttpError {
         : status === 400
           ? 'request body is not valid JSON'
           : (error as Error).message;
-    return new CodecHttpError(status, status === 413 ? 'payload_too_large' : 'bad_request', message);
+    return { status, code: status === 413 ? 'payload_too_large' : 'bad_request', message };
   }
-  return new CodecHttpError(500, 'internal', 'the codec server failed to handle the request');
+  return { status: 500, code: 'internal', message: 'the codec server failed to handle the request' };
 }

@@ -4,7 +4,7 @@ import type { DbPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { adminAuth } from './admin-auth';
 import type { AdminAccess } from './admin-auth';
-import { errorMiddleware } from './errors';
+import { gatewayErrorMiddleware } from './errors';
 import type { GatewayMetrics } from './metrics';
 import { readinessHandler } from './routes/health';
 import { metricsHandler } from './routes/metrics';
@@ -37,7 +37,7 @@ export function createAdminApp(deps: AdminAppDeps): Koa {
 
   const app = new Koa();
   app.use(securityHeaders());
-  app.use(errorMiddleware(log));
+  app.use(gatewayErrorMiddleware(log));
   app.use(adminAuth(deps.access, log));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -3,7 +3,7 @@ import Koa from 'koa';
 import type { DbPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
-import { errorMiddleware } from './errors';
+import { gatewayErrorMiddleware } from './errors';
 import { createIntake } from './intake';
 import { DEFAULT_JWT_MAX_AGE_SECONDS } from './jwt-verification';
 import type { WebhookSigningKeys } from './jwt-verification';
@@ -104,7 +104,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   const app = new Koa() as GatewayApp;
   app.metrics = metrics;
   app.use(securityHeaders());
-  app.use(errorMiddleware(log));
+  app.use(gatewayErrorMiddleware(log));
   app.use(requestMetrics(metrics, log));
   app.use(router.routes());
   app.use(router.allowedMethods());
