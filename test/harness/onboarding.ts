@@ -4,6 +4,7 @@ import { createAuthyHttp } from '../../src/authy/http';
 import type { DbPool } from '../../src/db/pool';
 import { startOnboarding } from '../../src/onboarding/client';
 import type { StartedOnboarding } from '../../src/onboarding/client';
+import type { ProviderName } from '../../src/second-factor/provider';
 import type {
   OnboardUserInput,
   OnboardingStage,
@@ -37,6 +38,9 @@ export function uniquePhone(): string {
   return `555${String(n).padStart(9, '0').slice(-7)}`;
 }
 
+/** What a test may change of a fresh user's onboarding input; `timing` is merged into FAST_TIMING. */
+export type OnboardingOverrides = Partial<OnboardUserInput> & { timing?: Partial<OnboardingTiming> };
+
 /** Real Temporal + PostgreSQL + an in-process emulator + a worker on a unique task queue. */
 export interface OnboardingHarness {
   temporal: TemporalHarness;
@@ -45,9 +49,7 @@ export interface OnboardingHarness {
   worker: Worker;
   taskQueue: string;
   /** Starts an onboarding for a fresh user with FAST_TIMING merged with `timing`. */
-  start(
-    overrides?: Partial<OnboardUserInput> & { timing?: Partial<OnboardingTiming> },
-  ): Promise<StartedOnboarding & { input: OnboardUserInput }>;
+  start(overrides?: OnboardingOverrides): Promise<StartedOnboarding & { input: OnboardUserInput }>;
   /** Polls the status query until the run awaits an answer to an approval request it has sent. */
   waitForApprovalRequest(
     started: Pick<StartedOnboarding, 'handle' | 'workflowId'>,
@@ -62,20 +64,35 @@ export interface OnboardingHarness {
   close(): Promise<void>;
 }
 
-export async function createOnboardingHarness(): Promise<OnboardingHarness> {
-  const temporal = await connectTemporal();
-  const emulator = await startEmulator();
-  const pool = createTestPool();
-  const taskQueue = temporal.uniqueTaskQueue('onboarding');
-  const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey, timeoutMs: 5_000 });
-  const worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
+/** The parts an {@link OnboardingHarness} runs on; the worker is created but not yet running. */
+export interface OnboardingHarnessParts {
+  temporal: TemporalHarness;
+  emulator: EmulatorHarness;
+  pool: DbPool;
+  worker: Worker;
+  taskQueue: string;
+}
+
+/**
+ * Runs `parts.worker` and returns the harness around it: the one place both onboarding harnesses
+ * (this file's and test/verify/harness.ts) start runs, poll them and close what they hold.
+ */
+export function runOnboardingHarness(
+  parts: OnboardingHarnessParts,
+  options: {
+    /** The provider of inputs that name none (default Authy). */
+    provider?: ProviderName;
+    /** How long waitForStage waits by default. */
+    stageTimeoutMs: number;
+    /** Whether close() ends the pool (false when the caller lent it). */
+    ownsPool: boolean;
+  },
+): OnboardingHarness {
+  const { temporal, emulator, pool, worker, taskQueue } = parts;
   const running = worker.run();
+  const startOptions = { taskQueue, ...(options.provider ? { provider: options.provider } : {}) };
   return {
-    temporal,
-    emulator,
-    pool,
-    worker,
-    taskQueue,
+    ...parts,
     async start(overrides = {}) {
       const input: OnboardUserInput = {
         userId: `user-${randomUUID()}`,
@@ -85,10 +102,10 @@ export async function createOnboardingHarness(): Promise<OnboardingHarness> {
         ...overrides,
         timing: { ...FAST_TIMING, ...overrides.timing },
       };
-      const started = await startOnboarding(temporal.client, input, { taskQueue });
+      const started = await startOnboarding(temporal.client, input, startOptions);
       return { ...started, input };
     },
-    waitForStage(started, stage, timeoutMs = 20_000) {
+    waitForStage(started, stage, timeoutMs = options.stageTimeoutMs) {
       return waitFor(
         () => started.handle.query(statusQuery),
         (status) => status.stage === stage,
@@ -107,8 +124,21 @@ export async function createOnboardingHarness(): Promise<OnboardingHarness> {
       worker.shutdown();
       await running;
       await emulator.close();
-      await pool.end();
+      if (options.ownsPool) await pool.end();
       await temporal.close();
     },
   };
+}
+
+export async function createOnboardingHarness(): Promise<OnboardingHarness> {
+  const temporal = await connectTemporal();
+  const emulator = await startEmulator();
+  const pool = createTestPool();
+  const taskQueue = temporal.uniqueTaskQueue('onboarding');
+  const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey, timeoutMs: 5_000 });
+  const worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
+  return runOnboardingHarness(
+    { temporal, emulator, pool, worker, taskQueue },
+    { stageTimeoutMs: 20_000, ownsPool: true },
+  );
 }

@@ -1,62 +1,38 @@
-import { randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
 import type { AuthyEmulatorOptions } from '../../src/authy-emulator';
 import { createAuthyHttp } from '../../src/authy/http';
 import type { DbPool } from '../../src/db/pool';
-import { startOnboarding } from '../../src/onboarding/client';
-import type { StartedOnboarding } from '../../src/onboarding/client';
 import type { VerifyFactorType } from '../../src/second-factor/provider';
 import { DEV_TWILIO_ACCOUNT_SID, DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
-import type {
-  OnboardUserInput,
-  OnboardingStage,
-  OnboardingStatus,
-  OnboardingTiming,
-} from '../../src/shared/onboarding';
 import { createVerifyClient } from '../../src/verify/client';
 import type { VerifyClient } from '../../src/verify/client';
 import { createVerifyHttp } from '../../src/verify/http';
 import { createVerifyProvider } from '../../src/verify/provider';
-import { statusQuery } from '../../src/workflows/onboarding/messages';
 import { createTestPool } from '../harness/database';
 import { startEmulator } from '../harness/emulator';
-import type { EmulatorHarness } from '../harness/emulator';
-import { FAST_TIMING, uniquePhone } from '../harness/onboarding';
+import { runOnboardingHarness } from '../harness/onboarding';
+import type { OnboardingHarness } from '../harness/onboarding';
 import { connectTemporal } from '../harness/temporal';
-import type { TemporalHarness } from '../harness/temporal';
-import { waitFor } from '../harness/wait-for';
 
 /**
  * The Verify variant of test/harness/onboarding.ts: real Temporal + PostgreSQL, the in-process
  * emulator (Authy and Verify v2), one Verify Service in it, and a worker on a unique task queue
  * holding both providers (Authy by default, Verify for inputs that name it).
  */
-export interface VerifyOnboardingHarness {
-  temporal: TemporalHarness;
-  emulator: EmulatorHarness;
-  pool: DbPool;
-  worker: Worker;
-  taskQueue: string;
+export interface VerifyOnboardingHarness extends OnboardingHarness {
   verify: VerifyClient;
   serviceSid: string;
-  /** Starts a Verify onboarding (TOTP unless `factorType` says push) for a fresh user with FAST_TIMING. */
-  start(
-    overrides?: Partial<OnboardUserInput> & { timing?: Partial<OnboardingTiming> },
-  ): Promise<StartedOnboarding & { input: OnboardUserInput }>;
-  waitForStage(
-    started: Pick<StartedOnboarding, 'handle' | 'workflowId'>,
-    stage: OnboardingStage,
-    timeoutMs?: number,
-  ): Promise<OnboardingStatus>;
   /** What the person's TOTP app shows now for the factor. */
   totpCode(identity: string, factorSid: string): Promise<string>;
   /** The person's phone enrols a push factor with the token (→ `factor.created`, `factor.verified`). */
   enrolPush(identity: string, accessToken: string): Promise<string>;
   /** The person's phone answers a push challenge (→ `challenge.approved|denied`). */
   answer(identity: string, challengeSid: string, status: 'approved' | 'denied'): Promise<void>;
-  close(): Promise<void>;
 }
 
+/**
+ * Builds a {@link VerifyOnboardingHarness}: its `start` starts a Verify onboarding (TOTP unless
+ * `factorType` says push, or `defaultFactorType` another) for inputs that name no provider.
+ */
 export async function createVerifyOnboardingHarness(
   options: {
     defaultFactorType?: VerifyFactorType;
@@ -84,35 +60,15 @@ export async function createVerifyOnboardingHarness(
     verify: createVerifyProvider(verify, { serviceSid }),
     verifyFactorType: options.defaultFactorType ?? 'totp',
   });
-  const running = worker.run();
+  const harness = runOnboardingHarness(
+    { temporal, emulator, pool, worker, taskQueue },
+    { provider: 'verify', stageTimeoutMs: 30_000, ownsPool: !options.pool },
+  );
   const entity = (identity: string) => `/verify/services/${serviceSid}/entities/${identity}`;
   return {
-    temporal,
-    emulator,
-    pool,
-    worker,
-    taskQueue,
+    ...harness,
     verify,
     serviceSid,
-    async start(overrides = {}) {
-      const input: OnboardUserInput = {
-        userId: `user-${randomUUID()}`,
-        email: `person-${randomUUID().slice(0, 8)}@example.com`,
-        countryCode: '1',
-        cellphone: uniquePhone(),
-        ...overrides,
-        timing: { ...FAST_TIMING, ...overrides.timing },
-      };
-      const started = await startOnboarding(temporal.client, input, { taskQueue, provider: 'verify' });
-      return { ...started, input };
-    },
-    waitForStage(started, stage, timeoutMs = 30_000) {
-      return waitFor(
-        () => started.handle.query(statusQuery),
-        (status) => status.stage === stage,
-        { timeoutMs, what: `${started.workflowId} to reach ${stage}` },
-      );
-    },
     async totpCode(identity, factorSid) {
       const { code } = await emulator.control<{ code: string }>(
         'GET',
@@ -132,13 +88,6 @@ export async function createVerifyOnboardingHarness(
     },
     async answer(identity, challengeSid, status) {
       await emulator.control('POST', `${entity(identity)}/challenges/${challengeSid}/respond`, { status });
-    },
-    async close() {
-      worker.shutdown();
-      await running;
-      await emulator.close();
-      if (!options.pool) await pool.end();
-      await temporal.close();
     },
   };
 }
