@@ -9,7 +9,7 @@ import type {
   SyncReportingProgress,
 } from '../shared/reporting';
 import { normaliseWindow } from '../shared/reporting-window';
-import type { syncReportingEvents } from '../workflows/sync-reporting-events';
+import type { syncReportingEvents } from '../workflows/reporting/sync-reporting-events';
 
 /** Raised before anything starts when the backfill window is unusable. */
 export class InvalidBackfillWindowError extends Error {

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Client, ScheduleDescription, ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
-import type { syncReportingEvents } from '../workflows/sync-reporting-events';
+import type { syncReportingEvents } from '../workflows/reporting/sync-reporting-events';
 import { REPORTING_SCHEDULE_ID } from '../shared/reporting';
 import type { SyncReportingEventsInput } from '../shared/reporting';
 

@@ -13,7 +13,7 @@ import { createAdminApp } from '../../src/webhook-gateway/admin-app';
 import { createGatewayMetrics } from '../../src/webhook-gateway/metrics';
 import { createGatewayServer } from '../../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../../src/webhook-gateway/workflow-signaller';
-import type { syncReportingEvents } from '../../src/workflows/sync-reporting-events';
+import type { syncReportingEvents } from '../../src/workflows/reporting/sync-reporting-events';
 import { startEmulator } from '../harness/emulator';
 import type { EmulatorHarness } from '../harness/emulator';
 import { connectTemporal } from '../harness/temporal';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { ScheduleDescription } from '@temporalio/client';
 import { main } from '../../src/cli/main';
-import type { syncReportingEvents } from '../../src/workflows/sync-reporting-events';
+import type { syncReportingEvents } from '../../src/workflows/reporting/sync-reporting-events';
 import { createOnboardingHarness } from '../harness/onboarding';
 import type { OnboardingHarness } from '../harness/onboarding';
 import { waitFor } from '../harness/wait-for';

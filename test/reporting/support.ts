@@ -6,7 +6,7 @@ import { createAuthyReportingClient } from '../../src/authy/reporting';
 import { createKeepAliveFetch } from '../../src/authy/reporting-fetch';
 import type { DbPool } from '../../src/db/pool';
 import type { SyncReportingEventsInput, SyncReportingEventsResult } from '../../src/shared/reporting';
-import type { syncReportingEvents } from '../../src/workflows/sync-reporting-events';
+import type { syncReportingEvents } from '../../src/workflows/reporting/sync-reporting-events';
 import { createTestPool } from '../harness/database';
 import { startEmulator } from '../harness/emulator';
 import type { EmulatorHarness } from '../harness/emulator';

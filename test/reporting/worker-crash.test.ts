@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { SyncReportingEventsResult } from '../../src/shared/reporting';
-import type { syncReportingEvents } from '../../src/workflows/sync-reporting-events';
+import type { syncReportingEvents } from '../../src/workflows/reporting/sync-reporting-events';
 import { createAuthyHttp } from '../../src/authy/http';
 import { waitFor } from '../harness/wait-for';
 import { createReportingHarness, randomPastWindow, sorted } from './support';

@@ -1,31 +1,30 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { SyncReportingWindowResult } from '../activities/reporting';
+import type { Activities } from '../../activities';
+import type { SyncReportingWindowResult } from '../../activities/reporting';
 import {
   NON_RETRYABLE_AUTHY_FAILURES,
-  REPORTING_INVALID_INPUT,
   REPORTING_WINDOW_UNSPLITTABLE,
   activityFailureCause,
-} from '../shared/failures';
-import { DEFAULT_REPORTING_SYNC_OPTIONS } from '../shared/reporting';
+} from '../../shared/failures';
 import type {
   ReportingSyncOptions,
   ReportingSyncState,
   SyncReportingEventsInput,
   SyncReportingEventsResult,
-  SyncReportingProgress,
-} from '../shared/reporting';
+} from '../../shared/reporting';
 import {
   liveWindow,
   normaliseWindow,
   windowsAfterCap,
   splitWindow,
   windowSpanMs,
-} from '../shared/reporting-window';
-import type { ReportingWindow } from '../shared/reporting-window';
-import { syncProgressQuery } from './reporting/messages';
-import { runWindows } from './reporting/run-windows';
+} from '../../shared/reporting-window';
+import type { ReportingWindow } from '../../shared/reporting-window';
+import { syncProgressQuery } from './messages';
+import { invalidInput, resolveOptions } from './options';
+import { emptyLiveResult, progressOf } from './progress';
+import { runWindows } from './run-windows';
 
 const { readReportingWatermark, advanceReportingWatermark } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -174,74 +173,4 @@ function readableFailure(window: ReportingWindow, error: unknown): unknown {
     nonRetryable: true,
     cause: error as Error,
   });
-}
-
-function resolveOptions(input: SyncReportingEventsInput): ReportingSyncOptions {
-  const options = { ...DEFAULT_REPORTING_SYNC_OPTIONS };
-  for (const key of Object.keys(options) as (keyof ReportingSyncOptions)[]) {
-    const value = input[key];
-    if (value !== undefined) (options as Record<string, unknown>)[key] = value;
-  }
-  const problems: string[] = [];
-  if (typeof options.source !== 'string' || options.source === '')
-    problems.push('source must be a non-empty string');
-  const limits: [keyof ReportingSyncOptions, number, number][] = [
-    ['overlapMs', 0, Number.MAX_SAFE_INTEGER],
-    ['settleLagMs', 0, Number.MAX_SAFE_INTEGER],
-    ['initialLookbackMs', 1, Number.MAX_SAFE_INTEGER],
-    ['concurrency', 1, 64],
-    ['perPage', 1, 100],
-    ['maxPages', 1, 100],
-    ['maxActivitiesPerRun', 1, 10_000],
-    ['maxSplitParts', 2, 10_000],
-  ];
-  for (const [key, min, max] of limits) {
-    const value = options[key];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${key} must be an integer in [${min}, ${max}] (got ${String(value)})`);
-    }
-  }
-  if (problems.length > 0) throw invalidInput(problems.join('; '));
-  return options;
-}
-
-function invalidInput(message: string): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: REPORTING_INVALID_INPUT,
-    message: `invalid syncReportingEvents input: ${message}`,
-    nonRetryable: true,
-  });
-}
-
-function progressOf(state: ReportingSyncState | undefined, active: number): SyncReportingProgress {
-  return {
-    mode: state?.mode ?? 'live',
-    window: state?.window ?? null,
-    totalMs: state ? windowSpanMs(state.window) : 0,
-    pendingWindows: state?.pending.length ?? 0,
-    activeWindows: active,
-    runs: state?.runs ?? 1,
-    startedAt: state?.startedAt ?? new Date().toISOString(),
-    done: state !== undefined && state.pending.length === 0 && active === 0,
-    eventsFetched: 0,
-    eventsStored: 0,
-    pages: 0,
-    windowsSynced: 0,
-    coveredMs: 0,
-    ...state?.totals,
-  };
-}
-
-function emptyLiveResult(source: string): SyncReportingEventsResult {
-  return {
-    mode: 'live',
-    source,
-    window: null,
-    runs: 1,
-    eventsFetched: 0,
-    eventsStored: 0,
-    pages: 0,
-    windowsSynced: 0,
-    coveredMs: 0,
-  };
 }
