@@ -5,6 +5,11 @@
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION="1.5.1"
+# The postgres backend (TEMPORAL_BACKEND=postgres, docs/temporal-backends.md): the Temporal server and
+# the Web UI server built from source. docker-compose.yml runs the same versions (images), which
+# test/foundation/docker-compose.test.ts checks against these two lines.
+TEMPORAL_SERVER_VERSION="1.29.1"
+TEMPORAL_UI_SERVER_VERSION="2.42.1"
 TWOFOLD_HOME="${TWOFOLD_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/twofold}"
 # A second stack beside the default one (the chaos suite) keeps its pid files and logs apart.
 TWOFOLD_RUN_DIR="${TWOFOLD_RUN_DIR:-$TWOFOLD_HOME/run}"
@@ -12,6 +17,9 @@ TWOFOLD_LOG_DIR="${TWOFOLD_LOG_DIR:-$TWOFOLD_HOME/log}"
 TEMPORAL_BIN_DIR="$TWOFOLD_HOME/temporal-$TEMPORAL_CLI_VERSION"
 TEMPORAL_BIN="$TEMPORAL_BIN_DIR/temporal"
 TEMPORAL_DB_FILE="${TEMPORAL_DB_FILE:-$TWOFOLD_HOME/data/temporal.sqlite}"
+# dev: the CLI's dev server (SQLite); postgres: the Temporal server on the local PostgreSQL cluster.
+TEMPORAL_BACKEND="${TEMPORAL_BACKEND:-dev}"
+TEMPORAL_SERVER_DIR="$TWOFOLD_HOME/temporal-server-$TEMPORAL_SERVER_VERSION"
 
 TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"

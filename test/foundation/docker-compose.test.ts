@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_HISTORY_SHARDS, DYNAMIC_CONFIG_PATH } from '../../scripts/temporal-postgres/settings';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -57,5 +59,60 @@ describe('docker-compose.yml', () => {
       expect(block).toContain('temporal-setup');
       expect(block).toContain('service_completed_successfully');
     }
+  });
+
+  /** `docker-compose config` as JSON (docker-compose 1.x prints YAML; PyYAML converts it). */
+  function renderedServices(): Record<
+    string,
+    { image?: string; environment?: Record<string, unknown>; volumes?: string[] }
+  > {
+    const json = execFileSync(
+      'python3',
+      ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'],
+      {
+        encoding: 'utf8',
+        input: compose('config'),
+      },
+    );
+    return (JSON.parse(json) as { services: ReturnType<typeof renderedServices> }).services;
+  }
+
+  /** A version pinned in scripts/lib.sh, which the local postgres backend builds. */
+  function pinned(name: string): string {
+    const match = new RegExp(`^${name}="([^"]+)"$`, 'm').exec(
+      readFileSync(path.join(repoRoot, 'scripts/lib.sh'), 'utf8'),
+    );
+    if (!match) throw new Error(`scripts/lib.sh pins no ${name}`);
+    return match[1]!;
+  }
+
+  describe('and the local postgres backend (TEMPORAL_BACKEND=postgres, docs/temporal-backends.md)', () => {
+    const services = renderedServices();
+
+    it('when rendered, then the Temporal server and its admin tools run the version the local backend builds', () => {
+      const version = pinned('TEMPORAL_SERVER_VERSION');
+      expect(services.temporal?.image).toBe(`temporalio/auto-setup:${version}`);
+      expect(services['temporal-setup']?.image).toBe(`temporalio/admin-tools:${version}`);
+    });
+
+    it('when rendered, then the Web UI runs the UI server version the local backend builds', () => {
+      expect(services['temporal-ui']?.image).toBe(`temporalio/ui:${pinned('TEMPORAL_UI_SERVER_VERSION')}`);
+    });
+
+    it('when rendered, then the server reads the committed dynamic config file the local backend reads', () => {
+      const environment = services.temporal?.environment ?? {};
+      const target = environment.DYNAMIC_CONFIG_FILE_PATH;
+      expect(target).toMatch(/^\/etc\/temporal\/.+\.yaml$/);
+      expect(services.temporal?.volumes).toContain(
+        `${path.join(repoRoot, DYNAMIC_CONFIG_PATH)}:${String(target)}:ro`,
+      );
+      expect(readFileSync(path.join(repoRoot, 'deploy/temporal/server.yaml'), 'utf8')).toMatch(
+        /dynamicConfigClient:\n\s+filepath: \$\{DYNAMIC_CONFIG_FILE\}\n/,
+      );
+    });
+
+    it('when rendered, then a new cluster gets the history shard count of the local backend', () => {
+      expect(Number(services.temporal?.environment?.NUM_HISTORY_SHARDS)).toBe(DEFAULT_HISTORY_SHARDS);
+    });
   });
 });
