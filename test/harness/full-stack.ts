@@ -24,19 +24,28 @@ export interface EmulatorForGateway {
 }
 
 /**
- * Starts an in-process emulator whose OneTouch callback URL is the gateway's, and registers the
- * gateway's webhook URL for the onboarding events through the signed Webhooks API
- * (docs/authy-api.md#21-webhook-management), as an operator does with `twofold webhooks register`.
+ * Registers the gateway at `publicUrl` as the emulator's webhook for the onboarding events through
+ * the signed Webhooks API (docs/authy-api.md#21-webhook-management), as an operator does with
+ * `twofold webhooks register`; returns the webhook's signing key.
  */
-export async function startEmulatorForGateway(publicUrl: string, name: string): Promise<EmulatorForGateway> {
-  const emulator = await startEmulator({ oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` });
+export async function registerGatewayWebhook(
+  emulatorUrl: string,
+  publicUrl: string,
+  name: string,
+): Promise<string> {
   const { webhook } = await createWebhooksApi({
-    baseUrl: emulator.url,
+    baseUrl: emulatorUrl,
     apiKey: DEV_AUTHY_API_KEY,
     accessKey: DEV_AUTHY_ACCESS_KEY,
     apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
   }).create({ url: `${publicUrl}/webhooks/authy`, name, events: ONBOARDING_WEBHOOK_EVENTS });
-  return { emulator, signingKey: webhook.signing_key };
+  return webhook.signing_key;
+}
+
+/** Starts an in-process emulator whose OneTouch callbacks and webhook deliveries go to the gateway. */
+export async function startEmulatorForGateway(publicUrl: string, name: string): Promise<EmulatorForGateway> {
+  const emulator = await startEmulator({ oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` });
+  return { emulator, signingKey: await registerGatewayWebhook(emulator.url, publicUrl, name) };
 }
 
 /**

@@ -5,12 +5,10 @@ import type { OnboardingStatus } from '../../src/shared/onboarding';
 import { twilioSignature } from '../../src/twilio/signature';
 import { verifyIdentity } from '../../src/verify/identity';
 import { statusQuery } from '../../src/workflows/onboarding/messages';
-import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { waitFor } from '../harness/wait-for';
-import { startVerifyGateway } from './gateway';
-import type { VerifyTestGateway } from './gateway';
-import { createVerifyOnboardingHarness } from './harness';
+import { startVerifyGatewayStack } from './gateway';
+import type { VerifyGatewayStack, VerifyTestGateway } from './gateway';
 import type { VerifyOnboardingHarness } from './harness';
 
 // POST /webhooks/twilio/verify (docs/verify.md, "Webhooks"): X-Twilio-Signature over
@@ -21,20 +19,16 @@ const PATH = '/webhooks/twilio/verify';
 let db: IsolatedDatabase;
 let h: VerifyOnboardingHarness;
 let gateway: VerifyTestGateway;
+let stack: VerifyGatewayStack;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase('verifygw');
-  h = await createVerifyOnboardingHarness({ pool: db.pool, defaultFactorType: 'push' });
-  gateway = await startVerifyGateway({ pool: db.pool, connectTemporal: () => h.temporal.connectOwnClient() });
+  stack = await startVerifyGatewayStack({
+    databaseLabel: 'verifygw',
+    harness: { defaultFactorType: 'push' },
+  });
+  ({ db, h, gateway } = stack);
 }, 120_000);
-afterAll(async () => {
-  try {
-    await gateway.close();
-    await h.close();
-  } finally {
-    await db.drop();
-  }
-});
+afterAll(() => stack.close());
 
 type Form = Record<string, string>;
 

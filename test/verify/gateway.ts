@@ -9,7 +9,13 @@ import { closeGracefully, createGatewayServer } from '../../src/webhook-gateway/
 import { createWorkflowSignaller } from '../../src/webhook-gateway/workflow-signaller';
 import { DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
 import type { WebhookSigningKeys } from '../../src/webhook-gateway/jwt-verification';
+import type { AuthyEmulatorOptions } from '../../src/authy-emulator';
+import type { VerifyFactorType } from '../../src/second-factor/provider';
+import { createIsolatedDatabase } from '../harness/isolated-database';
+import type { IsolatedDatabase } from '../harness/isolated-database';
 import { unusedPort } from '../harness/ports';
+import { createVerifyOnboardingHarness } from './harness';
+import type { VerifyOnboardingHarness } from './harness';
 
 /** The public gateway app with the Verify route keyed by `authToken`, its dispatcher running, on a free port. */
 export interface VerifyTestGateway {
@@ -57,6 +63,56 @@ export async function startVerifyGateway(options: {
       await closeGracefully(server, 1_000);
       await dispatcher.stop();
       await signaller.close();
+    },
+  };
+}
+
+/**
+ * A file's own migrated database, a Verify onboarding harness whose worker records into it, and a
+ * Verify gateway whose inbox is in it (its dispatcher claims only this file's deliveries).
+ */
+export interface VerifyGatewayStack {
+  db: IsolatedDatabase;
+  h: VerifyOnboardingHarness;
+  gateway: VerifyTestGateway;
+  /** Closes the gateway and the harness, then drops the database. */
+  close(): Promise<void>;
+}
+
+export async function startVerifyGatewayStack(options: {
+  /** Names the isolated database. */
+  databaseLabel: string;
+  /** Listen port of the gateway (default a free one). */
+  port?: number;
+  harness?: { defaultFactorType?: VerifyFactorType; emulator?: AuthyEmulatorOptions };
+  /**
+   * Runs once the worker runs and before the gateway starts (e.g. registers webhooks); returns the
+   * Authy keys of a gateway that serves both providers.
+   */
+  beforeGateway?: (
+    h: VerifyOnboardingHarness,
+  ) => Promise<{ webhookKeys: WebhookSigningKeys; apiKey: string }>;
+}): Promise<VerifyGatewayStack> {
+  const db = await createIsolatedDatabase(options.databaseLabel);
+  const h = await createVerifyOnboardingHarness({ ...options.harness, pool: db.pool });
+  const authy = options.beforeGateway ? await options.beforeGateway(h) : {};
+  const gateway = await startVerifyGateway({
+    pool: db.pool,
+    connectTemporal: () => h.temporal.connectOwnClient(),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...authy,
+  });
+  return {
+    db,
+    h,
+    gateway,
+    async close() {
+      try {
+        await gateway.close();
+        await h.close();
+      } finally {
+        await db.drop();
+      }
     },
   };
 }

@@ -1,23 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { ONBOARDING_WEBHOOK_EVENTS, createWebhooksApi } from '../../src/authy/webhooks-api';
 import { startOnboarding } from '../../src/onboarding/client';
-import {
-  DEV_AUTHY_ACCESS_KEY,
-  DEV_AUTHY_API_KEY,
-  DEV_AUTHY_API_SIGNING_KEY,
-} from '../../src/shared/dev-keys';
+import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
 import type { OnboardingStatus } from '../../src/shared/onboarding';
 import { verifyIdentity } from '../../src/verify/identity';
 import { getEnrollmentUpdate, statusQuery } from '../../src/workflows/onboarding/messages';
-import { createIsolatedDatabase } from '../harness/isolated-database';
+import { registerGatewayWebhook } from '../harness/full-stack';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { FAST_TIMING, uniquePhone } from '../harness/onboarding';
 import { unusedPort } from '../harness/ports';
 import { waitFor } from '../harness/wait-for';
-import { startVerifyGateway } from './gateway';
-import type { VerifyTestGateway } from './gateway';
-import { createVerifyOnboardingHarness } from './harness';
+import { startVerifyGatewayStack } from './gateway';
+import type { VerifyGatewayStack } from './gateway';
 import type { VerifyOnboardingHarness } from './harness';
 
 // A migration's steady state (docs/verify.md, "Running both during a migration"): one worker and one
@@ -26,47 +20,28 @@ import type { VerifyOnboardingHarness } from './harness';
 
 let db: IsolatedDatabase;
 let h: VerifyOnboardingHarness;
-let gateway: VerifyTestGateway;
+let stack: VerifyGatewayStack;
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase('sidebyside');
   const port = await unusedPort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  h = await createVerifyOnboardingHarness({
-    pool: db.pool,
-    emulator: { oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` },
-  });
-  const { webhook } = await createWebhooksApi({
-    baseUrl: h.emulator.url,
-    apiKey: DEV_AUTHY_API_KEY,
-    accessKey: DEV_AUTHY_ACCESS_KEY,
-    apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
-  }).create({
-    url: `${publicUrl}/webhooks/authy`,
-    name: 'side-by-side',
-    events: [...ONBOARDING_WEBHOOK_EVENTS],
-  });
-  await h.verify.createWebhook(h.serviceSid, {
-    friendlyName: 'side-by-side',
-    url: `${publicUrl}/webhooks/twilio/verify`,
-    eventTypes: ['factor.verified', 'challenge.approved', 'challenge.denied'],
-  });
-  gateway = await startVerifyGateway({
-    pool: db.pool,
-    connectTemporal: () => h.temporal.connectOwnClient(),
+  stack = await startVerifyGatewayStack({
+    databaseLabel: 'sidebyside',
     port,
-    webhookKeys: { current: webhook.signing_key },
-    apiKey: DEV_AUTHY_API_KEY,
+    harness: { emulator: { oneTouchCallbackUrl: `${publicUrl}/webhooks/authy/onetouch` } },
+    async beforeGateway(harness) {
+      const signingKey = await registerGatewayWebhook(harness.emulator.url, publicUrl, 'side-by-side');
+      await harness.verify.createWebhook(harness.serviceSid, {
+        friendlyName: 'side-by-side',
+        url: `${publicUrl}/webhooks/twilio/verify`,
+        eventTypes: ['factor.verified', 'challenge.approved', 'challenge.denied'],
+      });
+      return { webhookKeys: { current: signingKey }, apiKey: DEV_AUTHY_API_KEY };
+    },
   });
+  ({ db, h } = stack);
 }, 120_000);
-afterAll(async () => {
-  try {
-    await gateway.close();
-    await h.close();
-  } finally {
-    await db.drop();
-  }
-});
+afterAll(() => stack.close());
 
 const stageOf = (handle: WorkflowHandle, accept: (s: OnboardingStatus) => boolean, what: string) =>
   waitFor(() => handle.query(statusQuery), accept, { timeoutMs: 55_000, intervalMs: 100, what });
