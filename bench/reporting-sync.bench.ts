@@ -23,7 +23,7 @@ import type { KeepAliveFetch } from '../src/authy/reporting-fetch';
 import { loadConfig } from '../src/config';
 import { createPool } from '../src/db/pool';
 import type { DbPool } from '../src/db/pool';
-import { startReportingBackfill } from '../src/reporting/backfill';
+import { startReportingBackfill } from '../src/client/reporting-backfill';
 import { connectClient, connectWorkerConnection } from '../src/temporal/connection';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
 import { createWorker } from '../src/worker';

@@ -12,7 +12,7 @@ import { createAuthyHttp } from '../src/authy/http';
 import { loadConfig } from '../src/config';
 import { createPool } from '../src/db/pool';
 import { connectClient, connectWorkerConnection } from '../src/temporal/connection';
-import { startOnboarding } from '../src/onboarding/client';
+import { startOnboarding } from '../src/client/onboarding';
 import type { OnboardingTiming } from '../src/shared/onboarding';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
 import {

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { DbPool } from '../db/pool';
-import { fetchHistories, listOnboardingRuns } from '../onboarding/history-sources';
-import { replayCheck } from '../onboarding/replay-check';
+import { fetchHistories, listOnboardingRuns } from '../client/history-sources';
+import { replayCheck } from '../client/replay-check';
 import { EXPECTED_STAGE } from '../simulation/personas';
 import type { SimulatedPerson } from '../simulation/run-simulation';
 import { pollUntil } from './poll';

@@ -1,8 +1,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { startOnboarding } from '../onboarding/client';
+import { startOnboarding } from '../client/onboarding';
 import { ONBOARDING_STAGES, onboardingWorkflowId } from '../shared/onboarding';
 import type { OnboardingStage, OnboardingStatus, OnboardingTiming } from '../shared/onboarding';
-import { completedRunStatus, errorText, withQueryTimeout } from '../onboarding/read-status';
+import { completedRunStatus, errorText, withQueryTimeout } from '../client/onboarding-status';
 import { statusQuery } from '../workflows/onboarding/messages';
 import { cancelOpenSimulations } from './cancel-previous';
 import { createEmulatorPeople } from './emulator-people';

@@ -1,5 +1,5 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { getEnrollment, startOnboarding, submitTotpCode } from '../onboarding/client';
+import { getEnrollment, startOnboarding, submitTotpCode } from '../client/onboarding';
 import type { VerifyFactorType } from '../second-factor/provider';
 import { FINAL_STAGES, onboardingWorkflowId } from '../shared/onboarding';
 import type { OnboardingStage, OnboardingStatus, OnboardingTiming } from '../shared/onboarding';

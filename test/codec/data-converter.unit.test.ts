@@ -10,7 +10,7 @@ import {
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers';
 import { temporal } from '@temporalio/proto';
 import { ConfigError, loadConfig } from '../../src/config';
-import { startOnboarding } from '../../src/onboarding/client';
+import { startOnboarding } from '../../src/client/onboarding';
 import { createDataConverter } from '../../src/temporal/data-converter';
 import { parsePayloadKeys } from '../../src/temporal/payload-keys';
 

@@ -4,7 +4,7 @@ import type { Payload } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { createAuthyHttp } from '../../src/authy/http';
 import type { DbPool } from '../../src/db/pool';
-import { cancelOnboarding, getOnboardingStatus, startOnboarding } from '../../src/onboarding/client';
+import { cancelOnboarding, getOnboardingStatus, startOnboarding } from '../../src/client/onboarding';
 import { KEY_ID_METADATA } from '../../src/temporal/payload-codec';
 import { parsePayloadKeys } from '../../src/temporal/payload-keys';
 import type { PayloadKey } from '../../src/temporal/payload-keys';

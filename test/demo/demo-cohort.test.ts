@@ -1,4 +1,4 @@
-import { findStuckOnboardings } from '../../src/onboarding/client';
+import { findStuckOnboardings } from '../../src/client/onboarding';
 import { EXPECTED_STAGE } from '../../src/simulation/personas';
 import { runSimulation } from '../../src/simulation/run-simulation';
 import type { SimulationProgress, SimulationResult } from '../../src/simulation/run-simulation';

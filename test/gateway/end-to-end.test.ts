@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { startOnboarding } from '../../src/onboarding/client';
-import type { StartedOnboarding } from '../../src/onboarding/client';
+import { startOnboarding } from '../../src/client/onboarding';
+import type { StartedOnboarding } from '../../src/client/onboarding';
 import type { OnboardingStage, OnboardingStatus } from '../../src/shared/onboarding';
 import { statusQuery } from '../../src/workflows/onboarding/messages';
 import { createFullStackHarness } from '../harness/full-stack';

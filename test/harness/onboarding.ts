@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { createAuthyHttp } from '../../src/authy/http';
 import type { DbPool } from '../../src/db/pool';
-import { startOnboarding } from '../../src/onboarding/client';
-import type { StartedOnboarding } from '../../src/onboarding/client';
+import { startOnboarding } from '../../src/client/onboarding';
+import type { StartedOnboarding } from '../../src/client/onboarding';
 import type { ProviderName } from '../../src/second-factor/provider';
 import type {
   OnboardUserInput,

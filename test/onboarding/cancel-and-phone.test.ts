@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cancelOnboarding, getOnboardingStatus } from '../../src/onboarding/client';
+import { cancelOnboarding, getOnboardingStatus } from '../../src/client/onboarding';
 import { cancelSignal, phoneChangedSignal } from '../../src/workflows/onboarding/messages';
 import { createOnboardingHarness } from '../harness/onboarding';
 import type { OnboardingHarness } from '../harness/onboarding';

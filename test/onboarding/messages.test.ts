@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cancelOnboarding } from '../../src/onboarding/client';
+import { cancelOnboarding } from '../../src/client/onboarding';
 import {
   approvalRespondedSignal,
   cancelSignal,

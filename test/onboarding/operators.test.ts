@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { findStuckOnboardings } from '../../src/onboarding/client';
+import { findStuckOnboardings } from '../../src/client/onboarding';
 import { ONBOARDING_STAGE } from '../../src/shared/search-attributes';
 import { runCli } from '../harness/cli';
 import { createOnboardingHarness } from '../harness/onboarding';

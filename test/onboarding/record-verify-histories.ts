@@ -12,7 +12,7 @@ import { createAuthyEmulator } from '../../src/authy-emulator';
 import { createAuthyHttp } from '../../src/authy/http';
 import { loadConfig } from '../../src/config';
 import { createPool } from '../../src/db/pool';
-import { startOnboarding } from '../../src/onboarding/client';
+import { startOnboarding } from '../../src/client/onboarding';
 import { DEV_AUTHY_API_KEY, DEV_TWILIO_ACCOUNT_SID, DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
 import type { OnboardingStatus, OnboardingTiming } from '../../src/shared/onboarding';
 import { connectClient, connectWorkerConnection } from '../../src/temporal/connection';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { InvalidOnboardingInputError, startOnboarding } from '../../src/onboarding/client';
+import { InvalidOnboardingInputError, startOnboarding } from '../../src/client/onboarding';
 import { onboardingWorkflowId } from '../../src/shared/onboarding';
 import type { OnboardUserInput } from '../../src/shared/onboarding';
 import { createOnboardingHarness, FAST_TIMING, uniquePhone } from '../harness/onboarding';

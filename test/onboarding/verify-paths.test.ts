@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { findOnboarding } from '../../src/db/onboardings';
-import { getEnrollment, startOnboarding, submitTotpCode } from '../../src/onboarding/client';
+import { getEnrollment, startOnboarding, submitTotpCode } from '../../src/client/onboarding';
 import { ONBOARDING_STAGE } from '../../src/shared/search-attributes';
 import { verifyIdentity } from '../../src/verify/identity';
 import {

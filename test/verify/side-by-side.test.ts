@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startOnboarding } from '../../src/onboarding/client';
+import { startOnboarding } from '../../src/client/onboarding';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
 import type { OnboardingStatus } from '../../src/shared/onboarding';
 import { verifyIdentity } from '../../src/verify/identity';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getEnrollment, submitTotpCode } from '../../onboarding/client';
+import { getEnrollment, submitTotpCode } from '../../client/onboarding';
 import { onboardingWorkflowId } from '../../shared/onboarding';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
@@ -20,7 +20,7 @@ function refused(userId: string, action: string) {
 /**
  * `twofold onboarding enrollment <userId>` and `twofold onboarding submit-code <userId> <code>`: what a
  * Verify onboarding's person needs to enrol, and their first TOTP code (docs/verify.md). For people
- * and tests; applications call `getEnrollment` / `submitTotpCode` from src/onboarding/client.ts.
+ * and tests; applications call `getEnrollment` / `submitTotpCode` from src/client/onboarding.ts.
  */
 export function registerVerifyOnboardingCommands(onboarding: Command): void {
   onboarding

@@ -5,7 +5,7 @@ import {
   cancelOnboarding,
   findStuckOnboardings,
   startOnboarding,
-} from '../../onboarding/client';
+} from '../../client/onboarding';
 import { ONBOARDING_STAGES, onboardingWorkflowId } from '../../shared/onboarding';
 import type { OnboardingStage, OnboardingStatus } from '../../shared/onboarding';
 import { durationArgument } from '../arguments';

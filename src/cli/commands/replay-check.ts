@@ -9,10 +9,10 @@ import {
   listOnboardingRuns,
   onboardingRunsQuery,
   readHistoryFile,
-} from '../../onboarding/history-sources';
-import type { NamedHistory } from '../../onboarding/history-sources';
-import { replayCheck } from '../../onboarding/replay-check';
-import type { ReplayCheckOptions, ReplayCheckResult, ReplayOutcome } from '../../onboarding/replay-check';
+} from '../../client/history-sources';
+import type { NamedHistory } from '../../client/history-sources';
+import { replayCheck } from '../../client/replay-check';
+import type { ReplayCheckOptions, ReplayCheckResult, ReplayOutcome } from '../../client/replay-check';
 import { createDataConverter } from '../../temporal/data-converter';
 import { installTemporalRuntime } from '../../temporal/runtime';
 import { WORKFLOWS_PATH } from '../../worker';

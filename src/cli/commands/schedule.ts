@@ -5,7 +5,7 @@ import {
   pauseReportingSchedule,
   triggerReportingSchedule,
   unpauseReportingSchedule,
-} from '../../reporting/schedule';
+} from '../../client/reporting-schedule';
 import { REPORTING_SCHEDULE_ID } from '../../shared/reporting';
 import { durationArgument } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';

@@ -4,7 +4,7 @@ import {
   followReportingSync,
   InvalidBackfillWindowError,
   startReportingBackfill,
-} from '../../reporting/backfill';
+} from '../../client/reporting-backfill';
 import type { SyncReportingEventsResult, SyncReportingProgress } from '../../shared/reporting';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { cancelOnboarding, startOnboarding } from '../../../src/onboarding/client';
-import type { StartedOnboarding } from '../../../src/onboarding/client';
+import { cancelOnboarding, startOnboarding } from '../../../src/client/onboarding';
+import type { StartedOnboarding } from '../../../src/client/onboarding';
 import type { OnboardingStage, OnboardingStatus } from '../../../src/shared/onboarding';
 import { statusQuery } from '../../../src/workflows/onboarding/messages';
 import type { EmulatorHarness } from '../../harness/emulator';

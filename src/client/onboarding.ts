@@ -1,3 +1,5 @@
+// What applications (and the CLI) call to run onboardings, as a Temporal client: start, status,
+// cancel, the Verify enrollment and TOTP code, the stuck ones (docs/onboarding.md).
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { onboardingWorkflowId, timingProblem, userIdProblem, withResolvedTiming } from '../shared/onboarding';
