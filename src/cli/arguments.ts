@@ -35,3 +35,42 @@ export function integerArgument(flag: string, min: number, max: number) {
     return Number(value);
   };
 }
+
+/** A commander argument parser for a whole number of at least 1 (usage error otherwise). */
+export function positiveIntegerArgument(flag: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+      throw new CliError(`${flag} must be a positive integer (got "${value}")`, EXIT.usage);
+    }
+    return Number(value);
+  };
+}
+
+/**
+ * A commander argument parser for a positive number of `unit`s, fractions allowed (`0.5`): for
+ * flags whose help names the unit (`--nonce-window <seconds>`). Usage error otherwise.
+ */
+export function positiveNumberArgument(flag: string, unit: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0) {
+      throw new CliError(`${flag} must be a positive number of ${unit} (got "${value}")`, EXIT.usage);
+    }
+    return number;
+  };
+}
+
+/**
+ * A commander argument parser for a TCP port, 1 to 65535; with `allowZero`, 0 too (the system
+ * picks a free port). Usage error otherwise.
+ */
+export function portArgument(flag: string, options: { allowZero?: boolean } = {}) {
+  const min = options.allowZero ? 0 : 1;
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > 65_535) {
+      const zero = options.allowZero ? ' (0: any free port)' : '';
+      throw new CliError(`${flag} must be a port from ${min} to 65535${zero} (got "${value}")`, EXIT.usage);
+    }
+    return Number(value);
+  };
+}

@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { CodecServerRefusedError, runCodecServer } from '../../temporal/codec-server';
+import { portArgument } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
-
-function portNumber(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new InvalidArgumentError('expected a port, 0-65535');
-  return port;
-}
 
 /**
  * `twofold codec-server`: Temporal's codec server protocol (POST /encode, /decode) over the payload
@@ -25,7 +18,11 @@ export function registerCodecServerCommand(program: Command): void {
       'interface to listen on (beyond loopback only with TWOFOLD_CODEC_TOKEN)',
       '127.0.0.1',
     )
-    .option('--port <port>', 'port to listen on (default CODEC_PORT, 8089)', portNumber)
+    .option(
+      '--port <port>',
+      'port to listen on (default CODEC_PORT, 8089)',
+      portArgument('--port', { allowZero: true }),
+    )
     .action(async (options: { host: string; port?: number }) => {
       const { config, log } = commandContext();
       try {

@@ -1,17 +1,7 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { runGateway } from '../../webhook-gateway/main';
+import { positiveNumberArgument } from '../arguments';
 import { commandContext } from '../context';
-
-/** A parser for a flag taking a positive number of `unit`s. */
-function positive(unit: 'seconds' | 'days') {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0)
-      throw new InvalidArgumentError(`expected a positive number of ${unit}`);
-    return number;
-  };
-}
 
 interface GatewayCommandOptions {
   host: string;
@@ -26,17 +16,22 @@ export function registerGatewayCommand(program: Command): void {
     .command('gateway')
     .description('run the Koa webhook gateway (Authy webhooks, OneTouch callbacks) until SIGINT/SIGTERM')
     .option('--host <address>', 'address to listen on (0.0.0.0 behind a proxy)', '127.0.0.1')
-    .option('--nonce-window <seconds>', 'OneTouch signature nonce freshness window', positive('seconds'), 300)
+    .option(
+      '--nonce-window <seconds>',
+      'OneTouch signature nonce freshness window',
+      positiveNumberArgument('--nonce-window', 'seconds'),
+      300,
+    )
     .option(
       '--target-grace <seconds>',
       'how long an event for an authy id no onboarding has yet stays pending',
-      positive('seconds'),
+      positiveNumberArgument('--target-grace', 'seconds'),
       300,
     )
     .option(
       '--inbox-retention <days>',
       'settled webhook_inbox rows older than this are deleted (pending ones never are)',
-      positive('days'),
+      positiveNumberArgument('--inbox-retention', 'days'),
       30,
     )
     .action(async (options: GatewayCommandOptions) => {

@@ -8,7 +8,7 @@ import {
 } from '../../client/onboarding';
 import { ONBOARDING_STAGES, onboardingWorkflowId } from '../../shared/onboarding';
 import type { OnboardingStage, OnboardingStatus } from '../../shared/onboarding';
-import { durationArgument } from '../arguments';
+import { durationArgument, positiveIntegerArgument } from '../arguments';
 import { resolveContact } from './onboarding-contact';
 import type { ContactInput } from './onboarding-contact';
 import { CliError, EXIT, commandContext } from '../context';
@@ -142,7 +142,7 @@ export function registerOnboardingCommands(program: Command): void {
       ),
     )
     .option('--older-than <age>', 'minimum time in the stage, e.g. 30m, 12h, 2d', '0s')
-    .option('--limit <n>', 'stop after n results', (v) => Number.parseInt(v, 10), 100)
+    .option('--limit <n>', 'stop after n results', positiveIntegerArgument('--limit'), 100)
     .option('--json', 'print JSON lines')
     .action(async (options: JsonOption & { stage?: OnboardingStage; olderThan: string; limit: number }) => {
       const age = durationArgument('--older-than', { examples: '30m, 12h or 2d' })(options.olderThan);

@@ -8,7 +8,7 @@ import {
 } from '../../client/reporting-schedule';
 import { REPORTING_SCHEDULE_ID } from '../../shared/reporting';
 import { durationArgument } from '../arguments';
-import { CliError, EXIT, commandContext } from '../context';
+import { CliError, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 
 function scheduleMissing(scheduleId: string) {
@@ -45,7 +45,7 @@ export function registerScheduleCommands(program: Command): void {
     .addOption(scheduleIdOption())
     .addOption(
       new Option('--interval <duration>', 'time between syncs')
-        .argParser(durationArgument('--interval'))
+        .argParser(durationArgument('--interval', { minMs: 1000 }))
         .default(5 * 60 * 1000, '5m'),
     )
     .addOption(
@@ -67,7 +67,6 @@ export function registerScheduleCommands(program: Command): void {
     )
     .option('--json', 'print JSON')
     .action(async (options: EnsureOptions) => {
-      if (options.interval < 1000) throw new CliError('--interval must be at least 1s', EXIT.usage);
       const { config } = commandContext();
       const result = await withTemporalClient(config, (client) =>
         ensureReportingSchedule({

@@ -6,6 +6,7 @@ import {
   startReportingBackfill,
 } from '../../client/reporting-backfill';
 import type { SyncReportingEventsResult, SyncReportingProgress } from '../../shared/reporting';
+import { positiveIntegerArgument } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 
@@ -15,17 +16,9 @@ const AUTHY_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 interface BackfillOptions {
   from: string;
   to: string;
-  concurrency?: string;
+  concurrency?: number;
   json?: boolean;
   detach?: boolean;
-}
-
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new CliError(`${flag} must be a positive integer (got "${value}")`, EXIT.usage);
-  }
-  return Number(value);
 }
 
 /** A progress bar over the share of the window stored, with events stored and the rate. */
@@ -81,12 +74,15 @@ export function registerSyncCommands(program: Command): void {
     .description('sync every event in [from, to) (never moves the live watermark; safe to re-run)')
     .requiredOption('--from <time>', 'start of the window, ISO 8601 (inclusive)')
     .requiredOption('--to <time>', 'end of the window, ISO 8601 (exclusive)')
-    .option('--concurrency <n>', 'sub-windows synced at the same time (default 6)')
+    .option(
+      '--concurrency <n>',
+      'sub-windows synced at the same time (default 6)',
+      positiveIntegerArgument('--concurrency'),
+    )
     .option('--json', 'print the result as JSON (no progress bar)')
     .option('--detach', 'start it and return; follow it in the Web UI')
     .action(async (options: BackfillOptions) => {
       const { config } = commandContext();
-      const concurrency = positiveInt('--concurrency', options.concurrency);
       if (Date.parse(options.from) < Date.now() - AUTHY_RETENTION_MS) {
         console.error(
           'twofold: note: the Reporting API only returns the last 90 days; older events cannot be synced',
@@ -99,7 +95,7 @@ export function registerSyncCommands(program: Command): void {
             client,
             taskQueue: config.temporal.taskQueue,
             window: { from: options.from, to: options.to },
-            ...(concurrency === undefined ? {} : { options: { concurrency } }),
+            ...(options.concurrency === undefined ? {} : { options: { concurrency: options.concurrency } }),
           });
         } catch (error) {
           if (error instanceof InvalidBackfillWindowError) throw new CliError(error.message, EXIT.usage);

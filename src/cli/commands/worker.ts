@@ -1,15 +1,9 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { runWorker } from '../../worker';
-import { integerArgument } from '../arguments';
+import { portArgument, positiveIntegerArgument } from '../arguments';
 import { commandContext } from '../context';
-
-function positiveInteger(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1)
-    throw new InvalidArgumentError('expected a positive integer');
-  return Number(value);
-}
 
 interface WorkerCommandOptions {
   maxConcurrentActivities?: number;
@@ -27,23 +21,23 @@ export function registerWorkerCommand(program: Command): void {
     .option(
       '--max-concurrent-activities <n>',
       'activities run at once (Authy calls, PostgreSQL writes); SDK default 100',
-      positiveInteger,
+      positiveIntegerArgument('--max-concurrent-activities'),
     )
     .option(
       '--max-concurrent-workflow-tasks <n>',
       'workflow tasks processed at once; SDK default 40',
-      positiveInteger,
+      positiveIntegerArgument('--max-concurrent-workflow-tasks'),
     )
     .option(
       '--max-cached-workflows <n>',
       'workflows kept in memory between tasks (sticky cache); SDK default from the memory limit',
-      positiveInteger,
+      positiveIntegerArgument('--max-cached-workflows'),
     )
     .addOption(
       new Option(
         '--metrics-port <port>',
         "serve the Temporal SDK's Prometheus metrics on http://<metrics-host>:<port>/metrics (docs/operating.md)",
-      ).argParser(integerArgument('--metrics-port', 1, 65_535)),
+      ).argParser(portArgument('--metrics-port')),
     )
     .option(
       '--metrics-host <address>',
