@@ -4,7 +4,7 @@ import type { DbPool } from '../db/pool';
 import { fetchHistories, listOnboardingRuns } from '../client/history-sources';
 import { replayCheck } from '../client/replay-check';
 import { EXPECTED_STAGE } from '../simulation/personas';
-import type { SimulatedPerson } from '../simulation/run-simulation';
+import type { SimulatedPerson } from '../simulation/types';
 import { pollUntil } from './poll';
 
 /** A person whose onboarding did not end as their persona implies. */

@@ -6,7 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createPool } from '../db/pool';
 import { SimulationTimeoutError, runSimulation } from '../simulation/run-simulation';
-import type { SimulationResult } from '../simulation/run-simulation';
+import type { SimulationResult } from '../simulation/types';
 import { createEmulatorPeople } from '../simulation/emulator-people';
 import { personaCounts } from '../simulation/personas';
 import type { Persona } from '../simulation/personas';

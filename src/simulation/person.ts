@@ -22,6 +22,13 @@ export type PersonAction =
   | { kind: 'change-phone'; authyId: string }
   | { kind: 'respond'; approvalUuid: string; status: 'approved' | 'denied' };
 
+/** A 10-digit US-style number unique to this run and person (the emulator keys users by phone). */
+export function phoneOf(runId: string, index: number, area: string): string {
+  let hash = 0;
+  for (const ch of runId) hash = (hash * 31 + ch.charCodeAt(0)) % 10_000_000;
+  return `${area}${String((hash + index) % 10_000_000).padStart(7, '0')}`;
+}
+
 /** A person who has not seen anything yet. */
 export function freshMemory(): PersonMemory {
   return { installed: false, phoneChanged: false, pushesSeenAt: new Map(), answered: new Set() };

@@ -1,7 +1,77 @@
 import { ONBOARDING_STAGES } from '../shared/onboarding';
-import type { OnboardingStage } from '../shared/onboarding';
+import type { OnboardingStage, OnboardingTiming } from '../shared/onboarding';
 import { PERSONAS } from './personas';
-import type { SimulationProgress, SimulationResult, StageCounts } from './run-simulation';
+import type { Persona } from './personas';
+import type {
+  CohortMember,
+  SimulatedPerson,
+  SimulationProgress,
+  SimulationResult,
+  StageCounts,
+} from './types';
+
+/** An empty count of every stage. */
+export function emptyStageCounts(): StageCounts {
+  return Object.fromEntries(ONBOARDING_STAGES.map((s) => [s, 0])) as StageCounts;
+}
+
+/** How many of the cohort are in each stage (by the last status seen; none yet counts as `registering`). */
+export function stageCounts(cohort: readonly CohortMember[]): StageCounts {
+  const stages = emptyStageCounts();
+  for (const p of cohort) stages[p.status?.stage ?? 'registering'] += 1;
+  return stages;
+}
+
+/** The run a settled cohort's result describes. */
+export interface SimulationRun {
+  runId: string;
+  taskQueue: string;
+  seed: number;
+  /** When the simulation started, epoch ms. */
+  startedAt: number;
+  timing: OnboardingTiming;
+  cancelledPrevious: number;
+}
+
+/**
+ * The result of a settled cohort (every person has a status): where each person ended, counts per
+ * stage and per persona, and the stuck ones (left in `awaiting_device`).
+ */
+export function summarise(run: SimulationRun, cohort: readonly CohortMember[]): SimulationResult {
+  const byPersona = Object.fromEntries(PERSONAS.map((p) => [p, {}])) as Record<Persona, Partial<StageCounts>>;
+  const people: SimulatedPerson[] = cohort.map((p) => {
+    const status = p.status!;
+    const bucket = byPersona[p.plan.persona];
+    bucket[status.stage] = (bucket[status.stage] ?? 0) + 1;
+    return {
+      userId: p.userId,
+      workflowId: p.workflowId,
+      persona: p.plan.persona,
+      stage: status.stage,
+      ...(status.authyId ? { authyId: status.authyId } : {}),
+      remindersSent: status.remindersSent,
+      approvalAttempts: status.approvalAttempts,
+      phoneChanges: status.phoneChanges,
+      actions: p.actions,
+      statusSource: p.statusSource,
+      queryFailures: p.queryFailures,
+      ...(p.lastQueryError === undefined ? {} : { lastQueryError: p.lastQueryError }),
+    };
+  });
+  return {
+    runId: run.runId,
+    taskQueue: run.taskQueue,
+    users: cohort.length,
+    seed: run.seed,
+    durationMs: Date.now() - run.startedAt,
+    timing: run.timing,
+    stages: stageCounts(cohort),
+    byPersona,
+    stuck: people.filter((p) => p.stage === 'awaiting_device').map((p) => p.workflowId),
+    cancelledPrevious: run.cancelledPrevious,
+    people,
+  };
+}
 
 const STAGE_NOTES: Partial<Record<OnboardingStage, string>> = {
   awaiting_device: 'stuck: the app was never installed',

@@ -1,7 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import { createAuthyHttp } from '../../src/authy/http';
 import type { DbPool } from '../../src/db/pool';
-import type { SimulationResult } from '../../src/simulation/run-simulation';
+import type { SimulationResult } from '../../src/simulation/types';
 import { EXPECTED_STAGE } from '../../src/simulation/personas';
 import { runCli } from '../harness/cli';
 import { createTestPool } from '../harness/database';

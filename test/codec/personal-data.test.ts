@@ -8,7 +8,7 @@ import type { Payload } from '@temporalio/common';
 import type { OnboardUserInput } from '../../src/shared/onboarding';
 import { createEmulatorPeople } from '../../src/simulation/emulator-people';
 import { runSimulation } from '../../src/simulation/run-simulation';
-import type { SimulationResult } from '../../src/simulation/run-simulation';
+import type { SimulationResult } from '../../src/simulation/types';
 import { payloadToJson } from '../../src/temporal/codec-json';
 import { connectClient } from '../../src/temporal/connection';
 import { parsePayloadKeys } from '../../src/temporal/payload-keys';

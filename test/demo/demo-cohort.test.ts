@@ -1,7 +1,7 @@
 import { findStuckOnboardings } from '../../src/client/onboarding';
 import { EXPECTED_STAGE } from '../../src/simulation/personas';
 import { runSimulation } from '../../src/simulation/run-simulation';
-import type { SimulationProgress, SimulationResult } from '../../src/simulation/run-simulation';
+import type { SimulationProgress, SimulationResult } from '../../src/simulation/types';
 import { SIMULATION_TIMING } from '../../src/simulation/timing';
 import { createFullStackHarness } from '../harness/full-stack';
 import type { FullStackHarness } from '../harness/full-stack';

@@ -4,7 +4,7 @@ import type { DbPool } from '../../src/db/pool';
 import { createEmulatorPeople } from '../../src/simulation/emulator-people';
 import type { EmulatorPeople } from '../../src/simulation/emulator-people';
 import { runSimulation } from '../../src/simulation/run-simulation';
-import type { SimulationProgress } from '../../src/simulation/run-simulation';
+import type { SimulationProgress } from '../../src/simulation/types';
 import { SIMULATION_TIMING } from '../../src/simulation/timing';
 import { onboardingWorkflowId } from '../../src/shared/onboarding';
 import { createTestPool } from '../harness/database';

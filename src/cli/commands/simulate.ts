@@ -6,7 +6,7 @@ import type { OnboardingTiming } from '../../shared/onboarding';
 import { EmulatorControlError } from '../../simulation/emulator-people';
 import { formatProgress, formatSimulationReport } from '../../simulation/report';
 import { SimulationTimeoutError, runSimulation } from '../../simulation/run-simulation';
-import type { SimulationProgress } from '../../simulation/run-simulation';
+import type { SimulationProgress } from '../../simulation/types';
 import { SIMULATION_TIMING } from '../../simulation/timing';
 import { durationArgument, integerArgument } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
