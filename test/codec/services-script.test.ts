@@ -1,25 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runServicesScript } from '../harness/cli';
 import { unusedPort } from '../harness/ports';
-
-const script = path.resolve(__dirname, '..', '..', 'scripts', 'services.sh');
-
-function services(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'bash',
-      [script, ...args],
-      { env: { ...process.env, ...env }, timeout: 120_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const healthy = (url: string) =>
   fetch(`${url}/healthz`).then(
@@ -42,12 +25,12 @@ describe('scripts/services.sh codec (make up starts the codec server)', () => {
   });
 
   afterAll(async () => {
-    await services(['down', 'codec'], env);
+    await runServicesScript(['down', 'codec'], env);
     rmSync(home, { recursive: true, force: true });
   });
 
   it('when `up codec` runs twice and then `down codec`, then it starts, is reused, answers /decode, and stops', async () => {
-    const up = await services(['up', 'codec'], env);
+    const up = await runServicesScript(['up', 'codec'], env);
     expect(up.code).toBe(0);
     expect(up.stdout.trim()).toBe('started codec');
     expect(await healthy(url)).toBe(true);
@@ -58,11 +41,11 @@ describe('scripts/services.sh codec (make up starts the codec server)', () => {
     });
     expect(await decoded.json()).toEqual({ payloads: [] });
 
-    const again = await services(['up', 'codec'], env);
+    const again = await runServicesScript(['up', 'codec'], env);
     expect(again.stdout.trim()).toBe('reused codec');
-    expect((await services(['status'], env)).stdout).toMatch(/codec: up \(pid \d+/);
+    expect((await runServicesScript(['status'], env)).stdout).toMatch(/codec: up \(pid \d+/);
 
-    const down = await services(['down', 'codec'], env);
+    const down = await runServicesScript(['down', 'codec'], env);
     expect(down.code).toBe(0);
     expect(await healthy(url)).toBe(false);
   });

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,25 +11,8 @@ import {
 } from '../../src/shared/dev-keys';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
+import { runServicesScript } from '../harness/cli';
 import { unusedPort } from '../harness/ports';
-
-const script = path.resolve(__dirname, '..', '..', 'scripts', 'services.sh');
-
-function services(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'bash',
-      [script, ...args],
-      { env: { ...process.env, ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -72,7 +54,7 @@ describe('scripts/services.sh (the app processes of make up / make demo)', () =>
   });
 
   afterAll(async () => {
-    await services(['down'], env);
+    await runServicesScript(['down'], env);
     await db.drop();
     rmSync(home, { recursive: true, force: true });
   });
@@ -86,7 +68,7 @@ describe('scripts/services.sh (the app processes of make up / make demo)', () =>
     }).list();
 
   it('when started, then the emulator and the gateway run in the background with pid files and logs, and the gateway webhook is registered through the Webhooks API', async () => {
-    const up = await services(['up', 'emulator', 'gateway'], env);
+    const up = await runServicesScript(['up', 'emulator', 'gateway'], env);
     expect(up.stderr).not.toMatch(/error/);
     expect(up.code).toBe(0);
     expect(up.stdout.trim().split('\n')).toEqual(['started emulator', 'started gateway']);
@@ -105,11 +87,11 @@ describe('scripts/services.sh (the app processes of make up / make demo)', () =>
   }, 150_000);
 
   it('when started again, then both are reused and no second webhook is registered', async () => {
-    const again = await services(['up', 'emulator', 'gateway'], env);
+    const again = await runServicesScript(['up', 'emulator', 'gateway'], env);
     expect(again.code).toBe(0);
     expect(again.stdout.trim().split('\n')).toEqual(['reused emulator', 'reused gateway']);
     expect(await webhooks()).toHaveLength(1);
-    const status = await services(['status'], env);
+    const status = await runServicesScript(['status'], env);
     expect(status.stdout).toMatch(/emulator: up \(pid \d+/);
     expect(status.stdout).toMatch(/gateway: up \(pid \d+/);
     expect(status.stdout).toMatch(/worker: not started by these scripts/);
@@ -119,13 +101,13 @@ describe('scripts/services.sh (the app processes of make up / make demo)', () =>
     const pids = ['emulator', 'gateway'].map((name) =>
       Number(readFileSync(path.join(home, 'run', `${name}.pid`), 'utf8')),
     );
-    const down = await services(['down'], env);
+    const down = await runServicesScript(['down'], env);
     expect(down.code).toBe(0);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     expect(await answers(`${gatewayUrl}/healthz`)).toBe(false);
     expect(await answers(`${emulatorUrl}/_emulator/health`)).toBe(false);
     expect(existsSync(path.join(home, 'run', 'gateway.pid'))).toBe(false);
-    const twice = await services(['down'], env);
+    const twice = await runServicesScript(['down'], env);
     expect(twice).toMatchObject({ code: 0, stdout: '' });
   }, 60_000);
 
@@ -138,7 +120,7 @@ describe('scripts/services.sh (the app processes of make up / make demo)', () =>
       squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as AddressInfo).port)),
     );
     try {
-      const up = await services(['up', 'gateway'], {
+      const up = await runServicesScript(['up', 'gateway'], {
         ...env,
         GATEWAY_PORT: String(port),
         AUTHY_WEBHOOK_SIGNING_KEY: 'WSK_test',
