@@ -34,6 +34,20 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import-x/no-cycle': 'error',
+      // Dependencies point into workflows/, never out of it: activities, the API clients, the database
+      // and the shared contracts are what workflows use, so none of them may import workflow code
+      // (docs/reporting-sync.md#where-it-lives). Client helpers (src/client/) may: they name messages.
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: ['activities', 'authy', 'db', 'shared'].map((folder) => ({
+            target: `./src/${folder}`,
+            from: './src/workflows',
+            message: 'Workflows import activities, shared contracts and clients, not the other way round.',
+          })),
+        },
+      ],
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
     },
