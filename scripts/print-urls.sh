@@ -2,11 +2,16 @@
 # Prints where the local stack's services are.
 source "$(dirname "$0")/lib.sh"
 ui="http://$(temporal_host):$TEMPORAL_UI_PORT"
+backend=""
+if [ -f "$TWOFOLD_RUN_DIR/temporal-server.pid" ] && kill -0 "$(cat "$TWOFOLD_RUN_DIR/temporal-server.pid")" 2>/dev/null; then
+  backend="  Temporal backend  postgres: server $TEMPORAL_SERVER_VERSION, databases temporal + temporal_visibility on 127.0.0.1:$TWOFOLD_PG_PORT (docs/temporal-backends.md)
+"
+fi
 cat <<EOT
 twofold local stack
   Temporal gRPC     $TEMPORAL_ADDRESS (namespace $TEMPORAL_NAMESPACE)
   Temporal Web UI   $ui/namespaces/$TEMPORAL_NAMESPACE/workflows
-  PostgreSQL        ${DATABASE_URL:-$TWOFOLD_DEFAULT_DATABASE_URL}
+$backend  PostgreSQL        ${DATABASE_URL:-$TWOFOLD_DEFAULT_DATABASE_URL}
   Webhook gateway   http://127.0.0.1:${GATEWAY_PORT:-3000} (webhooks, /healthz)
   Dashboard         http://127.0.0.1:${ADMIN_PORT:-3001}/dashboard (admin listener: also /metrics, /readyz)
   Authy emulator    http://127.0.0.1:${AUTHY_EMULATOR_PORT:-4010} (control API /_emulator)

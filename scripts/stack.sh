@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts and stops the local twofold stack: a Temporal dev server (with Web UI) and a throwaway
 # PostgreSQL cluster. Usage: stack.sh up|down|status [temporal] [postgres]
+# TEMPORAL_BACKEND=postgres starts the Temporal server on that PostgreSQL cluster instead of the dev
+# server, with its Web UI server on the same port (scripts/temporal-postgres.sh, docs/temporal-backends.md).
 #
 # `up` starts only what is not already running and prints one line per service on stdout,
 # `started <name>` or `reused <name>`, so callers (the Jest global setup) can later stop only what
@@ -14,11 +16,22 @@ pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 temporal_up() {
   local host port; host=$(temporal_host); port=$(temporal_port)
   if port_open "$host" "$port"; then
+    if [ "$TEMPORAL_BACKEND" = postgres ] && ! pid_alive "$TWOFOLD_RUN_DIR/temporal-server.pid"; then
+      say "TEMPORAL_BACKEND=postgres, but a Temporal server this backend did not start answers on $TEMPORAL_ADDRESS: reusing it as it is (make down, or another TEMPORAL_ADDRESS, to run the postgres backend)"
+    fi
     ensure_search_attributes
     echo "reused temporal"; return
   fi
   is_local_host "$host" || die "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS is not reachable and is not local, so it cannot be started here.
   Fix: start that server, or unset TEMPORAL_ADDRESS to use the local dev server."
+  if [ "$TEMPORAL_BACKEND" = postgres ]; then
+    bash "$here/temporal-postgres.sh" up
+    if ! ensure_search_attributes || ! wait_for 60 "the search attributes" search_attributes_usable; then
+      bash "$here/temporal-postgres.sh" down # leave no half-started server behind
+      die "the search attributes could not be registered, or did not become usable within 60 s (log: $TWOFOLD_LOG_DIR/temporal.log)"
+    fi
+    echo "started temporal"; return
+  fi
   local bin; bin=$("$here/ensure-temporal-cli.sh")
   say "Starting Temporal dev server on $host:$port (Web UI :$TEMPORAL_UI_PORT, state in $TEMPORAL_DB_FILE)"
   setsid nohup "$bin" server start-dev \
@@ -38,6 +51,13 @@ temporal_up() {
   echo "started temporal"
 }
 
+# A new registration reaches the servers' namespace caches within seconds; a list query naming every
+# attribute is accepted only once it has.
+search_attributes_usable() {
+  "$("$here/ensure-temporal-cli.sh")" workflow count --address "$TEMPORAL_ADDRESS" --namespace "$TEMPORAL_NAMESPACE" \
+    --query 'OnboardingStage = "x" AND AuthyId = "x" AND OnboardingStageEnteredAt > "2000-01-01T00:00:00Z"' >/dev/null 2>&1
+}
+
 temporal_healthy() {
   "$1" operator cluster health --address "$TEMPORAL_ADDRESS" 2>/dev/null | grep -q SERVING &&
     port_open "$(temporal_host)" "$TEMPORAL_UI_PORT"
@@ -53,13 +73,15 @@ ensure_search_attributes() {
     name=${entry%%:*}; type=${entry#*:}
     if ! grep -qw "$name" <<<"$existing"; then
       "$bin" operator search-attribute create --address "$TEMPORAL_ADDRESS" --namespace "$TEMPORAL_NAMESPACE" \
-        --name "$name" --type "$type" >/dev/null
+        --name "$name" --type "$type" >/dev/null || return 1
       say "registered search attribute $name ($type)"
     fi
   done
 }
 
+# Stops what these scripts started on either backend, whichever TEMPORAL_BACKEND says now.
 temporal_down() {
+  bash "$here/temporal-postgres.sh" down
   local pidfile="$TWOFOLD_RUN_DIR/temporal.pid"
   if pid_alive "$pidfile"; then
     say "Stopping Temporal dev server"
@@ -83,8 +105,10 @@ ensure_app_role() {
 }
 
 postgres_up() {
-  if [ -n "${DATABASE_URL:-}" ]; then
-    echo "reused postgres"; return  # the user's database always wins
+  # The user's database always wins for twofold's data; the postgres backend still keeps Temporal's
+  # own databases in the local cluster.
+  if [ -n "${DATABASE_URL:-}" ] && [ "$TEMPORAL_BACKEND" != postgres ]; then
+    echo "reused postgres"; return
   fi
   if port_open 127.0.0.1 "$TWOFOLD_PG_PORT"; then
     ensure_app_role "$("$here/ensure-postgres.sh")"
@@ -127,16 +151,24 @@ postgres_down() {
 }
 
 # ---------------------------------------------------------------- main
+case "$TEMPORAL_BACKEND" in
+  dev | postgres) ;;
+  *) die "TEMPORAL_BACKEND must be dev or postgres (got $TEMPORAL_BACKEND)" ;;
+esac
 cmd="${1:-}"; shift || true
 services=("$@"); ((${#services[@]})) || services=(postgres temporal)
 case "$cmd" in
   up)
     for s in "${services[@]}"; do "${s}_up"; done ;;
   down)
-    for s in "${services[@]}"; do "${s}_down"; done ;;
+    # Temporal first: the postgres backend's server needs PostgreSQL until it has stopped.
+    for s in temporal postgres; do
+      if [[ " ${services[*]} " == *" $s "* ]]; then "${s}_down"; fi
+    done ;;
   status)
     port_open "$(temporal_host)" "$(temporal_port)" && echo "temporal: up ($TEMPORAL_ADDRESS)" || echo "temporal: down"
-    if [ -n "${DATABASE_URL:-}" ]; then echo "postgres: external (DATABASE_URL)"
+    if [ -f "$TWOFOLD_RUN_DIR/temporal-server.pid" ]; then bash "$here/temporal-postgres.sh" status; fi
+    if [ -n "${DATABASE_URL:-}" ] && [ "$TEMPORAL_BACKEND" != postgres ]; then echo "postgres: external (DATABASE_URL)"
     elif port_open 127.0.0.1 "$TWOFOLD_PG_PORT"; then echo "postgres: up (127.0.0.1:$TWOFOLD_PG_PORT)"
     else echo "postgres: down"; fi ;;
   *) die "usage: stack.sh up|down|status [temporal] [postgres]" ;;
