@@ -2,7 +2,7 @@ import type { DbPool } from '../db/pool';
 import { findApprovalTargets, findOnboardingTargets } from '../db/onboarding-targets';
 import { recordPhoneChange } from '../db/onboardings';
 import type { OnboardingTargetRow } from '../db/onboarding-targets';
-import type { InboxEventRow } from '../db/webhook-inbox';
+import type { InboxEventRow } from '../db/inbox-dispatch';
 import { FINAL_STAGES } from '../shared/onboarding';
 import type { OnboardingStage } from '../shared/onboarding';
 import {

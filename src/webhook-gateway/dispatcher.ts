@@ -1,13 +1,13 @@
 import type { DbPool } from '../db/pool';
 import {
   claimDueInboxEvents,
-  pruneReplayKeys,
   pruneSettledInboxEvents,
   readInboxBacklog,
   rescheduleInboxEvent,
   settleInboxEvent,
-} from '../db/webhook-inbox';
-import type { InboxEventRow } from '../db/webhook-inbox';
+} from '../db/inbox-dispatch';
+import type { InboxEventRow } from '../db/inbox-dispatch';
+import { pruneReplayKeys } from '../db/onetouch-replays';
 import type { Logger } from '../logger';
 import { mapLimit } from '../shared/map-limit';
 import { deliverInboxEvent } from './deliver-event';

@@ -1,6 +1,8 @@
 import type { DbPool } from '../db/pool';
-import { isKnownReplay, recordInboxEvent } from '../db/webhook-inbox';
-import type { NewInboxEvent, ReplayKey } from '../db/webhook-inbox';
+import { isKnownReplay } from '../db/onetouch-replays';
+import type { ReplayKey } from '../db/onetouch-replays';
+import { recordInboxEvent } from '../db/webhook-inbox';
+import type { NewInboxEvent } from '../db/webhook-inbox';
 import type { Logger } from '../logger';
 import { GatewayHttpError } from './errors';
 import { eventLabel } from './events';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { pruneSettledInboxEvents } from '../../src/db/webhook-inbox';
+import { pruneSettledInboxEvents } from '../../src/db/inbox-dispatch';
 import { createLogger } from '../../src/logger';
 import { createDispatcher } from '../../src/webhook-gateway/dispatcher';
 import { createGatewayMetrics } from '../../src/webhook-gateway/metrics';
