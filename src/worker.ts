@@ -7,7 +7,7 @@ import { createKeepAliveFetch } from './authy/reporting-fetch';
 import type { ActivityDeps } from './activities';
 import type { Config } from './config';
 import { createPool } from './db/pool';
-import { migrateUp } from './db/migrate';
+import { assertSchemaCurrent } from './db/migrate';
 import type { Logger } from './logger';
 import { connectWorkerConnection } from './temporal/connection';
 import { createDataConverter } from './temporal/data-converter';
@@ -47,7 +47,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
 }
 
 /**
- * The worker process (`twofold worker`): opens PostgreSQL and Temporal, applies migrations, polls the
+ * The worker process (`twofold worker`): checks that PostgreSQL has every migration applied
+ * (`SchemaBehindError` otherwise: `twofold db migrate` is the one migrator), opens Temporal, polls the
  * task queue until SIGINT/SIGTERM, then drains in-flight tasks and closes everything it opened.
  */
 export async function runWorker(
@@ -65,7 +66,7 @@ export async function runWorker(
   const reportingFetch = createKeepAliveFetch();
   let connection: NativeConnection | undefined;
   try {
-    await migrateUp({ databaseUrl: config.databaseUrl, log: (line) => log.info(line) });
+    await assertSchemaCurrent(config.databaseUrl);
     connection = await connectWorkerConnection(config.temporal);
     const { workflowBundlePath } = config.temporal;
     const verify = verifyWorkerDeps(config);

@@ -233,6 +233,8 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
 
   try {
     await processes.postgres.start();
+    // The worker and the gateway only check the schema: `twofold db migrate` is the one migrator.
+    await run(process.execPath, twofold('db', 'migrate'), { env: serviceEnv, cwd: repoRoot });
     await processes.temporal.start();
     await processes.emulator.start();
     const { webhook } = await createWebhooksApi({

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../config';
+import { SchemaBehindError } from '../db/migrate';
 import type { Config, NeededSecret } from '../config';
 import { createLogger } from '../logger';
 import type { Logger } from '../logger';
@@ -27,6 +28,19 @@ export function commandContext(
     return { config, log: createLogger(config.logLevel) };
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, EXIT.config);
+    throw error;
+  }
+}
+
+/**
+ * Runs a command's long-lived service (worker, gateway) until it returns. A database behind this
+ * code's migrations is a configuration error (exit 78) whose message says to run `twofold db migrate`.
+ */
+export async function runService(service: () => Promise<void>): Promise<void> {
+  try {
+    await service();
+  } catch (error) {
+    if (error instanceof SchemaBehindError) throw new CliError(error.message, EXIT.config);
     throw error;
   }
 }

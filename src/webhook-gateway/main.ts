@@ -5,7 +5,7 @@ import { ConfigError } from '../config';
 import type { Config } from '../config';
 import { createDashboardRouter, createLazyTemporalClient, createResponseCache } from '../dashboard';
 import { createDashboardPool } from '../db/dashboard-pool';
-import { migrateUp } from '../db/migrate';
+import { assertSchemaCurrent } from '../db/migrate';
 import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { connectClient } from '../temporal/connection';
@@ -84,7 +84,8 @@ function assertSafeSettings(config: Config, adminHost: string, inboxRetentionMs:
 
 /**
  * Composition root of the gateway: PostgreSQL pools (intake, and the dashboard's own small one),
- * migrations, a lazily connected Temporal client, the dispatcher, and two HTTP servers: the public
+ * the schema check (every migration applied, else `SchemaBehindError`), a lazily connected
+ * Temporal client, the dispatcher, and two HTTP servers: the public
  * one Twilio calls (webhooks and `/healthz`) and the admin one (dashboard, `/metrics`, `/readyz`),
  * loopback unless configured otherwise and then behind a bearer token. The gateway records
  * deliveries even while Temporal is down. `close()` stops accepting, lets in-flight requests
@@ -105,7 +106,7 @@ export async function startGateway(
   // for long (deliveries meanwhile answer 503 after 5 s and are retried by the sender).
   const pool = createPool(config.databaseUrl, { max: 20, statementTimeoutMs: GATEWAY_STATEMENT_TIMEOUT_MS });
   try {
-    await migrateUp({ databaseUrl: config.databaseUrl, log: (line) => log.info(line) });
+    await assertSchemaCurrent(config.databaseUrl);
   } catch (error) {
     await pool.end();
     throw error;

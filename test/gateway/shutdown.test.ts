@@ -83,7 +83,7 @@ describe('startGateway / graceful shutdown', () => {
     expect(await inboxRowsFor(db.pool, authyId)).toHaveLength(1);
   });
 
-  it('when started, then it applies migrations and serves /healthz on the chosen port', async () => {
+  it('when started on a migrated database, then it serves /healthz on the chosen port', async () => {
     const gateway = await startGateway(gatewayConfig(), createLogger('silent'), {
       port: 0,
       admin: { port: 0 },

@@ -12,18 +12,22 @@ export interface IsolatedDatabase {
 }
 
 /**
- * Creates a fresh database on the run's PostgreSQL and migrates it. Gateway dispatchers claim every
+ * Creates a fresh database on the run's PostgreSQL and migrates it (with `migrate: false`, leaves it
+ * empty, as a deployment is before `twofold db migrate`). Gateway dispatchers claim every
  * due inbox row they can see, so each gateway test file gets its own inbox: no other file's
  * dispatcher (or outage simulation) can touch its rows; the dashboard tests compare whole pages with
  * everything their database holds. `label` names the database (twofold_<label>_<random>).
  */
-export async function createIsolatedDatabase(label = 'test'): Promise<IsolatedDatabase> {
+export async function createIsolatedDatabase(
+  label = 'test',
+  options: { migrate?: boolean } = {},
+): Promise<IsolatedDatabase> {
   const name = `twofold_${label}_${randomBytes(6).toString('hex')}`;
   const adminPool = createPool(testDatabaseUrl(), { max: 1 });
   await adminPool.query(`CREATE DATABASE ${name}`);
   const url = new URL(testDatabaseUrl());
   url.pathname = `/${name}`;
-  await migrateUp({ databaseUrl: url.toString() });
+  if (options.migrate ?? true) await migrateUp({ databaseUrl: url.toString() });
   const pool = createPool(url.toString(), { max: 8 });
   return {
     url: url.toString(),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runGateway } from '../../webhook-gateway/main';
 import { positiveNumberArgument } from '../arguments';
-import { commandContext } from '../context';
+import { commandContext, runService } from '../context';
 
 interface GatewayCommandOptions {
   host: string;
@@ -36,13 +36,15 @@ export function registerGatewayCommand(program: Command): void {
     )
     .action(async (options: GatewayCommandOptions) => {
       const { config, log } = commandContext(['AUTHY_API_KEY']);
-      await runGateway(config, log, {
-        host: options.host,
-        app: { nonceWindowSeconds: options.nonceWindow },
-        dispatcher: {
-          unknownTargetGraceMs: options.targetGrace * 1000,
-          inboxRetentionMs: options.inboxRetention * 24 * 60 * 60 * 1000,
-        },
-      });
+      await runService(() =>
+        runGateway(config, log, {
+          host: options.host,
+          app: { nonceWindowSeconds: options.nonceWindow },
+          dispatcher: {
+            unknownTargetGraceMs: options.targetGrace * 1000,
+            inboxRetentionMs: options.inboxRetention * 24 * 60 * 60 * 1000,
+          },
+        }),
+      );
     });
 }

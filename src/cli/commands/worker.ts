@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runWorker } from '../../worker';
 import { portArgument, positiveIntegerArgument } from '../arguments';
-import { commandContext } from '../context';
+import { commandContext, runService } from '../context';
 
 interface WorkerCommandOptions {
   maxConcurrentActivities?: number;
@@ -60,6 +60,6 @@ export function registerWorkerCommand(program: Command): void {
       const metrics =
         options.metricsPort === undefined ? undefined : `${options.metricsHost}:${options.metricsPort}`;
       if (metrics) log.info({ metrics: `http://${metrics}/metrics` }, 'serving Temporal SDK metrics');
-      await runWorker(config, log, tuning, metrics);
+      await runService(() => runWorker(config, log, tuning, metrics));
     });
 }
