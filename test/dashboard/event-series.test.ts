@@ -1,33 +1,28 @@
-import type { DbPool } from '../../src/db/pool';
 import type { EventSeriesResponse } from '../../src/dashboard/event-panels';
-import { createTestPool } from '../harness/database';
 import { DAY_MS, privateDays, storeEvents } from './support/data';
 import type { EventSpec } from './support/data';
-import { startDashboardServer } from './support/server';
-import type { DashboardServer } from './support/server';
+import { useDashboardServer } from './support/server';
 
 type Series = Pick<EventSeriesResponse['series'][number], 'key' | 'total' | 'points'>;
 const shape = (body: EventSeriesResponse): Series[] =>
   body.series.map(({ key, total, points }) => ({ key, total, points }));
 
 describe('the time-series endpoints', () => {
-  let pool: DbPool;
-  let server: DashboardServer;
+  const dashboard = useDashboardServer();
   // Three private days: events on day 0..2, and some just outside.
   const period = privateDays(3);
   const at = (day: number, hour: number) => new Date(period.from.getTime() + day * DAY_MS + hour * 3_600_000);
   const query = `?from=${period.day(0)}&to=${period.day(3)}`;
+  /** The series `key` expected with `count` events on each `[day, count]` of the period, and their sum. */
+  const series = (key: string, ...days: [day: number, count: number][]): Series => ({
+    key,
+    total: days.reduce((sum, [, count]) => sum + count, 0),
+    points: days.map(([day, count]) => ({ day: period.day(day), count })),
+  });
 
   beforeAll(async () => {
-    pool = createTestPool();
-    server = await startDashboardServer({
-      pool,
-      temporal: () => Promise.reject(new Error('no Temporal in this test')),
-      uiUrl: 'http://ui.test',
-      namespace: 'default',
-    });
     const times = (n: number, spec: EventSpec): EventSpec[] => Array.from({ length: n }, () => spec);
-    await storeEvents(pool, [
+    await storeEvents(dashboard.pool, [
       ...times(3, { event: 'device_registration_completed', at: at(0, 1) }),
       { event: 'device_registration_completed', at: at(2, 23.99) },
       // Just before the period, and exactly at its (exclusive) end.
@@ -47,81 +42,55 @@ describe('the time-series endpoints', () => {
       { event: 'phone_change_requested', at: at(1, 3) },
     ]);
   });
-  afterAll(async () => {
-    await server.close();
-    await pool.end();
-  });
 
   it('when devices were registered, then the registrations series counts them per UTC day within [from, to)', async () => {
-    const { status, body } = await server.get<EventSeriesResponse>(`/dashboard/api/registrations${query}`);
+    const { status, body } = await dashboard.get<EventSeriesResponse>(`/dashboard/api/registrations${query}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({
       panel: 'registrations',
       bucket: 'day',
       period: { from: period.from.toISOString(), to: period.to.toISOString() },
     });
-    expect(shape(body)).toEqual([
-      {
-        key: 'registrations',
-        total: 4,
-        points: [
-          { day: period.day(0), count: 3 },
-          { day: period.day(2), count: 1 },
-        ],
-      },
-    ]);
+    expect(shape(body)).toEqual([series('registrations', [0, 3], [2, 1])]);
   });
 
   it('when OneTouch requests were answered, then approvals and denials are separate series and other statuses are left out', async () => {
-    const { body } = await server.get<EventSeriesResponse>(`/dashboard/api/onetouch${query}`);
-    expect(shape(body)).toEqual([
-      {
-        key: 'approved',
-        total: 3,
-        points: [
-          { day: period.day(0), count: 2 },
-          { day: period.day(1), count: 1 },
-        ],
-      },
-      { key: 'denied', total: 1, points: [{ day: period.day(0), count: 1 }] },
-    ]);
+    const { body } = await dashboard.get<EventSeriesResponse>(`/dashboard/api/onetouch${query}`);
+    expect(shape(body)).toEqual([series('approved', [0, 2], [1, 1]), series('denied', [0, 1])]);
   });
 
   it('when phones changed, then the phone-changes series counts user_phone_changed per day', async () => {
-    const { body } = await server.get<EventSeriesResponse>(`/dashboard/api/phone-changes${query}`);
-    expect(shape(body)).toEqual([
-      { key: 'phoneChanges', total: 2, points: [{ day: period.day(1), count: 2 }] },
-    ]);
+    const { body } = await dashboard.get<EventSeriesResponse>(`/dashboard/api/phone-changes${query}`);
+    expect(shape(body)).toEqual([series('phoneChanges', [1, 2])]);
   });
 
   it('when accounts were recovered, then started, approved and canceled recoveries are three series', async () => {
-    const { body } = await server.get<EventSeriesResponse>(`/dashboard/api/recoveries${query}`);
+    const { body } = await dashboard.get<EventSeriesResponse>(`/dashboard/api/recoveries${query}`);
     expect(shape(body)).toEqual([
-      { key: 'started', total: 2, points: [{ day: period.day(0), count: 2 }] },
-      { key: 'approved', total: 1, points: [{ day: period.day(1), count: 1 }] },
-      { key: 'canceled', total: 1, points: [{ day: period.day(2), count: 1 }] },
+      series('started', [0, 2]),
+      series('approved', [1, 1]),
+      series('canceled', [2, 1]),
     ]);
   });
 
   it('when the period is given as date-times, then its exact bounds apply (from inclusive, to exclusive)', async () => {
     const from = at(0, 5).toISOString(); // the two approvals at 05:00 are in, the ones before are out
     const to = at(1, 0).toISOString(); // the approval at exactly this instant is out
-    const { body } = await server.get<EventSeriesResponse>(`/dashboard/api/onetouch?from=${from}&to=${to}`);
-    expect(shape(body)).toEqual([
-      { key: 'approved', total: 2, points: [{ day: period.day(0), count: 2 }] },
-      { key: 'denied', total: 1, points: [{ day: period.day(0), count: 1 }] },
-    ]);
+    const { body } = await dashboard.get<EventSeriesResponse>(
+      `/dashboard/api/onetouch?from=${from}&to=${to}`,
+    );
+    expect(shape(body)).toEqual([series('approved', [0, 2]), series('denied', [0, 1])]);
   });
 
   it('when a period holds no events, then every panel answers 200 with empty series', async () => {
     const empty = privateDays(5);
     for (const panel of ['registrations', 'onetouch', 'phone-changes', 'recoveries']) {
-      const { status, body } = await server.get<EventSeriesResponse>(
+      const { status, body } = await dashboard.get<EventSeriesResponse>(
         `/dashboard/api/${panel}?from=${empty.day(0)}&to=${empty.day(5)}`,
       );
       expect(status).toBe(200);
       expect(body.series.length).toBeGreaterThan(0);
-      for (const series of body.series) expect(series).toMatchObject({ total: 0, points: [] });
+      for (const panelSeries of body.series) expect(panelSeries).toMatchObject({ total: 0, points: [] });
     }
   });
 });

@@ -1,117 +1,81 @@
-import type { DbPool } from '../../src/db/pool';
 import type { FunnelResponse } from '../../src/dashboard/funnel';
-import { createTestPool } from '../harness/database';
 import { privateDays, recordRun, uniqueUserId } from './support/data';
-import { startDashboardServer } from './support/server';
-import type { DashboardServer } from './support/server';
+import { useDashboardServer } from './support/server';
 
 describe('GET /dashboard/api/funnel', () => {
-  let pool: DbPool;
-  let server: DashboardServer;
-  beforeAll(async () => {
-    pool = createTestPool();
-    server = await startDashboardServer({
-      pool,
-      temporal: () => Promise.reject(new Error('no Temporal in this test')),
-      uiUrl: 'http://ui.test',
-      namespace: 'default',
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    await pool.end();
-  });
+  const dashboard = useDashboardServer();
 
   it('when runs of a period went different ways, then each step counts the runs that reached it and each outcome the runs that ended there', async () => {
     const period = privateDays(2);
     const at = (hours: number) => new Date(period.from.getTime() + hours * 3_600_000);
     const retried = uniqueUserId('retried');
     // A run started before the period: its later stages fall inside it, but it is not the period's.
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('earlier'),
       start: new Date(period.from.getTime() - 60_000),
-      stages: [
-        ['awaiting_device', 120],
-        ['awaiting_approval', 180],
-        ['enabled', 240],
-      ],
+      stages: 'awaiting_device@120 awaiting_approval@180 enabled@240',
       authyId: '1',
     });
     // The retried user's first run failed before Authy knew them; the second one got enabled.
-    await recordRun(pool, { userId: retried, start: at(1), stages: [['failed', 5]] });
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, { userId: retried, start: at(1), stages: 'failed@5' });
+    await recordRun(dashboard.pool, {
       userId: retried,
       start: at(2),
-      stages: [
-        ['awaiting_device', 10],
-        ['awaiting_approval', 60],
-        ['enabled', 120],
-      ],
+      stages: 'awaiting_device@10 awaiting_approval@60 enabled@120',
       authyId: '101',
     });
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('enabled'),
       start: at(3),
-      stages: [
-        ['awaiting_device', 10],
-        ['awaiting_approval', 200],
-        ['enabled', 300],
-      ],
+      stages: 'awaiting_device@10 awaiting_approval@200 enabled@300',
       authyId: '102',
     });
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('denied'),
       start: at(4),
-      stages: [
-        ['awaiting_device', 10],
-        ['awaiting_approval', 20],
-        ['denied', 30],
-      ],
+      stages: 'awaiting_device@10 awaiting_approval@20 denied@30',
       authyId: '103',
     });
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('expired'),
       start: at(5),
       // The second awaiting_device row is a reminder re-recording the same stage.
-      stages: [
-        ['awaiting_device', 10],
-        ['awaiting_device', 3600],
-        ['expired', 7200],
-      ],
+      stages: 'awaiting_device@10 awaiting_device@3600 expired@7200',
       authyId: '104',
     });
     // Failed right after Authy registered the user: registered through the record's authy id.
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('failed-late'),
       start: at(6),
-      stages: [['failed', 5]],
+      stages: 'failed@5',
       authyId: '105',
     });
-    await recordRun(pool, { userId: uniqueUserId('failed-early'), start: at(7), stages: [['failed', 5]] });
+    await recordRun(dashboard.pool, {
+      userId: uniqueUserId('failed-early'),
+      start: at(7),
+      stages: 'failed@5',
+    });
     // The app was already installed: straight to the approval, still open.
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('open'),
       start: at(8),
-      stages: [['awaiting_approval', 10]],
+      stages: 'awaiting_approval@10',
       authyId: '106',
     });
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('cancelled'),
       start: at(30),
-      stages: [
-        ['awaiting_device', 10],
-        ['cancelled', 50],
-      ],
+      stages: 'awaiting_device@10 cancelled@50',
       authyId: '107',
     });
     // Started exactly at the end of the period: excluded (to is exclusive).
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('next'),
       start: period.to,
-      stages: [['awaiting_device', 1]],
+      stages: 'awaiting_device@1',
     });
 
-    const { status, body } = await server.get<FunnelResponse>(
+    const { status, body } = await dashboard.get<FunnelResponse>(
       `/dashboard/api/funnel?from=${period.day(0)}&to=${period.day(2)}`,
     );
 
@@ -139,7 +103,7 @@ describe('GET /dashboard/api/funnel', () => {
 
   it('when a period holds no onboarding, then every count is zero and nothing fails', async () => {
     const period = privateDays(1);
-    const { status, body } = await server.get<FunnelResponse>(
+    const { status, body } = await dashboard.get<FunnelResponse>(
       `/dashboard/api/funnel?from=${period.from.toISOString()}&to=${period.to.toISOString()}`,
     );
     expect(status).toBe(200);

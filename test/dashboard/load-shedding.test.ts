@@ -3,13 +3,10 @@ import { createResponseCache } from '../../src/dashboard/response-cache';
 import { createDashboardPool } from '../../src/db/dashboard-pool';
 import type { DbPool } from '../../src/db/pool';
 import type { DashboardErrorBody } from '../../src/dashboard/errors';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
+import { useIsolatedDatabase } from '../harness/isolated-database';
 import { waitFor } from '../harness/wait-for';
 import { privateDays, recordRun, uniqueUserId } from './support/data';
 import { startDashboardServer } from './support/server';
-
-const noTemporal = () => Promise.reject(new Error('no Temporal in this test'));
 
 describe('the response cache (createResponseCache)', () => {
   it('when the same key is asked while its answer is computed and again within the TTL, then it is computed once', async () => {
@@ -70,21 +67,12 @@ describe('the response cache (createResponseCache)', () => {
 });
 
 describe('the funnel endpoint behind a cache', () => {
-  let db: IsolatedDatabase;
-  beforeAll(async () => {
-    db = await createIsolatedDatabase('dash');
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const db = useIsolatedDatabase('dash');
 
   it('when a run is recorded between two requests within the TTL, then the second answer is the cached one; after the TTL it is counted', async () => {
     let clock = 0;
     const server = await startDashboardServer({
       pool: db.pool,
-      temporal: noTemporal,
-      uiUrl: 'http://ui.test',
-      namespace: 'default',
       cache: createResponseCache({ ttlMs: 5_000, now: () => clock }),
     });
     try {
@@ -95,7 +83,7 @@ describe('the funnel endpoint behind a cache', () => {
       await recordRun(db.pool, {
         userId: uniqueUserId('cached'),
         start: new Date(period.from.getTime() + 60_000),
-        stages: [['awaiting_device', 10]],
+        stages: 'awaiting_device@10',
       });
       expect((await server.get<FunnelResponse>(path)).body.runs).toBe(0);
       clock = 5_000;
@@ -107,21 +95,10 @@ describe('the funnel endpoint behind a cache', () => {
 });
 
 describe('the dashboard pool (createDashboardPool)', () => {
-  let db: IsolatedDatabase;
-  beforeAll(async () => {
-    db = await createIsolatedDatabase('dash');
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  const db = useIsolatedDatabase('dash');
 
   async function withServer(pool: DbPool, test: (get: (path: string) => Promise<unknown>) => Promise<void>) {
-    const server = await startDashboardServer({
-      pool,
-      temporal: noTemporal,
-      uiUrl: 'http://ui.test',
-      namespace: 'default',
-    });
+    const server = await startDashboardServer({ pool });
     try {
       await test(async (path) => server.get<DashboardErrorBody>(path));
     } finally {

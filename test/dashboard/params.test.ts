@@ -1,28 +1,13 @@
 import { createPool } from '../../src/db/pool';
-import type { DbPool } from '../../src/db/pool';
 import type { DashboardErrorBody } from '../../src/dashboard/errors';
 import type { EventSeriesResponse } from '../../src/dashboard/event-panels';
-import { createTestPool } from '../harness/database';
-import { startDashboardServer } from './support/server';
-import type { DashboardServer } from './support/server';
+import { startDashboardServer, useDashboardServer } from './support/server';
 
 describe('dashboard API parameters and failures', () => {
-  let pool: DbPool;
-  let server: DashboardServer;
   const now = new Date('2026-03-15T10:30:00Z');
-  beforeAll(async () => {
-    pool = createTestPool();
-    server = await startDashboardServer({
-      pool,
-      temporal: () => Promise.reject(new Error('connection refused')),
-      uiUrl: 'http://ui.test',
-      namespace: 'default',
-      now: () => now,
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    await pool.end();
+  const dashboard = useDashboardServer({
+    temporal: () => Promise.reject(new Error('connection refused')),
+    now: () => now,
   });
 
   const badRequests: [path: string, mentions: RegExp][] = [
@@ -46,7 +31,7 @@ describe('dashboard API parameters and failures', () => {
   it.each(badRequests)(
     'when %s is asked, then it answers 400 with a JSON error naming the parameter',
     async (path, mentions) => {
-      const { status, body, headers } = await server.get<DashboardErrorBody>(path);
+      const { status, body, headers } = await dashboard.get<DashboardErrorBody>(path);
       expect(status).toBe(400);
       expect(headers.get('content-type')).toMatch(/^application\/json/);
       expect(body.error.code).toBe('bad_request');
@@ -55,24 +40,24 @@ describe('dashboard API parameters and failures', () => {
   );
 
   it('when no period is given, then the last 30 UTC days up to the end of today are used', async () => {
-    const { status, body } = await server.get<EventSeriesResponse>('/dashboard/api/registrations');
+    const { status, body } = await dashboard.get<EventSeriesResponse>('/dashboard/api/registrations');
     expect(status).toBe(200);
     expect(body.period).toEqual({ from: '2026-02-14T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z' });
   });
 
   it('when only from is given, then the period is the 30 days from it', async () => {
-    const { body } = await server.get<EventSeriesResponse>('/dashboard/api/registrations?from=2025-01-01');
+    const { body } = await dashboard.get<EventSeriesResponse>('/dashboard/api/registrations?from=2025-01-01');
     expect(body.period).toEqual({ from: '2025-01-01T00:00:00.000Z', to: '2025-01-31T00:00:00.000Z' });
   });
 
   it('when an endpoint does not exist, then it answers 404 with a JSON error', async () => {
-    const { status, body } = await server.get<DashboardErrorBody>('/dashboard/api/installs');
+    const { status, body } = await dashboard.get<DashboardErrorBody>('/dashboard/api/installs');
     expect(status).toBe(404);
     expect(body.error.code).toBe('not_found');
   });
 
   it('when Temporal cannot be reached, then the stuck panel answers 503 unavailable', async () => {
-    const { status, body } = await server.get<DashboardErrorBody>('/dashboard/api/stuck');
+    const { status, body } = await dashboard.get<DashboardErrorBody>('/dashboard/api/stuck');
     expect(status).toBe(503);
     expect(body.error).toEqual({
       code: 'unavailable',
@@ -82,10 +67,8 @@ describe('dashboard API parameters and failures', () => {
 
   it('when connecting to Temporal hangs, then the stuck panel answers 503 once its deadline passes', async () => {
     const hanging = await startDashboardServer({
-      pool,
+      pool: dashboard.pool,
       temporal: () => new Promise(() => undefined),
-      uiUrl: 'http://ui.test',
-      namespace: 'default',
       options: { temporalTimeoutMs: 300 },
     });
     try {
@@ -102,12 +85,7 @@ describe('dashboard API parameters and failures', () => {
   it('when PostgreSQL cannot be reached, then the database panels answer 503 unavailable', async () => {
     // A port nothing listens on: connections are refused at once.
     const deadPool = createPool('postgres://twofold:twofold@127.0.0.1:1/twofold', { max: 1 });
-    const dead = await startDashboardServer({
-      pool: deadPool,
-      temporal: () => Promise.reject(new Error('unused')),
-      uiUrl: 'http://ui.test',
-      namespace: 'default',
-    });
+    const dead = await startDashboardServer({ pool: deadPool });
     try {
       for (const panel of ['funnel', 'registrations']) {
         const { status, body } = await dead.get<DashboardErrorBody>(`/dashboard/api/${panel}`);
@@ -121,27 +99,27 @@ describe('dashboard API parameters and failures', () => {
   });
 
   it('when the page is asked for, then it is served with a same-origin content policy, and /dashboard/ redirects to it', async () => {
-    const page = await fetch(`${server.url}/dashboard`);
+    const page = await fetch(`${dashboard.url}/dashboard`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('<script type="module" src="dashboard/assets/main.js"></script>');
 
-    const redirect = await fetch(`${server.url}/dashboard/?from=2026-01-01`, { redirect: 'manual' });
+    const redirect = await fetch(`${dashboard.url}/dashboard/?from=2026-01-01`, { redirect: 'manual' });
     expect(redirect.status).toBe(301);
     expect(redirect.headers.get('location')).toBe('../dashboard?from=2026-01-01');
   });
 
   it('when an asset is asked for again with its ETag, then it answers 304; unknown assets are 404', async () => {
-    const first = await fetch(`${server.url}/dashboard/assets/daily-chart.js`);
+    const first = await fetch(`${dashboard.url}/dashboard/assets/daily-chart.js`);
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toMatch(/^text\/javascript/);
     const etag = first.headers.get('etag')!;
-    const again = await fetch(`${server.url}/dashboard/assets/daily-chart.js`, {
+    const again = await fetch(`${dashboard.url}/dashboard/assets/daily-chart.js`, {
       headers: { 'if-none-match': etag },
     });
     expect(again.status).toBe(304);
-    expect((await fetch(`${server.url}/dashboard/assets/..%2Fassets.ts`)).status).toBe(404);
-    expect((await fetch(`${server.url}/dashboard/assets/nope.js`)).status).toBe(404);
+    expect((await fetch(`${dashboard.url}/dashboard/assets/..%2Fassets.ts`)).status).toBe(404);
+    expect((await fetch(`${dashboard.url}/dashboard/assets/nope.js`)).status).toBe(404);
   });
 });

@@ -1,111 +1,89 @@
 import type { FunnelResponse } from '../../src/dashboard/funnel';
 import type { StuckResponse } from '../../src/dashboard/stuck';
 import { findOnboarding } from '../../src/db/onboardings';
-import type { DbPool } from '../../src/db/pool';
-import { createTestPool } from '../harness/database';
 import { waitFor } from '../harness/wait-for';
 import { createVerifyOnboardingHarness } from '../verify/harness';
-import type { VerifyOnboardingHarness } from '../verify/harness';
 import { privateDays, recordRun, uniqueUserId } from './support/data';
-import { startDashboardServer } from './support/server';
-import type { DashboardServer } from './support/server';
-
-const NO_TEMPORAL = () => Promise.reject(new Error('no Temporal in this test'));
+import { useDashboardOverWorker, useDashboardServer } from './support/server';
 
 describe('the dashboard by provider: GET /dashboard/api/funnel?provider=…', () => {
-  let pool: DbPool;
-  let server: DashboardServer;
-  beforeAll(async () => {
-    pool = createTestPool();
-    server = await startDashboardServer({
-      pool,
-      temporal: NO_TEMPORAL,
-      uiUrl: 'http://ui.test',
-      namespace: 'default',
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    await pool.end();
-  });
+  const dashboard = useDashboardServer();
 
   it('when a period holds Authy and Verify runs, then the funnel splits them by provider and each filter counts only its own', async () => {
     const period = privateDays(1);
     const at = (minutes: number) => new Date(period.from.getTime() + minutes * 60_000);
     // Authy: one enabled, one still waiting for the install. Written without a provider, as Authy runs are.
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('authy-enabled'),
       start: at(1),
-      stages: [
-        ['awaiting_device', 10],
-        ['awaiting_approval', 20],
-        ['enabled', 30],
-      ],
+      stages: 'awaiting_device@10 awaiting_approval@20 enabled@30',
       authyId: '201',
     });
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('authy-waiting'),
       start: at(2),
-      stages: [['awaiting_device', 10]],
+      stages: 'awaiting_device@10',
       authyId: '202',
     });
     // Verify: a TOTP run enabled by its first code (awaiting_approval skipped), and one that failed.
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('verify-enabled'),
       start: at(3),
-      stages: [
-        ['awaiting_device', 5],
-        ['enabled', 65],
-      ],
+      stages: 'awaiting_device@5 enabled@65',
       authyId: 'verify-identity-1',
       provider: 'verify',
     });
-    await recordRun(pool, {
+    await recordRun(dashboard.pool, {
       userId: uniqueUserId('verify-failed'),
       start: at(4),
-      stages: [['failed', 5]],
+      stages: 'failed@5',
       provider: 'verify',
     });
 
     const range = `from=${period.day(0)}&to=${period.day(1)}`;
-    const all = (await server.get<FunnelResponse>(`/dashboard/api/funnel?${range}`)).body;
-    const explicitAll = (await server.get<FunnelResponse>(`/dashboard/api/funnel?${range}&provider=all`))
-      .body;
-    const authy = (await server.get<FunnelResponse>(`/dashboard/api/funnel?${range}&provider=authy`)).body;
-    const verify = (await server.get<FunnelResponse>(`/dashboard/api/funnel?${range}&provider=verify`)).body;
+    const funnel = async (filter: string) =>
+      (await dashboard.get<FunnelResponse>(`/dashboard/api/funnel?${range}${filter}`)).body;
+    const all = await funnel('');
+    expect(all).toEqual(await funnel('&provider=all'));
 
-    expect(all).toEqual(explicitAll);
-    expect(all).toMatchObject({ provider: 'all', runs: 4, runsByProvider: { authy: 2, verify: 2 } });
-    expect(all.steps.map((s) => [s.key, s.count])).toEqual([
-      ['started', 4],
-      ['registered', 3],
-      ['installed', 2],
-      ['enabled', 2],
-    ]);
-    expect(all.steps[1]!.label).toBe('Registered with the provider');
-    expect(all.medianSecondsToEnabled).toBe(47.5); // 30 s (Authy) and 65 s (Verify)
-
-    expect(authy).toMatchObject({ provider: 'authy', runs: 2, runsByProvider: { authy: 2, verify: 0 } });
-    expect(authy.steps.map((s) => [s.key, s.count])).toEqual([
-      ['started', 2],
-      ['registered', 2],
-      ['installed', 1],
-      ['enabled', 1],
-    ]);
-    expect(authy.steps[1]!.label).toBe('Registered with Authy');
-    expect(authy.outcomes).toMatchObject({ enabled: 1, failed: 0, inProgress: { awaiting_device: 1 } });
-    expect(authy.medianSecondsToEnabled).toBe(30);
-
-    expect(verify).toMatchObject({ provider: 'verify', runs: 2, runsByProvider: { authy: 0, verify: 2 } });
-    expect(verify.steps.map((s) => [s.key, s.count])).toEqual([
-      ['started', 2],
-      ['registered', 1],
-      ['installed', 1],
-      ['enabled', 1],
-    ]);
-    expect(verify.steps[1]!.label).toBe('Registered with Verify');
-    expect(verify.outcomes).toMatchObject({ enabled: 1, failed: 1, inProgress: { awaiting_device: 0 } });
-    expect(verify.medianSecondsToEnabled).toBe(65);
+    // Per filter: its runs, the counts of the steps started, registered, installed and enabled, the
+    // label of the registered step, the median seconds to enabled and, for one provider, its outcomes.
+    const expected = [
+      {
+        provider: 'all',
+        runs: 4,
+        runsByProvider: { authy: 2, verify: 2 },
+        steps: [4, 3, 2, 2],
+        registered: 'Registered with the provider',
+        median: 47.5, // 30 s (Authy) and 65 s (Verify)
+      },
+      {
+        provider: 'authy',
+        runs: 2,
+        runsByProvider: { authy: 2, verify: 0 },
+        steps: [2, 2, 1, 1],
+        registered: 'Registered with Authy',
+        median: 30,
+        outcomes: { enabled: 1, failed: 0, inProgress: { awaiting_device: 1 } },
+      },
+      {
+        provider: 'verify',
+        runs: 2,
+        runsByProvider: { authy: 0, verify: 2 },
+        steps: [2, 1, 1, 1],
+        registered: 'Registered with Verify',
+        median: 65,
+        outcomes: { enabled: 1, failed: 1, inProgress: { awaiting_device: 0 } },
+      },
+    ];
+    for (const { provider, steps, registered, median, ...counts } of expected) {
+      const body = provider === 'all' ? all : await funnel(`&provider=${provider}`);
+      expect(body).toMatchObject({ provider, medianSecondsToEnabled: median, ...counts });
+      expect(body.steps.map((s) => [s.key, s.count])).toEqual(
+        ['started', 'registered', 'installed', 'enabled'].map((key, i) => [key, steps[i]]),
+      );
+      expect(body.steps[1]!.label).toBe(registered);
+    }
   });
 
   it.each([
@@ -117,7 +95,7 @@ describe('the dashboard by provider: GET /dashboard/api/funnel?provider=…', ()
     'when the funnel or stuck panel gets %s, then it answers 400 with a JSON error naming provider',
     async (_, query) => {
       for (const endpoint of ['funnel', 'stuck']) {
-        const { status, body, headers } = await server.get<{ error: { code: string; message: string } }>(
+        const { status, body, headers } = await dashboard.get<{ error: { code: string; message: string } }>(
           `/dashboard/api/${endpoint}?${query}`,
         );
         expect(status).toBe(400);
@@ -130,32 +108,15 @@ describe('the dashboard by provider: GET /dashboard/api/funnel?provider=…', ()
 });
 
 describe('the dashboard by provider: GET /dashboard/api/stuck?provider=… (real Temporal, one worker for both providers)', () => {
-  let h: VerifyOnboardingHarness;
-  let server: DashboardServer;
-  const started: { terminate(): Promise<unknown> }[] = [];
-
-  beforeAll(async () => {
-    h = await createVerifyOnboardingHarness();
-    server = await startDashboardServer({
-      pool: h.pool,
-      temporal: () => Promise.resolve(h.temporal.client),
-      uiUrl: 'http://ui.test',
-      namespace: h.temporal.namespace,
-      taskQueue: h.taskQueue,
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(started.map((s) => s.terminate().catch(() => undefined)));
-    await server.close();
-    await h.close();
-  });
+  const dashboard = useDashboardOverWorker(createVerifyOnboardingHarness);
 
   it("when an Authy and a Verify onboarding wait for the device, then the stuck list names each one's provider and the filter keeps only that provider's", async () => {
     const slow = { deviceStatusPollIntervalMs: 3_600_000 };
+    const { h } = dashboard;
     const authyRun = await h.start({ provider: 'authy', timing: slow });
     const verifyRun = await h.start({ timing: slow });
     for (const run of [authyRun, verifyRun]) {
-      started.push({ terminate: () => run.handle.terminate('dashboard test done') });
+      dashboard.terminateAfterAll(run);
       await h.waitForStage(run, 'awaiting_device');
     }
     // The workflow wrote each run's provider into its customer record.
@@ -163,7 +124,7 @@ describe('the dashboard by provider: GET /dashboard/api/stuck?provider=… (real
     expect((await findOnboarding(h.pool, verifyRun.input.userId))?.provider).toBe('verify');
 
     const all = await waitFor(
-      async () => (await server.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s')).body,
+      async () => (await dashboard.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s')).body,
       (r) => r.stages[1]!.stuck === 2 && r.stages[1]!.waiting === 2,
       { timeoutMs: 20_000, what: 'both waiting runs in the stuck report' },
     );
@@ -179,7 +140,7 @@ describe('the dashboard by provider: GET /dashboard/api/stuck?provider=… (real
       ['authy', authyRun],
       ['verify', verifyRun],
     ] as const) {
-      const { status, body } = await server.get<StuckResponse>(
+      const { status, body } = await dashboard.get<StuckResponse>(
         `/dashboard/api/stuck?olderThan=0s&provider=${provider}`,
       );
       expect(status).toBe(200);

@@ -3,46 +3,24 @@ import type { StuckResponse } from '../../src/dashboard/stuck';
 import { findOnboarding } from '../../src/db/onboardings';
 import { deviceRegisteredSignal } from '../../src/workflows/onboarding/messages';
 import { createOnboardingHarness } from '../harness/onboarding';
-import type { OnboardingHarness } from '../harness/onboarding';
 import { waitFor } from '../harness/wait-for';
-import { startDashboardServer } from './support/server';
-import type { DashboardServer } from './support/server';
+import { useDashboardOverWorker } from './support/server';
 
 const UI = 'http://ui.example:8233';
 
 describe('GET /dashboard/api/stuck (real Temporal visibility)', () => {
-  let h: OnboardingHarness;
-  let server: DashboardServer;
-  const started: { workflowId: string; terminate(): Promise<unknown> }[] = [];
-
-  beforeAll(async () => {
-    h = await createOnboardingHarness();
-    server = await startDashboardServer({
-      pool: h.pool,
-      temporal: () => Promise.resolve(h.temporal.client),
-      uiUrl: `${UI}/`,
-      namespace: h.temporal.namespace,
-      // Only this file's onboardings: other tests run theirs in the same namespace.
-      taskQueue: h.taskQueue,
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(started.map((s) => s.terminate().catch(() => undefined)));
-    await server.close();
-    await h.close();
-  });
+  const dashboard = useDashboardOverWorker(createOnboardingHarness, `${UI}/`);
 
   async function startWaiting() {
+    const { h } = dashboard;
     const run = await h.start({ timing: { deviceStatusPollIntervalMs: 3_600_000 } });
-    started.push({
-      workflowId: run.workflowId,
-      terminate: () => run.handle.terminate('dashboard test done'),
-    });
+    dashboard.terminateAfterAll(run);
     const status = await h.waitForStage(run, 'awaiting_device');
     return { ...run, authyId: status.authyId! };
   }
 
   it('when onboardings wait for the install and the approval, then each stage counts them and links every run and the stage filter to the Web UI', async () => {
+    const { h } = dashboard;
     const device1 = await startWaiting();
     const device2 = await startWaiting();
     const approval = await startWaiting();
@@ -55,7 +33,7 @@ describe('GET /dashboard/api/stuck (real Temporal visibility)', () => {
 
     // Visibility is eventually consistent: poll until it shows the stages just reached.
     const report = await waitFor(
-      async () => (await server.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s')).body,
+      async () => (await dashboard.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s')).body,
       (r) =>
         r.stages.find((s) => s.stage === 'awaiting_device')?.stuck === 2 &&
         r.stages.find((s) => s.stage === 'awaiting_approval')?.stuck === 1 &&
@@ -100,7 +78,7 @@ describe('GET /dashboard/api/stuck (real Temporal visibility)', () => {
     );
 
     // With a threshold none of them has reached, they still wait but none is stuck.
-    const { body: patient } = await server.get<StuckResponse>('/dashboard/api/stuck?olderThan=1d&limit=5');
+    const { body: patient } = await dashboard.get<StuckResponse>('/dashboard/api/stuck?olderThan=1d&limit=5');
     expect(patient.olderThanSeconds).toBe(86_400);
     expect(
       patient.stages.map((s) => [s.stage, s.waiting, s.stuck, s.longest.length, s.longestWaitSeconds]),
@@ -111,7 +89,7 @@ describe('GET /dashboard/api/stuck (real Temporal visibility)', () => {
     ]);
 
     // limit caps each stage's list, longest first.
-    const { body: limited } = await server.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s&limit=1');
+    const { body: limited } = await dashboard.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s&limit=1');
     expect(limited.stages[1]!.longest.map((w) => w.workflowId)).toEqual([device1.workflowId]);
     expect(limited.stages[1]!.stuck).toBe(2);
   });
@@ -119,13 +97,13 @@ describe('GET /dashboard/api/stuck (real Temporal visibility)', () => {
   it('when a waiting run is terminated, then it no longer counts', async () => {
     const gone = await startWaiting();
     await waitFor(
-      async () => (await server.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s')).body,
+      async () => (await dashboard.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s')).body,
       (r) => r.stages[1]!.longest.some((w) => w.workflowId === gone.workflowId),
       { what: 'the run to be listed' },
     );
     await gone.handle.terminate('operator gave up');
     await waitFor(
-      async () => (await server.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s')).body,
+      async () => (await dashboard.get<StuckResponse>('/dashboard/api/stuck?olderThan=0s')).body,
       (r) => !r.stages[1]!.longest.some((w) => w.workflowId === gone.workflowId),
       { what: 'the terminated run to leave the report' },
     );

@@ -39,3 +39,29 @@ export async function createIsolatedDatabase(
     },
   };
 }
+
+/**
+ * An {@link IsolatedDatabase} for the tests of one describe block: created before them, dropped
+ * after them. Its `url` and `pool` are read inside the tests.
+ */
+export function useIsolatedDatabase(label?: string): Omit<IsolatedDatabase, 'drop'> {
+  let db: IsolatedDatabase | undefined;
+  beforeAll(async () => {
+    db = await createIsolatedDatabase(label);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  const created = () => {
+    if (!db) throw new Error('the isolated database is created in beforeAll: use it inside a test');
+    return db;
+  };
+  return {
+    get url() {
+      return created().url;
+    },
+    get pool() {
+      return created().pool;
+    },
+  };
+}

@@ -3,6 +3,8 @@ import type { DbPool } from '../../../src/db/pool';
 import { recordOnboardingProgress } from '../../../src/db/onboardings';
 import type { OnboardingProvider } from '../../../src/db/onboardings';
 import { insertReportingEvents } from '../../../src/db/reporting-events';
+import { FINAL_STAGES, ONBOARDING_STAGES } from '../../../src/shared/onboarding';
+import type { OnboardingStage } from '../../../src/shared/onboarding';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -45,23 +47,35 @@ export async function storeEvents(pool: DbPool, events: readonly EventSpec[]): P
   );
 }
 
-/** One onboarding run as a list of stages entered at offsets (seconds) from its start. */
+/** One onboarding run: the stages it entered after `registering`, at offsets from its start. */
 export interface RunSpec {
   userId: string;
   start: Date;
-  stages: readonly (readonly [stage: string, afterSeconds: number])[];
+  /**
+   * Space-separated `stage@seconds` after the start, in order; a stage may repeat (a reminder
+   * re-records it). `'awaiting_device@10 enabled@65'`: installed 10 s after the start, enabled at 65 s.
+   */
+  stages: string;
   /** Authy id the run's record carries from its second stage on. */
   authyId?: string;
   /** The run's provider, as the workflow sends it (absent: Authy). */
   provider?: OnboardingProvider;
 }
 
-const FINAL = new Set(['enabled', 'denied', 'expired', 'failed', 'cancelled']);
+/** The stages of a {@link RunSpec}, each with its offset in seconds; throws on an unknown stage. */
+function parseStages(stages: string): [stage: OnboardingStage, afterSeconds: number][] {
+  return stages.split(/\s+/).map((entry) => {
+    const [stage, seconds] = entry.split('@');
+    if (!(ONBOARDING_STAGES as readonly string[]).includes(stage!) || !/^\d+$/.test(seconds ?? ''))
+      throw new Error(`not a stage@seconds: ${entry}`);
+    return [stage as OnboardingStage, Number(seconds)];
+  });
+}
 
 /** Records a run stage by stage through the workflow's own repository call (record + history). */
 export async function recordRun(pool: DbPool, run: RunSpec): Promise<string> {
   const runId = randomUUID();
-  const all = [['registering', 0] as const, ...run.stages];
+  const all = [['registering', 0] as const, ...parseStages(run.stages)];
   for (const [seq, [stage, after]] of all.entries()) {
     await recordOnboardingProgress(pool, {
       userId: run.userId,
@@ -74,7 +88,7 @@ export async function recordRun(pool: DbPool, run: RunSpec): Promise<string> {
       remindersSent: 0,
       startedAt: run.start,
       stageEnteredAt: new Date(run.start.getTime() + after * 1000),
-      final: FINAL.has(stage),
+      final: FINAL_STAGES.includes(stage),
     });
   }
   return runId;

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { createDashboardRouter } from '../../../src/dashboard/router';
 import type { DashboardDeps } from '../../../src/dashboard/router';
+import type { DbPool } from '../../../src/db/pool';
+import { createTestPool } from '../../harness/database';
+import type { OnboardingHarness } from '../../harness/onboarding';
 
 /** The dashboard router alone on a bare Koa app, listening on a free port. */
 export interface DashboardServer {
@@ -12,8 +15,19 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-export async function startDashboardServer(deps: DashboardDeps): Promise<DashboardServer> {
-  const router = createDashboardRouter(deps);
+/**
+ * What a test gives the dashboard: the pool, and whatever else it cares about. Unless given, Temporal
+ * is unreachable (`no Temporal in this test`), the Web UI is http://ui.test and the namespace `default`.
+ */
+export type DashboardTestDeps = Pick<DashboardDeps, 'pool'> & Partial<DashboardDeps>;
+
+export async function startDashboardServer(deps: DashboardTestDeps): Promise<DashboardServer> {
+  const router = createDashboardRouter({
+    temporal: () => Promise.reject(new Error('no Temporal in this test')),
+    uiUrl: 'http://ui.test',
+    namespace: 'default',
+    ...deps,
+  });
   const app = new Koa();
   app.use(router.routes());
   app.use(router.allowedMethods());
@@ -39,5 +53,93 @@ export async function startDashboardServer(deps: DashboardDeps): Promise<Dashboa
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** A {@link DashboardServer} with the pool it reads, for the tests of one describe block. */
+export interface DashboardApi extends Omit<DashboardServer, 'close'> {
+  pool: DbPool;
+}
+
+/**
+ * Starts the dashboard on the shared test database before the describe block's tests and closes it
+ * (and its pool) after them; `deps` as for {@link startDashboardServer}, less the pool.
+ */
+export function useDashboardServer(deps: Partial<DashboardDeps> = {}): DashboardApi {
+  let pool: DbPool | undefined;
+  let server: DashboardServer | undefined;
+  beforeAll(async () => {
+    pool = createTestPool();
+    server = await startDashboardServer({ ...deps, pool });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await pool?.end();
+  });
+  const started = () => {
+    if (!pool || !server) throw new Error('the dashboard server starts in beforeAll: use it inside a test');
+    return { pool, server };
+  };
+  return {
+    get pool() {
+      return started().pool;
+    },
+    get url() {
+      return started().server.url;
+    },
+    get: <T>(path: string) => started().server.get<T>(path),
+  };
+}
+
+/** A dashboard over a worker harness, with the onboardings its tests start. */
+export interface DashboardOverWorker<H extends OnboardingHarness> extends Omit<DashboardServer, 'close'> {
+  h: H;
+  /** Terminates `run` once the describe block is done (it would wait for days otherwise). */
+  terminateAfterAll(run: { handle: { terminate(reason?: string): Promise<unknown> } }): void;
+}
+
+/**
+ * Before the describe block: the harness (a real worker on its own task queue) and the dashboard
+ * reading its database and its task queue's runs in Temporal visibility, linking to `uiUrl`. After
+ * it: the started runs terminated, the dashboard and the harness closed.
+ */
+export function useDashboardOverWorker<H extends OnboardingHarness>(
+  createHarness: () => Promise<H>,
+  uiUrl = 'http://ui.test',
+): DashboardOverWorker<H> {
+  let h: H | undefined;
+  let server: DashboardServer | undefined;
+  const runs: { handle: { terminate(reason?: string): Promise<unknown> } }[] = [];
+  beforeAll(async () => {
+    h = await createHarness();
+    server = await startDashboardServer({
+      pool: h.pool,
+      temporal: () => Promise.resolve(h!.temporal.client),
+      uiUrl,
+      namespace: h.temporal.namespace,
+      // Only this file's onboardings: other tests run theirs in the same namespace.
+      taskQueue: h.taskQueue,
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(runs.map((run) => run.handle.terminate('dashboard test done').catch(() => undefined)));
+    await server?.close();
+    await h?.close();
+  });
+  const started = () => {
+    if (!h || !server) throw new Error('the dashboard server starts in beforeAll: use it inside a test');
+    return { h, server };
+  };
+  return {
+    get h() {
+      return started().h;
+    },
+    get url() {
+      return started().server.url;
+    },
+    get: <T>(path: string) => started().server.get<T>(path),
+    terminateAfterAll(run) {
+      runs.push(run);
+    },
   };
 }
