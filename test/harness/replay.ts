@@ -3,7 +3,7 @@ import { createDataConverter } from '../../src/temporal/data-converter';
 import { testTemporalSettings } from './temporal';
 
 /**
- * Replays one onboardUser history (Temporal's JSON form) against this checkout's workflow bundle,
+ * Replays one workflow history (Temporal's JSON form) against this checkout's workflow bundle,
  * with the suite's data converter; resolves to the replay error, or undefined when it replays.
  */
 export async function replayHistory(history: unknown, workflowId: string): Promise<Error | undefined> {
