@@ -3,6 +3,7 @@ import { migrateUp } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import type { DbPool } from '../../src/db/pool';
 import { testDatabaseUrl } from './database';
+import { openForAll } from './lifecycle';
 
 /** A migrated database of the run's PostgreSQL that only this test file uses. */
 export interface IsolatedDatabase {
@@ -45,23 +46,16 @@ export async function createIsolatedDatabase(
  * after them. Its `url` and `pool` are read inside the tests.
  */
 export function useIsolatedDatabase(label?: string): Omit<IsolatedDatabase, 'drop'> {
-  let db: IsolatedDatabase | undefined;
-  beforeAll(async () => {
-    db = await createIsolatedDatabase(label);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-  const created = () => {
-    if (!db) throw new Error('the isolated database is created in beforeAll: use it inside a test');
-    return db;
-  };
+  const db = openForAll(
+    () => createIsolatedDatabase(label),
+    (created) => created.drop(),
+  );
   return {
     get url() {
-      return created().url;
+      return db().url;
     },
     get pool() {
-      return created().pool;
+      return db().pool;
     },
   };
 }

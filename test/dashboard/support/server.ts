@@ -5,6 +5,8 @@ import { createDashboardRouter } from '../../../src/dashboard/router';
 import type { DashboardDeps } from '../../../src/dashboard/router';
 import type { DbPool } from '../../../src/db/pool';
 import { createTestPool } from '../../harness/database';
+import { openForAll } from '../../harness/lifecycle';
+import type { Opened } from '../../harness/lifecycle';
 import type { OnboardingHarness } from '../../harness/onboarding';
 
 /** The dashboard router alone on a bare Koa app, listening on a free port. */
@@ -61,41 +63,51 @@ export interface DashboardApi extends Omit<DashboardServer, 'close'> {
   pool: DbPool;
 }
 
+/** The {@link DashboardApi} of an opened dashboard, with `extra` properties (getters kept as getters). */
+function dashboardApi<X extends object>(
+  opened: Opened<{ pool: DbPool; server: DashboardServer }>,
+  extra: X,
+): DashboardApi & X {
+  const api: DashboardApi = {
+    get pool() {
+      return opened().pool;
+    },
+    get url() {
+      return opened().server.url;
+    },
+    get: <T>(path: string) => opened().server.get<T>(path),
+  };
+  return Object.defineProperties(api, Object.getOwnPropertyDescriptors(extra)) as DashboardApi & X;
+}
+
 /**
  * Starts the dashboard on the shared test database before the describe block's tests and closes it
  * (and its pool) after them; `deps` as for {@link startDashboardServer}, less the pool.
  */
 export function useDashboardServer(deps: Partial<DashboardDeps> = {}): DashboardApi {
-  let pool: DbPool | undefined;
-  let server: DashboardServer | undefined;
-  beforeAll(async () => {
-    pool = createTestPool();
-    server = await startDashboardServer({ ...deps, pool });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await pool?.end();
-  });
-  const started = () => {
-    if (!pool || !server) throw new Error('the dashboard server starts in beforeAll: use it inside a test');
-    return { pool, server };
-  };
-  return {
-    get pool() {
-      return started().pool;
+  const opened = openForAll(
+    async () => {
+      const pool = createTestPool();
+      return { pool, server: await startDashboardServer({ ...deps, pool }) };
     },
-    get url() {
-      return started().server.url;
+    async ({ pool, server }) => {
+      await server.close();
+      await pool.end();
     },
-    get: <T>(path: string) => started().server.get<T>(path),
-  };
+  );
+  return dashboardApi(opened, {});
+}
+
+/** A run the tests started; terminated after them (it would wait for days otherwise). */
+interface StartedRun {
+  handle: { terminate(reason?: string): Promise<unknown> };
 }
 
 /** A dashboard over a worker harness, with the onboardings its tests start. */
-export interface DashboardOverWorker<H extends OnboardingHarness> extends Omit<DashboardServer, 'close'> {
+export interface DashboardOverWorker<H extends OnboardingHarness> extends DashboardApi {
   h: H;
-  /** Terminates `run` once the describe block is done (it would wait for days otherwise). */
-  terminateAfterAll(run: { handle: { terminate(reason?: string): Promise<unknown> } }): void;
+  /** Terminates `run` once the describe block is done. */
+  terminateAfterAll(run: StartedRun): void;
 }
 
 /**
@@ -107,39 +119,34 @@ export function useDashboardOverWorker<H extends OnboardingHarness>(
   createHarness: () => Promise<H>,
   uiUrl = 'http://ui.test',
 ): DashboardOverWorker<H> {
-  let h: H | undefined;
-  let server: DashboardServer | undefined;
-  const runs: { handle: { terminate(reason?: string): Promise<unknown> } }[] = [];
-  beforeAll(async () => {
-    h = await createHarness();
-    server = await startDashboardServer({
-      pool: h.pool,
-      temporal: () => Promise.resolve(h!.temporal.client),
-      uiUrl,
-      namespace: h.temporal.namespace,
-      // Only this file's onboardings: other tests run theirs in the same namespace.
-      taskQueue: h.taskQueue,
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(runs.map((run) => run.handle.terminate('dashboard test done').catch(() => undefined)));
-    await server?.close();
-    await h?.close();
-  });
-  const started = () => {
-    if (!h || !server) throw new Error('the dashboard server starts in beforeAll: use it inside a test');
-    return { h, server };
-  };
-  return {
+  const runs: StartedRun[] = [];
+  const opened = openForAll(
+    async () => {
+      const h = await createHarness();
+      const server = await startDashboardServer({
+        pool: h.pool,
+        temporal: () => Promise.resolve(h.temporal.client),
+        uiUrl,
+        namespace: h.temporal.namespace,
+        // Only this file's onboardings: other tests run theirs in the same namespace.
+        taskQueue: h.taskQueue,
+      });
+      return { h, pool: h.pool, server };
+    },
+    async ({ h, server }) => {
+      await Promise.all(
+        runs.map((run) => run.handle.terminate('dashboard test done').catch(() => undefined)),
+      );
+      await server.close();
+      await h.close();
+    },
+  );
+  return dashboardApi(opened, {
     get h() {
-      return started().h;
+      return opened().h;
     },
-    get url() {
-      return started().server.url;
-    },
-    get: <T>(path: string) => started().server.get<T>(path),
-    terminateAfterAll(run) {
+    terminateAfterAll(run: StartedRun) {
       runs.push(run);
     },
-  };
+  });
 }
