@@ -1,18 +1,10 @@
+import { claimDueInboxEvents } from '../db/inbox-dispatch';
 import type { DbPool } from '../db/pool';
-import {
-  claimDueInboxEvents,
-  pruneSettledInboxEvents,
-  readInboxBacklog,
-  rescheduleInboxEvent,
-  settleInboxEvent,
-} from '../db/inbox-dispatch';
-import type { InboxEventRow } from '../db/inbox-dispatch';
-import { pruneReplayKeys } from '../db/onetouch-replays';
 import type { Logger } from '../logger';
-import { mapLimit } from '../shared/map-limit';
-import { deliverInboxEvent } from './deliver-event';
-import type { DeliveryOutcome } from './deliver-event';
-import { eventLabel } from './events';
+import { retryDelayMs } from '../shared/backoff';
+import { createLimiter } from '../shared/limiter';
+import { createDeliveryAttempt } from './delivery-outcome';
+import { createInboxHousekeeping } from './inbox-housekeeping';
 import type { GatewayMetrics } from './metrics';
 import type { WorkflowSignaller } from './workflow-signaller';
 
@@ -58,13 +50,13 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
 
 /** Delivers recorded inbox events to their workflows, at least once, from any number of instances. */
 export interface Dispatcher {
-  /** Starts the background loop (idempotent). */
+  /** Starts the background loop and the inbox housekeeping's timer (idempotent). */
   start(): void;
   /** Wakes the loop now: called after each recorded delivery so it goes out without waiting for a poll. */
   nudge(): void;
-  /** One round: claims due rows, delivers them, returns how many it handled. */
+  /** One round: claims due rows, delivers them, runs the housekeeping that is due; returns how many rows it handled. */
   runOnce(): Promise<number>;
-  /** Stops claiming and resolves once the deliveries in flight have settled. */
+  /** Stops claiming and housekeeping; resolves once the deliveries and housekeeping in flight have settled. */
   stop(): Promise<void>;
 }
 
@@ -76,18 +68,6 @@ export interface DispatcherDeps {
   metrics: GatewayMetrics;
 }
 
-/** Exponential backoff with jitter (50–100 % of the step), capped. */
-export function retryDelayMs(
-  attempt: number,
-  options: Pick<DispatcherOptions, 'retryBaseMs' | 'retryMaxMs'>,
-): number {
-  const step = Math.min(
-    options.retryMaxMs,
-    options.retryBaseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30),
-  );
-  return Math.round(step * (0.5 + Math.random() * 0.5));
-}
-
 /** Creates a dispatcher polling the inbox, plus an immediate nudge after each insert. */
 export function createDispatcher(
   deps: DispatcherDeps,
@@ -95,90 +75,19 @@ export function createDispatcher(
 ): Dispatcher {
   const options = { ...DEFAULT_DISPATCHER_OPTIONS, ...overrides };
   const log = deps.log.child({ component: 'dispatcher' });
+  const attempt = createDeliveryAttempt({ ...deps, log }, options);
+  const housekeeping = createInboxHousekeeping({ ...deps, log }, options);
   let running: Promise<void> | undefined;
   let stopping = false;
   let nudged = false;
   let wake: (() => void) | undefined;
-  let backlogReadAt = 0;
-  let prunedAt = 0;
-
-  async function settle(row: InboxEventRow, outcome: DeliveryOutcome): Promise<void> {
-    const event = eventLabel(row.event);
-    deps.metrics.dispatchOutcomes.inc({ event, outcome: outcome.kind });
-    if (outcome.kind === 'retry') {
-      let delay = retryDelayMs(row.attempts, options);
-      if (outcome.notAfterMs !== undefined)
-        delay = Math.max(0, Math.min(delay, outcome.notAfterMs - Date.now()));
-      await rescheduleInboxEvent(deps.pool, row.deliveryId, delay, outcome.reason);
-      log.debug(
-        { deliveryId: row.deliveryId, attempts: row.attempts, delayMs: delay, reason: outcome.reason },
-        'delivery retried',
-      );
-      return;
-    }
-    const note = outcome.kind === 'delivered' ? undefined : outcome.note;
-    // An unroutable approval is kept like any other undeliverable event: recorded, never retried.
-    const lag = await settleInboxEvent(deps.pool, row.deliveryId, {
-      state: outcome.kind === 'unroutable' ? 'no_target' : outcome.kind,
-      targets: outcome.targets,
-      ...(note !== undefined ? { note } : {}),
-    });
-    if (lag !== undefined && outcome.kind === 'delivered') deps.metrics.deliveryLag.observe({ event }, lag);
-    const line = {
-      deliveryId: row.deliveryId,
-      event: row.event,
-      outcome: outcome.kind,
-      note,
-      lagSeconds: lag,
-    };
-    if (outcome.kind === 'unroutable') {
-      // Worth an operator's look: an approval answer for a push none of our onboardings sent
-      // (another app's login push, a replayed delivery, or a forged one signed with our key).
-      log.warn(line, 'approval answer settled as unroutable');
-    } else {
-      log.info(line, 'delivery settled');
-    }
-  }
-
-  async function attempt(row: InboxEventRow): Promise<void> {
-    let outcome: DeliveryOutcome;
-    try {
-      outcome = await deliverInboxEvent(
-        { pool: deps.pool, signaller: deps.signaller, unknownTargetGraceMs: options.unknownTargetGraceMs },
-        row,
-      );
-    } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'delivery failed';
-      outcome = { kind: 'retry', reason };
-    }
-    try {
-      await settle(row, outcome);
-    } catch (error) {
-      // The lease runs out and the row comes back; a repeated signal is ignored by its event id.
-      log.warn({ err: error, deliveryId: row.deliveryId }, 'could not record a delivery outcome');
-    }
-  }
-
-  async function housekeeping(): Promise<void> {
-    const now = Date.now();
-    if (now - backlogReadAt >= options.backlogIntervalMs) {
-      backlogReadAt = now;
-      const backlog = await readInboxBacklog(deps.pool);
-      deps.metrics.backlog.set(backlog.pending);
-      deps.metrics.oldestPendingAge.set(backlog.oldestAgeSeconds);
-    }
-    if (now - prunedAt >= 10 * 60_000) {
-      prunedAt = now;
-      await pruneReplayKeys(deps.pool, options.replayRetentionMs);
-      const pruned = await pruneSettledInboxEvents(deps.pool, options.inboxRetentionMs);
-      if (pruned > 0) log.info({ pruned }, 'settled inbox rows past their retention deleted');
-    }
-  }
 
   async function runOnce(): Promise<number> {
     const rows = await claimDueInboxEvents(deps.pool, { limit: options.batchSize, leaseMs: options.leaseMs });
-    await mapLimit(rows, options.concurrency, attempt);
-    await housekeeping();
+    const batch = createLimiter(options.concurrency);
+    for (const row of rows) await batch.start(() => attempt(row));
+    await batch.idle();
+    await housekeeping.runDue();
     return rows.length;
   }
 
@@ -201,18 +110,7 @@ export function createDispatcher(
 
   // The background loop streams: it claims the next batch as soon as every row of the previous one
   // has a delivery slot, instead of waiting for the slowest signal of the batch.
-  const inFlight = new Set<Promise<void>>();
-  const slotFreed: (() => void)[] = [];
-
-  async function deliverInBackground(row: InboxEventRow): Promise<void> {
-    while (inFlight.size >= options.concurrency)
-      await new Promise<void>((resolve) => slotFreed.push(resolve));
-    const delivery: Promise<void> = attempt(row).finally(() => {
-      inFlight.delete(delivery);
-      slotFreed.shift()?.();
-    });
-    inFlight.add(delivery);
-  }
+  const deliveries = createLimiter(options.concurrency);
 
   async function loop(): Promise<void> {
     let failures = 0;
@@ -227,9 +125,8 @@ export function createDispatcher(
         for (const row of rows) {
           // Rows not started before a stop keep their lease and come back to whichever dispatcher runs next.
           if (stopping) break;
-          await deliverInBackground(row);
+          await deliveries.start(() => attempt(row));
         }
-        await housekeeping();
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -240,7 +137,7 @@ export function createDispatcher(
       // A full batch means more rows are probably due: go again at once.
       if (claimed < options.batchSize) await sleep(options.pollIntervalMs);
     }
-    await Promise.all(inFlight);
+    await deliveries.idle();
   }
 
   return {
@@ -248,6 +145,7 @@ export function createDispatcher(
       if (running) return;
       stopping = false;
       running = loop();
+      housekeeping.start();
     },
     nudge() {
       nudged = true;
@@ -257,7 +155,7 @@ export function createDispatcher(
     async stop() {
       stopping = true;
       wake?.();
-      await running;
+      await Promise.all([running, housekeeping.stop()]);
       running = undefined;
     },
   };
