@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * Reference 1.7 written from the text alone, independent of src/authy/signature.ts, so the
- * emulator's signatures are checked against a second reading of the algorithm: flatten with
+ * docs/authy-api.md#17-onetouch-callback-signature written from the text alone, independent of the
+ * client's src/authy/signature.ts and the emulator's src/authy-emulator/request-signature.ts, so
+ * both are checked against a third reading of the algorithm: flatten with
  * brackets (arrays as `key[]`), percent-encode like Twilio's snippets (qs / urlencode: only
  * A-Z a-z 0-9 - _ . ~ stay as they are, spaces become `+`), null as an empty value, empty objects
  * omitted, sort by key (ASCII, stable), join with `&`; HMAC-SHA256 over nonce|METHOD|url|params.

@@ -1,5 +1,4 @@
 import qs from 'qs';
-import { computeAuthySignature } from '../../src/authy/signature';
 import type { ReportingEvent } from '../../src/authy-emulator/event-objects';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
 import { startEmulator } from './helpers';
@@ -29,68 +28,6 @@ interface CallbackBody {
 }
 
 const FAST_RETRY = { initialDelayMs: 20, maxDelayMs: 50, maxAttempts: 5, timeoutMs: 2_000 };
-
-/** The two published vectors of docs/authy-api.md#17-onetouch-callback-signature (the second: authy-client's POST callback fixture). */
-const VECTORS = [
-  {
-    input: {
-      key: 'foo',
-      nonce: '1455825429',
-      method: 'POST',
-      url: 'https://foo.bar/',
-      params: { foo: { bar: { biz: 'foo' } }, qux: 'net' } as Record<string, unknown>,
-    },
-    signature: 'uq/wB8AR1Acvn0wFcjm7mmBJyR11nuuMhMy6semsAO8=',
-  },
-  {
-    input: {
-      key: '1DS9YIwGquvvIdx8GdcdqZGLAewZZyhd',
-      nonce: '1455825429',
-      method: 'POST',
-      url: 'https://foo.bar/',
-      params: {
-        approval_request: {
-          expiration_timestamp: 1455911778,
-          logos: null,
-          transaction: {
-            created_at_time: 1455825378,
-            customer_uuid: '2ccf0040-ed25-0132-5987-0e67b818e6fb',
-            details: {},
-            device_details: null,
-            device_geolocation: null,
-            device_signing_time: 0,
-            encrypted: false,
-            flagged: false,
-            hidden_details: {},
-            message: '.',
-            reason: null,
-            requester_details: null,
-            status: 'approved',
-            uuid: '996201c0-b7a7-0133-7c06-0e67b818e6fb',
-          },
-        },
-        authy_id: 1234567,
-        callback_action: 'approval_request_status',
-        device_uuid: '4d89c320-a9bb-0133-7c02-0e67b818e6fb',
-        signature:
-          'BObhJgZwgU7O9r4Uo9VT6j6shAOe7y/IRGpW/N0Uq34/XHZU9E+aHOI5rcQzW1ZgNCECzVrqrsnjhYEK4Zq1naKWu0YNkuvILmMz8IxJEQH+c+6x186fjIjxvP4nu4p/pfUDomo/za24s1XOjtNlVsrDTDXClHUh5MjFQbyBjhFd8gOtmGVatN7K2Lx71I8YR2JDLbRX4DlJEMu++PLBn1nqQH9tbNYzX5jjX87CXPBtDfRwfWSs/imnfZ9zkDq4ZKuBcuwzQNsxKlby6782X0o78rYhCHrcDnHgRtyMGvX9ovK3XTt6M7p6i9SKaRgBWIOFVPygxv15iJesqt9cng==',
-        status: 'approved',
-        uuid: '996221c0-b7a7-0133-7c06-0e67b818e6fb',
-      } as Record<string, unknown>,
-    },
-    signature: 'hqB6las54sMBA83GKs0U1QQi9ocJ2tH20SXHZNzfqqQ=',
-  },
-];
-
-describe('the published vectors of docs/authy-api.md §1.7', () => {
-  it('when the independent reading signs them, then it reproduces both signatures', () => {
-    for (const vector of VECTORS) expect(independentSignature(vector.input)).toBe(vector.signature);
-  });
-
-  it('when the signing code the emulator uses (src/authy/signature.ts) signs them, then it reproduces both too', () => {
-    for (const vector of VECTORS) expect(computeAuthySignature(vector.input)).toBe(vector.signature);
-  });
-});
 
 describe('OneTouch approval requests (docs/authy-api.md §1.6)', () => {
   let emu: RunningEmulator;

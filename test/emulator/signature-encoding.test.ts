@@ -7,13 +7,11 @@ import { waitForDefined } from '../harness/wait-for';
 import { independentSignature } from './independent-signature';
 import { startReceiver } from './receiver';
 
-// Reference: docs/authy-api.md#17-onetouch-callback-signature step 3 ("URL-encoded pairs").
-// KNOWN BUG in src/authy/signature.ts (owned by the lead, not changed here): it encodes with qs's
-// RFC1738 format, which leaves "(" and ")" unescaped. Every Twilio snippet encodes them (%28/%29):
-// the JS one (qs.stringify, RFC3986, then %20 -> +), Python's urlencode, Ruby's to_query, and
-// authy-client's verifyCallback. So a OneTouch callback whose message or details contain
-// parentheses is signed differently from what Twilio and its clients compute. These tests fail
-// until signature.ts encodes parentheses; the fix: drop `format: 'RFC1738'` and replace %20 by +.
+// Reference: docs/authy-api.md#17-onetouch-callback-signature step 3 ("URL-encoded pairs"). Every
+// Twilio snippet encodes "(" and ")" (%28/%29): the JS one (qs.stringify, RFC3986, then %20 -> +),
+// Python's urlencode, Ruby's to_query, and authy-client's verifyCallback. The client's
+// src/authy/signature.ts once left them unescaped (qs's RFC1738 format), so a OneTouch callback
+// whose message or details held parentheses was signed differently from what Twilio computes.
 describe('Authy signature encoding of parentheses (docs/authy-api.md §1.7 step 3)', () => {
   it('when a value contains parentheses, then they are percent-encoded as Twilio snippets do', () => {
     const params = { message: 'Sign in (web)' };

@@ -1,7 +1,7 @@
 import qs from 'qs';
-import { computeAuthySignature } from '../../authy/signature';
 import type { DeliveryJob } from '../delivery/deliverer';
 import type { OutgoingRequest } from '../delivery/http-send';
+import { signAuthyRequest } from '../request-signature';
 import type { ApprovalRequest } from './approval-store';
 import { expiresAtOf } from './approval-store';
 
@@ -64,7 +64,7 @@ export function oneTouchCallbackJob(
     build: (): OutgoingRequest => {
       const nonce = String(Math.floor(options.now() / 1000));
       if (options.method === 'POST') {
-        const signature = computeAuthySignature({
+        const signature = signAuthyRequest({
           key: options.apiKey,
           nonce,
           method: 'POST',
@@ -89,7 +89,7 @@ export function oneTouchCallbackJob(
         ...body,
         approval_request: cgiEscape(rubyInspect(body.approval_request)),
       };
-      const signature = computeAuthySignature({
+      const signature = signAuthyRequest({
         key: options.apiKey,
         nonce,
         method: 'GET',

@@ -1,11 +1,11 @@
 import type { Context, Next } from 'koa';
-import { verifyAuthySignature } from '../../authy/signature';
 import type { ApiRoute } from '../api-route';
 import { sameSecret } from '../auth';
 import { authyErrors } from '../errors';
 import { isWebhookEventName } from '../event-names';
 import type { WebhookEventName } from '../event-names';
 import { requestParams, routeParam } from '../params';
+import { isAuthyRequestSigned } from '../request-signature';
 import type { EmulatorState } from '../state';
 
 const BASE = '/dashboard/json/application/webhooks';
@@ -28,7 +28,7 @@ export function webhooksApiGuard(state: EmulatorState) {
     if (nonce === '' || signature === '') throw authyErrors.invalidSignature();
     const urls = [`${ctx.protocol}://${ctx.host}${ctx.path}`, `${CANONICAL_ORIGIN}${ctx.path}`];
     const valid = urls.some((url) =>
-      verifyAuthySignature(
+      isAuthyRequestSigned(
         { key: state.keys.apiSigningKey, nonce, method: ctx.method, url, params },
         signature,
       ),
