@@ -4,7 +4,7 @@ import type { ApprovalRequestKey } from '../db/approval-requests';
 import { recordOnboardingProgress, recordPhoneChange } from '../db/onboardings';
 import type { OnboardingProvider } from '../db/onboardings';
 import type { ApprovalState, EnrolmentContact, SecondFactorProvider } from '../second-factor/provider';
-import { callAuthy } from './authy-failure';
+import { callAuthy } from './provider-failure';
 
 /** Dependencies of the onboarding activities. */
 export interface OnboardingActivityDeps {

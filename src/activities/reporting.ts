@@ -12,7 +12,7 @@ import { insertReportingEvents, stripReportingPersonalData } from '../db/reporti
 import * as watermarks from '../db/reporting-watermarks';
 import { AUTHY_PERMANENT_ERROR, REPORTING_WINDOW_UNSPLITTABLE } from '../shared/failures';
 import type { ReportingWindow } from '../shared/reporting-window';
-import { callAuthy } from './authy-failure';
+import { callAuthy } from './provider-failure';
 import { DEFAULT_PAGE_RETRY, retryTransientPage } from './reporting-page-retry';
 import { toReportingEventRows } from './reporting-event-row';
 

@@ -10,7 +10,7 @@ import type {
   VerifyFactorType,
 } from '../second-factor/provider';
 import { AUTHY_MISCONFIGURED } from '../shared/failures';
-import { callVerify } from '../verify/failures';
+import { callVerify } from './provider-failure';
 
 /** Dependencies of the Verify onboarding activities. */
 export interface VerifyActivityDeps {

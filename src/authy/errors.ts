@@ -1,3 +1,6 @@
+import { ProviderApiError, ProviderResponseError, ProviderTransportError } from '../twilio/provider-errors';
+import type { ProviderApiErrorDetails } from '../twilio/provider-errors';
+
 /** Authy error codes twofold reacts to (docs/authy-api.md#13-error-codes). Strings, as the API sends them. */
 export const AUTHY_ERROR_CODES = {
   invalidApiKey: '60001',
@@ -11,69 +14,34 @@ export const AUTHY_ERROR_CODES = {
   invalidReportingQuery: '60089',
 } as const;
 
-/** The Authy API answered with an error (non-2xx or `success: false`). */
-export class AuthyApiError extends Error {
-  override name = 'AuthyApiError';
-  constructor(
-    message: string,
-    readonly details: {
-      /** HTTP status of the answer. */
-      status: number;
-      /** Authy `error_code` (a string such as "60027"), when the body carried one. */
-      errorCode?: string;
-      /** The endpoint as a template (`GET /protected/json/users/:id/status`); never carries secrets. */
-      endpoint: string;
-      /** Parsed `Retry-After`, when the answer had one. */
-      retryAfterMs?: number;
-      /** Field errors from the body's `errors` object (e.g. `{ cellphone: "is invalid" }`). */
-      fieldErrors?: Record<string, string>;
-    },
-  ) {
-    super(message);
-  }
+/** What an Authy error answer carries besides the status, the endpoint and `Retry-After`. */
+export interface AuthyApiErrorDetails extends ProviderApiErrorDetails {
+  /** Authy `error_code` (a string such as "60027"), when the body carried one. */
+  errorCode?: string;
+  /** Field errors from the body's `errors` object (e.g. `{ cellphone: "is invalid" }`). */
+  fieldErrors?: Record<string, string>;
+}
 
-  get status(): number {
-    return this.details.status;
-  }
+/** The Authy API answered with an error (non-2xx or `success: false`). */
+export class AuthyApiError extends ProviderApiError<AuthyApiErrorDetails> {
+  override name = 'AuthyApiError';
 
   get errorCode(): string | undefined {
     return this.details.errorCode;
   }
 
-  /** Worth retrying: rate limits and server-side failures. A 4xx other than 429 will not change. */
-  get retryable(): boolean {
-    return this.status === 429 || this.status >= 500 || this.errorCode === AUTHY_ERROR_CODES.rateLimited;
+  /** Also retried: Authy's rate limit code 60003, whatever the status. */
+  override get retryable(): boolean {
+    return super.retryable || this.errorCode === AUTHY_ERROR_CODES.rateLimited;
   }
 }
 
 /** The request never got an HTTP answer (connection refused, reset, timeout). Always retryable. */
-export class AuthyTransportError extends Error {
+export class AuthyTransportError extends ProviderTransportError {
   override name = 'AuthyTransportError';
-  constructor(
-    message: string,
-    readonly endpoint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** A 2xx answer whose body does not have the documented shape: a contract break, not transient. */
-export class AuthyResponseError extends Error {
+export class AuthyResponseError extends ProviderResponseError {
   override name = 'AuthyResponseError';
-  constructor(
-    message: string,
-    readonly endpoint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** Parses a `Retry-After` header (delta seconds or an HTTP date) into milliseconds from `now`. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,5 +1,8 @@
 import { isRecord } from '../shared/is-record';
-import { AuthyApiError, parseRetryAfter } from './errors';
+import { callErrors } from '../twilio/provider-http';
+import type { ProviderErrors } from '../twilio/provider-http';
+import { parseRetryAfter } from '../twilio/provider-errors';
+import { AuthyApiError, AuthyResponseError, AuthyTransportError } from './errors';
 
 // Reading Authy answers, shared by every Authy client in src/authy.
 
@@ -9,19 +12,18 @@ interface AuthyErrorBody {
   errors?: unknown;
 }
 
-/** The body as JSON, or as text when it is not JSON, or undefined when empty. */
-export async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
+/**
+ * How Authy calls fail, for the HTTP core (src/twilio/provider-http.ts): a 2xx whose body says
+ * `success: false` is an error answer too, and every message names the endpoint.
+ */
+export const AUTHY_ERRORS: ProviderErrors = {
+  ...callErrors('Authy', AuthyTransportError, AuthyResponseError),
+  api: toApiError,
+  bodySaysFailure: (body) => isRecord(body) && body.success === false,
+};
 
 /** Turns an Authy error answer (non-2xx or `success: false`) into a typed AuthyApiError. */
-export function toApiError(endpoint: string, response: Response, body: unknown): AuthyApiError {
+function toApiError(endpoint: string, response: Response, body: unknown): AuthyApiError {
   const errorBody: AuthyErrorBody = isRecord(body) ? body : {};
   const message = typeof errorBody.message === 'string' ? errorBody.message : `HTTP ${response.status}`;
   const errorCode =

@@ -3,8 +3,8 @@ import qs from 'qs';
 import { z } from 'zod';
 import { AuthyResponseError, AuthyTransportError } from './errors';
 import { WEBHOOK_EVENT_NAMES } from '../shared/authy-events';
-import { isRecord } from '../shared/is-record';
-import { readJson, toApiError } from './response';
+import { providerFetch, providerTransport } from '../twilio/provider-http';
+import { AUTHY_ERRORS } from './response';
 import { computeAuthySignature } from './signature';
 
 /** The 23 event names a webhook can subscribe to (docs/authy-api.md#23-event-names). */
@@ -95,10 +95,16 @@ function defaultNonce(): string {
  * and DELETE parameters in the query string.
  */
 export function createWebhooksApi(options: WebhooksApiOptions): WebhooksApi {
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 10_000;
   const nonceOf = options.nonce ?? defaultNonce;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const transport = providerTransport(options, {
+    ...AUTHY_ERRORS,
+    // Messages of their own: a call that got no answer names the URL it tried.
+    transport: (endpoint, reason, cause) =>
+      new AuthyTransportError(`Authy ${endpoint} ${reason} (${baseUrl})`, endpoint, { cause }),
+    response: (endpoint, cause) =>
+      new AuthyResponseError(`Authy ${endpoint} answered an unexpected body`, endpoint, { cause }),
+  });
 
   async function call<S extends z.ZodType>(
     method: 'GET' | 'POST' | 'DELETE',
@@ -112,44 +118,15 @@ export function createWebhooksApi(options: WebhooksApiOptions): WebhooksApi {
     const nonce = nonceOf();
     const signature = computeAuthySignature({ key: options.apiSigningKey, nonce, method, url, params });
     const encoded = qs.stringify(params, { arrayFormat: 'brackets' });
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'X-Authy-Signature': signature,
-      'X-Authy-Signature-Nonce': nonce,
-    };
-    let target = url;
-    let body: string | undefined;
-    if (method === 'POST') {
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      body = encoded;
-    } else target = `${url}?${encoded}`;
-
-    let response: Response;
-    try {
-      response = await doFetch(target, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const reason =
-        error instanceof Error && error.name === 'TimeoutError'
-          ? `timed out after ${timeoutMs} ms`
-          : 'failed';
-      throw new AuthyTransportError(`Authy ${endpoint} ${reason} (${baseUrl})`, endpoint, { cause: error });
-    }
-    const answer = await readJson(response);
-    if (!response.ok || (isRecord(answer) && answer.success === false)) {
-      throw toApiError(endpoint, response, answer);
-    }
-    const parsed = schema.safeParse(answer);
-    if (!parsed.success) {
-      throw new AuthyResponseError(`Authy ${endpoint} answered an unexpected body`, endpoint, {
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
+    const post = method === 'POST';
+    return providerFetch(transport, {
+      endpoint,
+      method,
+      url: post ? url : `${url}?${encoded}`,
+      headers: { 'X-Authy-Signature': signature, 'X-Authy-Signature-Nonce': nonce },
+      ...(post ? { body: { contentType: 'application/x-www-form-urlencoded', text: encoded } } : {}),
+      schema,
+    });
   }
 
   return {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { VerifyHttp } from './http';
+import type { VerifyForm, VerifyHttp } from './http';
 import {
   AccessTokenSchema,
   ChallengeSchema,
@@ -19,16 +19,6 @@ import type {
   VerifyService,
   VerifyWebhook,
 } from './schemas';
-
-/** Verify webhook events (https://www.twilio.com/docs/verify/api/webhooks). */
-export const VERIFY_WEBHOOK_EVENTS = [
-  'factor.created',
-  'factor.verified',
-  'factor.deleted',
-  'challenge.approved',
-  'challenge.denied',
-] as const;
-export type VerifyWebhookEvent = (typeof VERIFY_WEBHOOK_EVENTS)[number];
 
 /** Most pages a list call follows (1,000 items each at most): a guard against a looping `next_page_url`. */
 const MAX_PAGES = 100;
@@ -98,119 +88,87 @@ export function createVerifyClient(http: VerifyHttp): VerifyClient {
     return items;
   }
 
+  /** A GET of one resource. */
+  const get = <S extends z.ZodType>(path: string, pathParams: Record<string, string>, schema: S) =>
+    http.request({ method: 'GET', path, pathParams }, schema);
+  /** A POST creating or updating a resource with a form. */
+  const post = <S extends z.ZodType>(
+    path: string,
+    pathParams: Record<string, string>,
+    params: VerifyForm,
+    schema: S,
+  ) => http.request({ method: 'POST', path, pathParams, params }, schema);
+
   return {
     createService: (input) =>
-      http.request(
-        {
-          method: 'POST',
-          path: '/v2/Services',
-          params: { FriendlyName: input.friendlyName, 'Totp.Issuer': input.totpIssuer },
-        },
+      post(
+        '/v2/Services',
+        {},
+        { FriendlyName: input.friendlyName, 'Totp.Issuer': input.totpIssuer },
         ServiceSchema,
       ),
     listServices: () => listAll('/v2/Services', {}, 'services', ServiceSchema),
-    fetchService: (serviceSid) =>
-      http.request(
-        { method: 'GET', path: '/v2/Services/:service', pathParams: { service: serviceSid } },
-        ServiceSchema,
-      ),
+    fetchService: (serviceSid) => get('/v2/Services/:service', { service: serviceSid }, ServiceSchema),
     createEntity: (serviceSid, identity) =>
-      http.request(
-        {
-          method: 'POST',
-          path: '/v2/Services/:service/Entities',
-          pathParams: { service: serviceSid },
-          params: { Identity: identity },
-        },
-        EntitySchema,
-      ),
-    fetchEntity: (serviceSid, identity) =>
-      http.request(
-        { method: 'GET', path: ENTITY, pathParams: { service: serviceSid, identity } },
-        EntitySchema,
-      ),
+      post('/v2/Services/:service/Entities', { service: serviceSid }, { Identity: identity }, EntitySchema),
+    fetchEntity: (serviceSid, identity) => get(ENTITY, { service: serviceSid, identity }, EntitySchema),
     createTotpFactor: (serviceSid, identity, friendlyName) =>
-      http.request(
-        {
-          method: 'POST',
-          path: `${ENTITY}/Factors`,
-          pathParams: { service: serviceSid, identity },
-          params: { FactorType: 'totp', FriendlyName: friendlyName },
-        },
+      post(
+        `${ENTITY}/Factors`,
+        { service: serviceSid, identity },
+        { FactorType: 'totp', FriendlyName: friendlyName },
         NewTotpFactorSchema,
       ),
     fetchFactor: (serviceSid, identity, factorSid) =>
-      http.request(
-        {
-          method: 'GET',
-          path: `${ENTITY}/Factors/:factor`,
-          pathParams: { service: serviceSid, identity, factor: factorSid },
-        },
-        FactorSchema,
-      ),
+      get(`${ENTITY}/Factors/:factor`, { service: serviceSid, identity, factor: factorSid }, FactorSchema),
     listFactors: (serviceSid, identity) =>
       listAll(`${ENTITY}/Factors`, { service: serviceSid, identity }, 'factors', FactorSchema),
     verifyFactor: (serviceSid, identity, factorSid, authPayload) =>
-      http.request(
-        {
-          method: 'POST',
-          path: `${ENTITY}/Factors/:factor`,
-          pathParams: { service: serviceSid, identity, factor: factorSid },
-          params: { AuthPayload: authPayload },
-        },
+      post(
+        `${ENTITY}/Factors/:factor`,
+        { service: serviceSid, identity, factor: factorSid },
+        { AuthPayload: authPayload },
         FactorSchema,
       ),
     createPushChallenge: (serviceSid, identity, input) =>
-      http.request(
+      post(
+        `${ENTITY}/Challenges`,
+        { service: serviceSid, identity },
         {
-          method: 'POST',
-          path: `${ENTITY}/Challenges`,
-          pathParams: { service: serviceSid, identity },
-          params: {
-            FactorSid: input.factorSid,
-            'Details.Message': input.message,
-            'Details.Fields': (input.fields ?? []).map((field) => JSON.stringify(field)),
-            ExpirationDate: input.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          },
+          FactorSid: input.factorSid,
+          'Details.Message': input.message,
+          'Details.Fields': (input.fields ?? []).map((field) => JSON.stringify(field)),
+          ExpirationDate: input.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
         },
         ChallengeSchema,
       ),
     fetchChallenge: (serviceSid, identity, challengeSid) =>
-      http.request(
-        {
-          method: 'GET',
-          path: `${ENTITY}/Challenges/:challenge`,
-          pathParams: { service: serviceSid, identity, challenge: challengeSid },
-        },
+      get(
+        `${ENTITY}/Challenges/:challenge`,
+        { service: serviceSid, identity, challenge: challengeSid },
         ChallengeSchema,
       ),
     createAccessToken: (serviceSid, input) =>
-      http.request(
+      post(
+        '/v2/Services/:service/AccessTokens',
+        { service: serviceSid },
         {
-          method: 'POST',
-          path: '/v2/Services/:service/AccessTokens',
-          pathParams: { service: serviceSid },
-          params: {
-            Identity: input.identity,
-            FactorType: 'push',
-            FactorFriendlyName: input.factorFriendlyName,
-            Ttl: input.ttlSeconds,
-          },
+          Identity: input.identity,
+          FactorType: 'push',
+          FactorFriendlyName: input.factorFriendlyName,
+          Ttl: input.ttlSeconds,
         },
         AccessTokenSchema,
       ),
     createWebhook: (serviceSid, input) =>
-      http.request(
+      post(
+        '/v2/Services/:service/Webhooks',
+        { service: serviceSid },
         {
-          method: 'POST',
-          path: '/v2/Services/:service/Webhooks',
-          pathParams: { service: serviceSid },
-          params: {
-            FriendlyName: input.friendlyName,
-            WebhookUrl: input.url,
-            EventTypes: input.eventTypes,
-            Version: 'v2',
-          },
+          FriendlyName: input.friendlyName,
+          WebhookUrl: input.url,
+          EventTypes: input.eventTypes,
+          Version: 'v2',
         },
         WebhookSchema,
       ),

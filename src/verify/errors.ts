@@ -1,3 +1,6 @@
+import { ProviderApiError, ProviderResponseError, ProviderTransportError } from '../twilio/provider-errors';
+import type { ProviderApiErrorDetails } from '../twilio/provider-errors';
+
 /**
  * Twilio Verify v2 error codes twofold reacts to (https://www.twilio.com/docs/api/errors/<code>;
  * docs/verify.md, "Errors").
@@ -18,59 +21,27 @@ export const VERIFY_ERROR_CODES = {
   challengeExpired: 60323,
 } as const;
 
-/** Verify answered a non-2xx status with (usually) Twilio's body `{ code, message, more_info, status }`. */
-export class VerifyApiError extends Error {
-  override name = 'VerifyApiError';
-  constructor(
-    message: string,
-    readonly details: {
-      /** HTTP status of the answer. */
-      status: number;
-      /** Twilio's numeric error code (60300, 20404, …) when the body carried one. */
-      code?: number;
-      /** The endpoint as a template (`POST /v2/Services/:service/Entities`); never carries secrets. */
-      endpoint: string;
-      /** Parsed `Retry-After`, when the answer had one. */
-      retryAfterMs?: number;
-    },
-  ) {
-    super(message);
-  }
+/** What a Verify error answer carries besides the status, the endpoint and `Retry-After`. */
+export interface VerifyApiErrorDetails extends ProviderApiErrorDetails {
+  /** Twilio's numeric error code (60300, 20404, …) when the body carried one. */
+  code?: number;
+}
 
-  get status(): number {
-    return this.details.status;
-  }
+/** Verify answered a non-2xx status with (usually) Twilio's body `{ code, message, more_info, status }`. */
+export class VerifyApiError extends ProviderApiError<VerifyApiErrorDetails> {
+  override name = 'VerifyApiError';
 
   get code(): number | undefined {
     return this.details.code;
   }
-
-  /** Worth retrying: rate limits and server-side failures; another 4xx will not change. */
-  get retryable(): boolean {
-    return this.status === 429 || this.status >= 500;
-  }
 }
 
 /** The request never got an HTTP answer (connection refused, reset, timeout). Always retryable. */
-export class VerifyTransportError extends Error {
+export class VerifyTransportError extends ProviderTransportError {
   override name = 'VerifyTransportError';
-  constructor(
-    message: string,
-    readonly endpoint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** A 2xx answer whose body does not have the documented shape: a contract break, not transient. */
-export class VerifyResponseError extends Error {
+export class VerifyResponseError extends ProviderResponseError {
   override name = 'VerifyResponseError';
-  constructor(
-    message: string,
-    readonly endpoint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -1,7 +1,8 @@
-import type { z } from 'zod';
-import { parseRetryAfter } from '../authy/errors';
-import { readJson } from '../authy/response';
+import { z } from 'zod';
 import { isRecord } from '../shared/is-record';
+import { parseRetryAfter } from '../twilio/provider-errors';
+import { callErrors, fillPath, providerFetch, providerTransport } from '../twilio/provider-http';
+import type { ProviderErrors } from '../twilio/provider-http';
 import { VerifyApiError, VerifyResponseError, VerifyTransportError } from './errors';
 
 /** Account credentials: the account SID and auth token, or an API key (`SK…`) and its secret. */
@@ -53,14 +54,6 @@ function encodeForm(params: VerifyForm): URLSearchParams {
   return form;
 }
 
-function fillPath(template: string, params: Record<string, string>): string {
-  return template.replace(/:([A-Za-z_]+)/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`missing path parameter :${name} for ${template}`);
-    return encodeURIComponent(value);
-  });
-}
-
 /** Turns Twilio's error answer into a typed {@link VerifyApiError}. */
 function toApiError(endpoint: string, response: Response, body: unknown): VerifyApiError {
   const errorBody = isRecord(body) ? body : {};
@@ -80,63 +73,44 @@ function toApiError(endpoint: string, response: Response, body: unknown): Verify
   });
 }
 
+/** How Verify calls fail, for the HTTP core (src/twilio/provider-http.ts); messages name the endpoint. */
+const VERIFY_ERRORS: ProviderErrors = {
+  ...callErrors('Verify', VerifyTransportError, VerifyResponseError),
+  api: toApiError,
+};
+
 /**
  * Creates the HTTP core: Basic auth, form bodies, timeout, JSON answers checked by a zod schema, and
  * typed errors carrying Twilio's `code` and the HTTP status (docs/verify.md, "The client").
  */
 export function createVerifyHttp(options: VerifyHttpOptions): VerifyHttp {
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const transport = providerTransport(options, VERIFY_ERRORS);
   const authorization = `Basic ${Buffer.from(
     `${options.credentials.username}:${options.credentials.password}`,
   ).toString('base64')}`;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
-  async function call(request: VerifyRequest): Promise<{ endpoint: string; body: unknown }> {
-    const endpoint = `${request.method} ${request.path}`;
+  async function call<S extends z.ZodType>(request: VerifyRequest, schema: S): Promise<z.infer<S>> {
     const url = new URL(baseUrl + fillPath(request.path, request.pathParams ?? {}));
     const form = encodeForm(request.params ?? {});
     const hasBody = request.method === 'POST';
     if (!hasBody) for (const [name, value] of form) url.searchParams.append(name, value);
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        method: request.method,
-        headers: {
-          Authorization: authorization,
-          Accept: 'application/json',
-          ...(hasBody ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-        },
-        ...(hasBody ? { body: form.toString() } : {}),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const reason =
-        error instanceof Error && error.name === 'TimeoutError'
-          ? `timed out after ${timeoutMs} ms`
-          : 'failed';
-      throw new VerifyTransportError(`Verify ${endpoint} ${reason}`, endpoint, { cause: error });
-    }
-    const body = await readJson(response);
-    if (!response.ok) throw toApiError(endpoint, response, body);
-    return { endpoint, body };
+    return providerFetch(transport, {
+      endpoint: `${request.method} ${request.path}`,
+      method: request.method,
+      url,
+      headers: { Authorization: authorization },
+      ...(hasBody
+        ? { body: { contentType: 'application/x-www-form-urlencoded', text: form.toString() } }
+        : {}),
+      schema,
+    });
   }
 
   return {
-    async request(request, schema) {
-      const { endpoint, body } = await call(request);
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) {
-        throw new VerifyResponseError(
-          `Verify ${endpoint} answered an unexpected body: ${parsed.error.message}`,
-          endpoint,
-          { cause: parsed.error },
-        );
-      }
-      return parsed.data;
-    },
+    request: call,
     async send(request) {
-      await call(request);
+      await call(request, z.unknown());
     },
   };
 }

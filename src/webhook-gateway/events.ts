@@ -1,5 +1,5 @@
 import { REPORTING_ONLY_EVENT_NAMES, WEBHOOK_EVENT_NAMES } from '../shared/authy-events';
-import { VERIFY_WEBHOOK_EVENTS } from '../verify/client';
+import { VERIFY_WEBHOOK_EVENTS } from '../shared/verify-events';
 
 /**
  * Authy webhook event names the gateway knows (docs/authy-api.md#23-event-names): the 23 subscribable ones published by

@@ -1,11 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
-import {
-  AUTHY_MISCONFIGURED,
-  AUTHY_PERMANENT_ERROR,
-  AUTHY_RATE_LIMITED,
-  AUTHY_REJECTED_INPUT,
-  AUTHY_UNAVAILABLE,
-} from '../../src/shared/failures';
 import {
   DEV_TWILIO_ACCOUNT_SID,
   DEV_TWILIO_API_KEY,
@@ -15,7 +7,6 @@ import {
 import { createVerifyClient } from '../../src/verify/client';
 import type { VerifyClient } from '../../src/verify/client';
 import { VerifyApiError, VerifyResponseError, VerifyTransportError } from '../../src/verify/errors';
-import { toVerifyFailure } from '../../src/verify/failures';
 import { createVerifyHttp } from '../../src/verify/http';
 import { verifyIdentity } from '../../src/verify/identity';
 import { createVerifyProvider } from '../../src/verify/provider';
@@ -189,43 +180,5 @@ describe('verify provider', () => {
       },
     );
     expect(await provider.readChallenge({ identity, challengeSid })).toBe('denied');
-  });
-});
-
-describe('toVerifyFailure', () => {
-  const apiError = (status: number, code?: number, retryAfterMs?: number) =>
-    new VerifyApiError('Verify X failed', {
-      status,
-      endpoint: 'X',
-      ...(code === undefined ? {} : { code }),
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    });
-  const asFailure = (error: unknown) => toVerifyFailure(error) as ApplicationFailure;
-
-  it.each([
-    [400, 60300, AUTHY_REJECTED_INPUT, true],
-    [401, 20003, AUTHY_MISCONFIGURED, false],
-    [404, 20404, AUTHY_MISCONFIGURED, false],
-    [403, 60318, AUTHY_PERMANENT_ERROR, true],
-    [429, 20429, AUTHY_RATE_LIMITED, false],
-    [503, undefined, AUTHY_UNAVAILABLE, false],
-  ])(
-    'when Verify answers %i / %s, then the failure is %s (non-retryable: %s)',
-    (status, code, type, nonRetryable) => {
-      const failure = asFailure(apiError(status, code));
-      expect(failure).toBeInstanceOf(ApplicationFailure);
-      expect(failure.type).toBe(type);
-      expect(failure.nonRetryable).toBe(nonRetryable);
-    },
-  );
-
-  it('when a 429 carries Retry-After, then the next retry waits that long', () => {
-    expect(asFailure(apiError(429, 20429, 7_000)).nextRetryDelay).toBe(7_000);
-  });
-
-  it('when the transport fails or the body is malformed, then unavailable (retried) or permanent', () => {
-    expect(asFailure(new VerifyTransportError('down', 'X')).type).toBe(AUTHY_UNAVAILABLE);
-    const malformed = asFailure(new VerifyResponseError('bad', 'X'));
-    expect([malformed.type, malformed.nonRetryable]).toEqual([AUTHY_PERMANENT_ERROR, true]);
   });
 });

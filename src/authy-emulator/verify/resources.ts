@@ -106,15 +106,6 @@ export interface AccessToken {
   createdAt: number;
 }
 
-export const VERIFY_EVENT_TYPES = [
-  'factor.created',
-  'factor.verified',
-  'factor.deleted',
-  'challenge.approved',
-  'challenge.denied',
-] as const;
-export type VerifyEventType = (typeof VERIFY_EVENT_TYPES)[number];
-
 /** A Verify webhook subscription (`YW…`) of a Service. */
 export interface VerifyWebhook {
   sid: string;

@@ -1,6 +1,7 @@
 import type { DeliveryJob } from '../delivery/deliverer';
 import type { SeededRandom } from '../random';
-import type { Challenge, Factor, VerifyEventType } from './resources';
+import type { VerifyWebhookEvent } from '../../shared/verify-events';
+import type { Challenge, Factor } from './resources';
 import { VerifyStore } from './store';
 import { subscribes, verifyWebhookJob } from './webhook-delivery';
 
@@ -28,7 +29,7 @@ export class VerifyState {
   }
 
   /** Delivers an event to every enabled webhook of the factor's Service subscribed to its type. */
-  emit(type: VerifyEventType, factor: Factor, challenge?: Challenge): void {
+  emit(type: VerifyWebhookEvent, factor: Factor, challenge?: Challenge): void {
     const webhooks = this.store.webhooksOf(factor.serviceSid).filter((webhook) => subscribes(webhook, type));
     if (webhooks.length === 0) return;
     const event = {

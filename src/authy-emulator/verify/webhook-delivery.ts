@@ -1,13 +1,14 @@
 import type { DeliveryJob } from '../delivery/deliverer';
+import type { VerifyWebhookEvent } from '../../shared/verify-events';
 import { iso } from './render';
-import type { Challenge, Factor, VerifyEventType, VerifyWebhook } from './resources';
+import type { Challenge, Factor, VerifyWebhook } from './resources';
 import { signVerifyWebhook } from './webhook-signature';
 
 /** What happened, as a Verify webhook delivery reports it. */
 export interface VerifyEvent {
   /** One per event: the same for every webhook, retry and duplicate (receivers dedupe on it). */
   uuid: string;
-  type: VerifyEventType;
+  type: VerifyWebhookEvent;
   accountSid: string;
   factor: Factor;
   challenge?: Challenge;
@@ -74,7 +75,7 @@ export function verifyWebhookJob(event: VerifyEvent, webhook: VerifyWebhook, aut
 }
 
 /** Whether a webhook wants deliveries of `type`. */
-export function subscribes(webhook: VerifyWebhook, type: VerifyEventType): boolean {
+export function subscribes(webhook: VerifyWebhook, type: VerifyWebhookEvent): boolean {
   return (
     webhook.status === 'enabled' && (webhook.eventTypes.includes('*') || webhook.eventTypes.includes(type))
   );

@@ -1,4 +1,4 @@
-import { VERIFY_WEBHOOK_EVENTS } from '../../verify/client';
+import { VERIFY_WEBHOOK_EVENTS } from '../../shared/verify-events';
 import { CliError, EXIT } from '../context';
 import { explainVerify, verifyApi } from './verify-api';
 

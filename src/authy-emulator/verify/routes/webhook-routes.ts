@@ -6,8 +6,8 @@ import { verifyErrors } from '../errors';
 import { VerifyParams } from '../form';
 import { originOf, pathService } from '../lookups';
 import { listPage } from '../paging';
+import { VERIFY_WEBHOOK_EVENTS } from '../../../shared/verify-events';
 import { renderWebhook } from '../render';
-import { VERIFY_EVENT_TYPES } from '../resources';
 import type { VerifyWebhook } from '../resources';
 import type { VerifyState } from '../verify-state';
 
@@ -119,7 +119,7 @@ function eventTypes(params: VerifyParams, required: boolean): string[] | undefin
     return undefined;
   }
   const unknown = types.filter(
-    (type) => type !== '*' && !(VERIFY_EVENT_TYPES as readonly string[]).includes(type),
+    (type) => type !== '*' && !(VERIFY_WEBHOOK_EVENTS as readonly string[]).includes(type),
   );
   if (unknown.length > 0) throw verifyErrors.invalidRequest(`unknown EventTypes: ${unknown.join(', ')}`);
   return [...new Set(types)];
