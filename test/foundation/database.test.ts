@@ -1,29 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { migrateUp } from '../../src/db/migrate';
 import { withTransaction } from '../../src/db/pool';
-import type { DbPool } from '../../src/db/pool';
-import { createTestPool, testDatabaseUrl } from '../harness/database';
+import { createTestPool, testDatabaseUrl, useTestPool } from '../harness/database';
 
 describe('PostgreSQL through the db module', () => {
-  let pool: DbPool;
-  beforeAll(() => {
-    pool = createTestPool();
-  });
-  afterAll(async () => {
-    await pool.end();
-  });
+  const sharedPool = useTestPool();
 
   it('when a row is written in a transaction, then it reads back with its types intact', async () => {
     const userId = `db-test-${randomUUID()}`;
     const startedAt = new Date('2026-01-02T03:04:05.678Z');
-    await withTransaction(pool, (client) =>
+    await withTransaction(sharedPool(), (client) =>
       client.query(
         `insert into onboardings (user_id, workflow_id, run_id, stage, started_at, stage_entered_at)
          values ($1, $2, $3, 'registering', $4, $4)`,
         [userId, `onboarding-${userId}`, randomUUID(), startedAt],
       ),
     );
-    const { rows } = await pool.query(
+    const { rows } = await sharedPool().query(
       'select stage, started_at, reminders_sent from onboardings where user_id = $1',
       [userId],
     );
@@ -33,7 +26,7 @@ describe('PostgreSQL through the db module', () => {
   it('when the work inside a transaction throws, then nothing it wrote is kept', async () => {
     const userId = `db-test-${randomUUID()}`;
     await expect(
-      withTransaction(pool, async (client) => {
+      withTransaction(sharedPool(), async (client) => {
         await client.query(
           `insert into onboardings (user_id, workflow_id, run_id, stage, started_at, stage_entered_at)
            values ($1, 'w', 'r', 'registering', now(), now())`,
@@ -42,7 +35,7 @@ describe('PostgreSQL through the db module', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const { rowCount } = await pool.query('select 1 from onboardings where user_id = $1', [userId]);
+    const { rowCount } = await sharedPool().query('select 1 from onboardings where user_id = $1', [userId]);
     expect(rowCount).toBe(0);
   });
 });

@@ -47,35 +47,35 @@ interface Citation {
   anchor: string;
 }
 
+/** What `cite` finds on each line of `file`, each citation with the file:line it stands on. */
+function citationsIn(file: string, cite: (line: string) => Omit<Citation, 'from'>[]): Citation[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((line, index) => {
+      const from = `${path.relative(repo, file)}:${index + 1}`;
+      return cite(line).map((citation) => ({ from, ...citation }));
+    });
+}
+
 /** Anchored `docs/<file>.md` citations in code, and the further `, #…` / ` and #…` anchors after one on its line. */
 function codeCitations(file: string): Citation[] {
-  const found: Citation[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, index) => {
-      const from = `${path.relative(repo, file)}:${index + 1}`;
-      for (const m of line.matchAll(/docs\/([\w-]+\.md)#([\w-]+)((?:(?:,| and) #[\w-]+)*)/g)) {
-        const target = path.join(repo, 'docs', m[1]!);
-        found.push({ from, target, anchor: m[2]! });
-        for (const more of m[3]!.matchAll(/#([\w-]+)/g)) found.push({ from, target, anchor: more[1]! });
-      }
-    });
-  return found;
+  return citationsIn(file, (line) =>
+    [...line.matchAll(/docs\/([\w-]+\.md)#([\w-]+)((?:(?:,| and) #[\w-]+)*)/g)].flatMap((m) => {
+      const target = path.join(repo, 'docs', m[1]!);
+      const more = [...m[3]!.matchAll(/#([\w-]+)/g)].map((anchor) => anchor[1]!);
+      return [m[2]!, ...more].map((anchor) => ({ target, anchor }));
+    }),
+  );
 }
 
 /** Markdown links with an anchor: `](other.md#a)`, `](#a)`, relative to the linking file. */
 function markdownCitations(file: string): Citation[] {
-  const found: Citation[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, index) => {
-      const from = `${path.relative(repo, file)}:${index + 1}`;
-      for (const m of line.matchAll(/\]\(([\w./-]*\.md|)#([^)\s]+)\)/g)) {
-        const target = m[1] ? path.resolve(path.dirname(file), m[1]) : file;
-        found.push({ from, target, anchor: m[2]! });
-      }
-    });
-  return found;
+  return citationsIn(file, (line) =>
+    [...line.matchAll(/\]\(([\w./-]*\.md|)#([^)\s]+)\)/g)].map((m) => ({
+      target: m[1] ? path.resolve(path.dirname(file), m[1]) : file,
+      anchor: m[2]!,
+    })),
+  );
 }
 
 describe('citations of docs sections', () => {

@@ -1,23 +1,15 @@
 import { createAuthyHttp } from '../../src/authy/http';
 import { checkStack } from '../../src/workflows/check-stack';
-import type { DbPool } from '../../src/db/pool';
-import { createTestPool } from '../harness/database';
+import { useTestPool } from '../harness/database';
+import { openForAll } from '../harness/lifecycle';
 import { connectTemporal } from '../harness/temporal';
-import type { TemporalHarness } from '../harness/temporal';
 
 describe('the real Temporal dev server', () => {
-  let temporal: TemporalHarness;
-  let pool: DbPool;
-  beforeAll(async () => {
-    temporal = await connectTemporal();
-    pool = createTestPool();
-  });
-  afterAll(async () => {
-    await temporal.close();
-    await pool.end();
-  });
+  const connected = openForAll(connectTemporal, (temporal) => temporal.close());
+  const testPool = useTestPool();
 
   it('when a workflow runs on a real worker, then its activity reads PostgreSQL and the result comes back', async () => {
+    const [temporal, pool] = [connected(), testPool()];
     const taskQueue = temporal.uniqueTaskQueue('stack');
     const authyHttp = createAuthyHttp({ baseUrl: 'http://127.0.0.1:9', apiKey: 'unused' });
     const worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
@@ -33,6 +25,7 @@ describe('the real Temporal dev server', () => {
   });
 
   it('when the server was started by the scripts, then the onboarding search attributes exist as Keyword', async () => {
+    const temporal = connected();
     const response = await temporal.client.connection.operatorService.listSearchAttributes({
       namespace: temporal.namespace,
     });

@@ -1,5 +1,7 @@
 import { createPool } from '../../src/db/pool';
 import type { DbPool } from '../../src/db/pool';
+import { openForAll } from './lifecycle';
+import type { Opened } from './lifecycle';
 
 /** The run's PostgreSQL URL, set by the global setup. */
 export function testDatabaseUrl(): string {
@@ -11,4 +13,9 @@ export function testDatabaseUrl(): string {
 /** A small pool on the run's database; the test closes it in afterAll. */
 export function createTestPool(): DbPool {
   return createPool(testDatabaseUrl(), { max: 4 });
+}
+
+/** A {@link createTestPool} pool for the tests of the calling describe block, ended after them. */
+export function useTestPool(): Opened<DbPool> {
+  return openForAll(createTestPool, (pool) => pool.end());
 }
