@@ -10,7 +10,7 @@ import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuthyEmulator } from '../src/authy-emulator';
 import type { EmulatedApp, ReportingEvent } from '../src/authy-emulator/event-objects';
-import { parseReportingQuery } from '../src/authy-emulator/reporting/query';
+import { parseReportingQuery } from '../src/authy-emulator/reporting/query-parse';
 import { ReportingLog } from '../src/authy-emulator/reporting/reporting-log';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
 

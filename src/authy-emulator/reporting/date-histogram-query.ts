@@ -1,6 +1,7 @@
 import { isRecord } from '../../shared/is-record';
-import { bothFilters, MAX_PAGE, pagingNumber, parseConditions, ReportingQueryError } from './query';
-import type { ReportingFilter } from './query';
+import { bothFilters } from './query-match';
+import type { ReportingFilter } from './query-match';
+import { MAX_PAGE, pagingNumber, parseConditions, ReportingQueryError } from './query-parse';
 
 /** Bucket widths of `interval` (docs/authy-api.md#35-date-histogram names minute, hour and day; buckets start on UTC multiples). */
 export const HISTOGRAM_INTERVALS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;

@@ -1,6 +1,6 @@
 import type { ReportingEvent } from '../event-objects';
 import type { EventStore } from './event-store';
-import type { ReportingFilter } from './query';
+import type { ReportingFilter } from './query-match';
 
 /** One non-empty time bucket: its start (epoch ms, a UTC multiple of the interval) and its count. */
 export interface HistogramBucket {

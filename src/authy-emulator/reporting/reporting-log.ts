@@ -5,7 +5,8 @@ import { hash32 } from '../random';
 import { countBuckets } from './date-histogram';
 import type { BucketRange, HistogramBucket } from './date-histogram';
 import { EventStore } from './event-store';
-import type { ReportingFilter, ReportingQuery } from './query';
+import type { ReportingFilter } from './query-match';
+import type { ReportingQuery } from './query-parse';
 import { generateSyntheticColumns, materializeSynthetic, requestIdFor } from './synthetic';
 import type { SyntheticBatch } from './synthetic';
 

@@ -10,8 +10,8 @@ import {
   parseDateHistogramQuery,
 } from './date-histogram-query';
 import type { DateHistogramQuery } from './date-histogram-query';
-import { parseReportingQuery, ReportingQueryError } from './query';
-import type { ReportingQuery } from './query';
+import { parseReportingQuery, ReportingQueryError } from './query-parse';
+import type { ReportingQuery } from './query-parse';
 import type { ReportingLog } from './reporting-log';
 
 /**

@@ -1,32 +1,23 @@
+// Parsing a Reporting API query (docs/authy-api.md#32-query-syntax, #33-paging-and-limits): the
+// conditions `<param>[attribute][operator]=value`, checked and compiled into a filter, and the page
+// asked for. A query the Reporting API would refuse throws ReportingQueryError (answered 60089). How
+// the compiled filter matches events is ./query-match.ts.
 import { isRecord } from '../../shared/is-record';
 import { EVENT_NAMES } from '../event-names';
-import type { ReportingEvent } from '../event-objects';
+import { OPERATORS, lookup, valueTest } from './query-match';
+import type { Operator, ReportingFilter, ValueCondition } from './query-match';
 
 /** Twilio's documented paging limits (docs/authy-api.md#33-paging-and-limits). */
 export const MAX_PAGE = 100;
 export const MAX_PER_PAGE = 100;
 export const DEFAULT_PER_PAGE = 50;
 
-const OPERATORS = ['eq', 'lt', 'lte', 'gt', 'gte', 'lk'] as const;
-type Operator = (typeof OPERATORS)[number];
 /** Attribute type prefixes of docs/authy-api.md#25-event-attributes: string, integer, boolean, array of strings, datetime. */
-type ValueType = 's' | 'i' | 'b' | 'as' | 't';
+type ValueType = ValueCondition['type'];
 
 /** A `query[...]` the Reporting API would refuse: answered 400 with error_code 60089. */
 export class ReportingQueryError extends Error {
   override name = 'ReportingQueryError';
-}
-
-/** Conditions over events: a time window the store answers by binary search, plus filters. */
-export interface ReportingFilter {
-  /** Inclusive lower bound, epoch ms. */
-  from: number;
-  /** Exclusive upper bound, epoch ms. */
-  to: number;
-  /** Allowed event codes (index = code), or null when every event name passes. */
-  codes: Uint8Array | null;
-  /** Conditions over `objects.*` and `request_id`, checked per candidate event. */
-  rows: ((event: ReportingEvent) => boolean)[];
 }
 
 /** A parsed events query: its conditions and the page asked for. */
@@ -75,13 +66,13 @@ export function parseConditions(raw: unknown, param: string): ReportingFilter {
       if (attribute === 'time') {
         applyTime(filter, op, parseTime(value, attribute));
       } else if (attribute === 'event') {
-        eventTests.push(compile('s', op, value, attribute));
+        eventTests.push(valueTest(checkCondition('s', op, value, attribute)));
       } else if (attribute === 'request_id' || attribute === 'request.id') {
-        const test = compile('s', op, value, attribute);
+        const test = valueTest(checkCondition('s', op, value, attribute));
         filter.rows.push((event) => test(event.request_id));
       } else if (attribute.startsWith('objects.')) {
         const { path, type } = objectAttribute(attribute);
-        const test = compile(type, op, value, attribute);
+        const test = valueTest(checkCondition(type, op, value, attribute));
         filter.rows.push((event) => {
           const found = lookup(event.objects, path);
           return found !== undefined && found !== null && test(found);
@@ -97,16 +88,6 @@ export function parseConditions(raw: unknown, param: string): ReportingFilter {
     filter.codes = Uint8Array.from(EVENT_NAMES, (name) => (eventTests.every((test) => test(name)) ? 1 : 0));
   }
   return filter;
-}
-
-/** The conditions of both filters at once (AND): the narrower window, both name sets, all row tests. */
-export function bothFilters(a: ReportingFilter, b: ReportingFilter): ReportingFilter {
-  let codes = a.codes ?? b.codes;
-  if (a.codes !== null && b.codes !== null) {
-    const other = b.codes;
-    codes = a.codes.map((allowed, code) => allowed & other[code]!);
-  }
-  return { from: Math.max(a.from, b.from), to: Math.min(a.to, b.to), codes, rows: [...a.rows, ...b.rows] };
 }
 
 /** A paging parameter: an integer in 1..max, `fallback` when absent. */
@@ -162,101 +143,28 @@ function objectAttribute(attribute: string): { path: string[]; type: ValueType }
   return { path: [...segments, match[2]!], type: match[1] as ValueType };
 }
 
-function lookup(root: unknown, path: string[]): unknown {
-  let node = root;
-  for (const key of path) {
-    if (!isRecord(node)) return undefined;
-    node = node[key];
-  }
-  return node;
-}
-
-/** Builds the test `attributeValue <op> value` for one attribute type. */
-function compile(
-  type: ValueType,
-  op: Operator,
-  value: string,
-  attribute: string,
-): (found: unknown) => boolean {
+/** Checks `attributeValue <op> value` against the attribute's type; refuses what the API refuses. */
+function checkCondition(type: ValueType, op: Operator, value: string, attribute: string): ValueCondition {
   switch (type) {
     case 's':
-      return stringTest(op, value);
-    case 'i': {
+      return { type, op, value };
+    case 'i':
       if (op === 'lk') throw new ReportingQueryError(`${attribute} is an integer: lk is not supported`);
       if (!/^-?\d+$/.test(value))
         throw new ReportingQueryError(`${attribute} expects an integer, got "${value}"`);
-      const target = Number(value);
-      return (found) => {
-        const number = typeof found === 'number' ? found : typeof found === 'string' ? Number(found) : NaN;
-        return !Number.isNaN(number) && compareNumbers(op, number, target);
-      };
-    }
-    case 'b': {
+      return { type, op, value: Number(value) };
+    case 'b':
       if (op !== 'eq') throw new ReportingQueryError(`${attribute} is a boolean: only eq is supported`);
       if (value !== 'true' && value !== 'false') {
         throw new ReportingQueryError(`${attribute} expects true or false, got "${value}"`);
       }
-      const target = value === 'true';
-      return (found) => found === target || found === String(target);
-    }
-    case 'as': {
+      return { type, value: value === 'true' };
+    case 'as':
       if (op !== 'eq' && op !== 'lk') throw new ReportingQueryError(`${attribute} is an array: use eq or lk`);
-      const test = stringTest(op, value);
-      return (found) => Array.isArray(found) && found.some((item) => item !== null && test(item));
-    }
-    case 't': {
+      return { type, op, value };
+    case 't':
       if (op === 'lk') throw new ReportingQueryError(`${attribute} is a datetime: lk is not supported`);
-      const target = parseTime(value, attribute);
-      return (found) => {
-        const time =
-          typeof found === 'string' ? Date.parse(found) : typeof found === 'number' ? found * 1000 : NaN;
-        return !Number.isNaN(time) && compareNumbers(op, time, target);
-      };
-    }
-  }
-}
-
-function stringTest(op: Operator, value: string): (found: unknown) => boolean {
-  if (op === 'lk') {
-    const pattern = likePattern(value);
-    return (found) => pattern.test(String(found));
-  }
-  return (found) => {
-    const text = String(found);
-    switch (op) {
-      case 'eq':
-        return text === value;
-      case 'lt':
-        return text < value;
-      case 'lte':
-        return text <= value;
-      case 'gt':
-        return text > value;
-      default:
-        return text >= value;
-    }
-  };
-}
-
-/** `lk`: SQL LIKE with `%` wildcards, case-insensitive; without `%` it is a substring match. */
-function likePattern(value: string): RegExp {
-  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const source = value.includes('%') ? `^${escaped.replace(/%/g, '.*')}$` : escaped;
-  return new RegExp(source, 'is');
-}
-
-function compareNumbers(op: Exclude<Operator, 'lk'>, a: number, b: number): boolean {
-  switch (op) {
-    case 'eq':
-      return a === b;
-    case 'lt':
-      return a < b;
-    case 'lte':
-      return a <= b;
-    case 'gt':
-      return a > b;
-    case 'gte':
-      return a >= b;
+      return { type, op, value: parseTime(value, attribute) };
   }
 }
 
