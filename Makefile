@@ -9,7 +9,7 @@ SHELL := /bin/bash
 
 NPM_STAMP := node_modules/.twofold-installed
 
-.PHONY: help deps toolchain up down status test test-unit lint typecheck demo bench chaos
+.PHONY: help deps toolchain up down status test test-unit lint typecheck demo bench chaos smoke-postgres
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,3 +64,6 @@ bench: deps toolchain ## run every benchmark under bench/ (on the Temporal backe
 
 chaos: deps toolchain ## SIGKILL every service under a simulated cohort, on a stack of its own (CHAOS_RUNS=10: ten runs)
 	@npx --no-install tsx scripts/chaos.ts
+
+smoke-postgres: deps toolchain ## the postgres backend's smoke test on a stack of its own: build (cached), start, one onboarding to enabled, stop (not in `make test`: docs/temporal-backends.md)
+	@bash scripts/temporal-postgres-smoke.sh
