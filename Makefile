@@ -12,7 +12,7 @@ NPM_STAMP := node_modules/.twofold-installed
 .PHONY: help deps toolchain up down status test test-unit lint typecheck demo bench chaos smoke-postgres
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(NPM_STAMP): package.json package-lock.json
 	@echo "[twofold] installing npm dependencies (npm ci)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The postgres backend of the local stack (TEMPORAL_BACKEND=postgres, docs/temporal-backends.md): the
 # Temporal server with PostgreSQL persistence and SQL visibility in the local cluster, and the Temporal
-# Web UI server pointed at it. Usage: temporal-postgres.sh up|down|status
+# Web UI server pointed at it. Usage: temporal-postgres.sh up|down|status|prepare
 #
 # stack.sh calls it for its `temporal` service, after PostgreSQL is up and only when nothing answers on
 # TEMPORAL_ADDRESS yet. `up`:
@@ -12,6 +12,8 @@
 #      `temporal_visibility`, sets their schema up on first use and upgrades it to the server's version;
 #   4. starts temporal-server, registers the namespace, starts the Web UI server on TEMPORAL_UI_PORT.
 # `down` stops the two processes this script started (pid files); the databases stay.
+# `prepare` does steps 1–3 only and prints the server's and the Web UI server's command lines, one per
+# line, for a supervisor that runs (and restarts) the processes itself.
 source "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -116,8 +118,10 @@ ui_serving() {
   port_open "$TP_HOST" "$TP_UI_PORT"
 }
 
-up() {
+prepare() {
   bindir=$("$here/ensure-temporal-server.sh")
+  server_command=("$bindir/temporal-server" --root "$state/server" --config config --env development --allow-no-auth start)
+  ui_command=("$bindir/temporal-ui-server" --root "$state/ui" --config config --env development start)
   cli=$("$here/ensure-temporal-cli.sh")
   render_config
   port_open 127.0.0.1 "$TWOFOLD_PG_PORT" || die "the postgres backend needs the local PostgreSQL on 127.0.0.1:$TWOFOLD_PG_PORT, which is down.
@@ -134,10 +138,12 @@ up() {
   ensure_schema "$TP_PG_VISIBILITY_DATABASE" visibility
   "$bindir/temporal-server" validate-dynamic-config "$TP_DYNAMIC_CONFIG_FILE" >>"$schema_log" 2>&1 ||
     schema_failed "to validate $TP_DYNAMIC_CONFIG_FILE"
+}
 
+up() {
+  prepare
   say "Starting the Temporal server $TEMPORAL_SERVER_VERSION on $TEMPORAL_ADDRESS (PostgreSQL 127.0.0.1:$TWOFOLD_PG_PORT, databases $TP_PG_DATABASE and $TP_PG_VISIBILITY_DATABASE)"
-  start_bg "$server_pidfile" "$server_log" "$bindir/temporal-server" --root "$state/server" --config config \
-    --env development --allow-no-auth start
+  start_bg "$server_pidfile" "$server_log" "${server_command[@]}"
   wait_for 120 "the Temporal server" server_serving ||
     start_failed "$server_log" "the Temporal server did not become healthy within 120 s"
 
@@ -151,8 +157,7 @@ up() {
     start_failed "$server_log" "the namespace $TP_NAMESPACE did not become usable within 60 s"
 
   say "Starting the Temporal Web UI server $TEMPORAL_UI_SERVER_VERSION on $TP_HOST:$TP_UI_PORT"
-  start_bg "$ui_pidfile" "$ui_log" "$bindir/temporal-ui-server" --root "$state/ui" --config config \
-    --env development start
+  start_bg "$ui_pidfile" "$ui_log" "${ui_command[@]}"
   wait_for 60 "the Web UI server" ui_serving ||
     start_failed "$ui_log" "the Web UI server did not start within 60 s"
 }
@@ -174,5 +179,9 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) die "usage: temporal-postgres.sh up|down|status" ;;
+  prepare)
+    prepare
+    printf '%q ' "${server_command[@]}"; echo
+    printf '%q ' "${ui_command[@]}"; echo ;;
+  *) die "usage: temporal-postgres.sh up|down|status|prepare" ;;
 esac
