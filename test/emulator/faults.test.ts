@@ -7,7 +7,7 @@ import {
   DEV_AUTHY_API_SIGNING_KEY,
 } from '../../src/shared/dev-keys';
 import type { LoggedRequest } from '../../src/authy-emulator/request-log';
-import { formField, startEmulator } from './helpers';
+import { authyError, formField, registerUser, startEmulator, useEmulator } from './helpers';
 import { waitForDefined } from '../harness/wait-for';
 import type { AuthyErrorBody, ControlErrorBody, RunningEmulator } from './helpers';
 import { startReceiver } from './receiver';
@@ -17,15 +17,6 @@ import type { Receiver } from './receiver';
 // sections 1.1/1.3 (429 with error_code 60003; Retry-After UNCONFIRMED, so both variants exist), 3.3, 5.
 const STATUS = (id: number) => `/protected/json/users/${id}/status`;
 
-async function register(emu: RunningEmulator, cellphone: string): Promise<number> {
-  const created = await emu.api<{ user: { id: number } }>('/protected/json/users/new', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: { email: 'f@example.com', cellphone, country_code: 1 } }),
-  });
-  return created.body.user.id;
-}
-
 async function setFaults(emu: RunningEmulator, faults: unknown) {
   const answer = await emu.control('POST', '/_emulator/faults', faults);
   expect(answer.status).toBe(200);
@@ -33,27 +24,18 @@ async function setFaults(emu: RunningEmulator, faults: unknown) {
 }
 
 describe('API faults (docs/contract.md §6)', () => {
-  let emu: RunningEmulator;
   let clock: number;
-  beforeEach(async () => {
+  beforeEach(() => {
     clock = Date.now();
-    emu = await startEmulator({ now: () => clock });
   });
-  afterEach(async () => {
-    await emu.close();
-  });
+  const emu = useEmulator({ now: () => clock });
 
   it('when an endpoint has errorRate 1, then it answers the chosen 5xx with an Authy body; other endpoints are untouched', async () => {
-    const id = await register(emu, '5558001000');
+    const id = await registerUser(emu, '5558001000');
     await setFaults(emu, { api: [{ endpoint: 'users.status', errorRate: 1, errorStatus: 502 }] });
     const failed = await emu.api<AuthyErrorBody>(STATUS(id));
     expect(failed.status).toBe(502);
-    expect(failed.body).toEqual({
-      message: 'An error occurred',
-      errors: { message: 'An error occurred' },
-      success: false,
-      error_code: '60000',
-    });
+    expect(failed.body).toEqual(authyError('60000', 'An error occurred'));
     expect((await emu.api(`/protected/json/sms/${id}`)).status).toBe(200);
     const log = await emu.control<{ requests: LoggedRequest[] }>(
       'GET',
@@ -94,7 +76,7 @@ describe('API faults (docs/contract.md §6)', () => {
     });
     expect(lost.status).toBe(503);
     await emu.control('DELETE', '/_emulator/faults');
-    const retried = await register(emu, '5558002000');
+    const retried = await registerUser(emu, '5558002000');
     expect((await emu.api(STATUS(retried))).status).toBe(200);
     const added = await emu.control<{ count: number }>('GET', '/_emulator/reporting/count?event=user_added');
     expect(added.body.count).toBe(1);
@@ -196,7 +178,7 @@ describe('webhook delivery faults (docs/contract.md §6)', () => {
 
   it('when dropRate is 1, then nothing is sent and the drop is counted', async () => {
     await setFaults(emu, { webhookDeliveries: { dropRate: 1 } });
-    await register(emu, '5558101000');
+    await registerUser(emu, '5558101000');
     expect(await stats()).toEqual(
       expect.objectContaining({ enqueued: 1, droppedByFault: 1, pending: 0, attempts: 0 }),
     );
@@ -205,7 +187,7 @@ describe('webhook delivery faults (docs/contract.md §6)', () => {
 
   it('when duplicateRate is 1, then the same event (same claims id) arrives twice', async () => {
     await setFaults(emu, { webhookDeliveries: { duplicateRate: 1 } });
-    await register(emu, '5558102000');
+    await registerUser(emu, '5558102000');
     await waitForDefined(() => (receiver.received.length === 2 ? true : undefined), { what: 'two copies' });
     const [a, b] = receiver.received.map((r) => claimsOf(r.body));
     expect(a?.id).toBe(b?.id);
@@ -214,9 +196,9 @@ describe('webhook delivery faults (docs/contract.md §6)', () => {
 
   it('when a delivery is reordered, then a later event overtakes it', async () => {
     await setFaults(emu, { webhookDeliveries: { reorderRate: 1, reorderDelayMs: 2_000 } });
-    await register(emu, '5558103000');
+    await registerUser(emu, '5558103000');
     await setFaults(emu, {});
-    await register(emu, '5558104000');
+    await registerUser(emu, '5558104000');
     await waitForDefined(() => (receiver.received.length === 2 ? true : undefined), {
       what: 'both deliveries',
     });
@@ -232,18 +214,14 @@ describe('webhook delivery faults (docs/contract.md §6)', () => {
 });
 
 describe('request log and reset (docs/contract.md §6)', () => {
-  let emu: RunningEmulator;
   let clock: number;
-  beforeEach(async () => {
+  beforeEach(() => {
     clock = Date.now();
-    emu = await startEmulator({ now: () => clock });
   });
-  afterEach(async () => {
-    await emu.close();
-  });
+  const emu = useEmulator({ now: () => clock });
 
   it('when API calls arrive, then the log lists method, path, status and time, without keys or tokens', async () => {
-    const id = await register(emu, '5558201000');
+    const id = await registerUser(emu, '5558201000');
     await fetch(`${emu.url}${STATUS(id)}?api_key=dev-authy-api-key-0000000000000000&user_ip=1.2.3.4`);
     await emu.api(`/protected/json/verify/7654321/${id}`);
     await emu.control('GET', '/_emulator/health');
@@ -262,7 +240,7 @@ describe('request log and reset (docs/contract.md §6)', () => {
   });
 
   it('when filtered by path prefix, endpoint, method, afterSeq or since, then only matching calls come back', async () => {
-    const id = await register(emu, '5558202000');
+    const id = await registerUser(emu, '5558202000');
     for (let i = 0; i < 3; i += 1) await emu.api(STATUS(id));
     clock += 1_000;
     const since = new Date(clock).toISOString();
@@ -290,7 +268,7 @@ describe('request log and reset (docs/contract.md §6)', () => {
   });
 
   it('when reset, then users, events, webhooks, faults, settings and the log are back to the start', async () => {
-    const id = await register(emu, '5558203000');
+    const id = await registerUser(emu, '5558203000');
     await emu.control('POST', '/_emulator/reporting/seed', {
       count: 100,
       from: new Date(Date.now() - 86_400_000).toISOString(),
@@ -312,7 +290,7 @@ describe('request log and reset (docs/contract.md §6)', () => {
     );
     expect(config.body.config.oneTouchCallbackUrl).toBeNull();
     // Ids replay after a reset: the same phone gets the same authy id as at the start.
-    expect(await register(emu, '5558203000')).toBe(id);
+    expect(await registerUser(emu, '5558203000')).toBe(id);
   });
 
   it('when a control route or API path does not exist, then 404 in the matching error shape', async () => {

@@ -1,6 +1,7 @@
 import { createAuthyEmulator } from '../../src/authy-emulator';
 import type { AuthyEmulator, AuthyEmulatorOptions } from '../../src/authy-emulator';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
+import { openForEach } from '../harness/lifecycle';
 
 /** A started emulator and small fetch helpers for its API and control surface. */
 export interface RunningEmulator {
@@ -52,6 +53,50 @@ export async function startEmulator(options: AuthyEmulatorOptions = {}): Promise
     },
     close: () => emulator.close(),
   };
+}
+
+/**
+ * A fresh emulator for each test of the calling describe block (started before the test, closed
+ * after it), read as `emu.…` inside the tests.
+ */
+export function useEmulator(options: AuthyEmulatorOptions = {}): RunningEmulator {
+  const current = openForEach(
+    () => startEmulator(options),
+    (emu) => emu.close(),
+  );
+  return {
+    get emulator() {
+      return current().emulator;
+    },
+    get url() {
+      return current().url;
+    },
+    api: <T>(path: string, init?: RequestInit) => current().api<T>(path, init),
+    control: <T>(method: string, path: string, body?: unknown) => current().control<T>(method, path, body),
+    close: () => current().close(),
+  };
+}
+
+/** Registers a user through `POST /protected/json/users/new` (docs/authy-api.md#14-users); returns the authy id. */
+export async function registerUser(
+  emu: RunningEmulator,
+  cellphone: string,
+  email = 'person@example.com',
+): Promise<number> {
+  const created = await emu.api<{ user: { id: number } }>('/protected/json/users/new', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: { email, cellphone, country_code: 1 } }),
+  });
+  return created.body.user.id;
+}
+
+/**
+ * The error answer docs/authy-api.md#12-error-answers describes: `message`, the same again as
+ * `errors.message`, `success: false` and the `error_code`.
+ */
+export function authyError(errorCode: string, message: string): AuthyErrorBody {
+  return { message, errors: { message }, success: false, error_code: errorCode };
 }
 
 /** Authy's error answer (docs/authy-api.md#12-error-answers). */

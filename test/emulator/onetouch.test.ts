@@ -1,7 +1,8 @@
 import qs from 'qs';
 import type { ReportingEvent } from '../../src/authy-emulator/event-objects';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
-import { startEmulator } from './helpers';
+import { registerUser, startEmulator, useEmulator } from './helpers';
+import { closeAfterEach } from '../harness/lifecycle';
 import { waitForDefined } from '../harness/wait-for';
 import type { AuthyErrorBody, ControlErrorBody, RunningEmulator } from './helpers';
 import { independentSignature } from './independent-signature';
@@ -30,17 +31,14 @@ interface CallbackBody {
 const FAST_RETRY = { initialDelayMs: 20, maxDelayMs: 50, maxAttempts: 5, timeoutMs: 2_000 };
 
 describe('OneTouch approval requests (docs/authy-api.md §1.6)', () => {
-  let emu: RunningEmulator;
   let clock: number;
   let authyId: number;
-
-  beforeEach(async () => {
+  beforeEach(() => {
     clock = Date.parse('2026-03-01T10:00:00.000Z');
-    emu = await startEmulator({ now: () => clock });
-    authyId = await registeredUser(emu, '5553330001');
   });
-  afterEach(async () => {
-    await emu.close();
+  const emu = useEmulator({ now: () => clock });
+  beforeEach(async () => {
+    authyId = await registeredUser(emu, '5553330001');
   });
 
   async function create(body: Record<string, unknown>, id = authyId) {
@@ -215,18 +213,19 @@ describe('OneTouch approval requests (docs/authy-api.md §1.6)', () => {
 describe('OneTouch callbacks (docs/authy-api.md §1.7)', () => {
   let receiver: Receiver;
   let emu: RunningEmulator;
-  afterEach(async () => {
-    await emu.close();
-    await receiver.close();
-  });
+  const closeAfter = closeAfterEach();
 
   async function answered(method: 'POST' | 'GET', receiverAnswer?: (n: number) => number) {
-    receiver = await startReceiver(receiverAnswer === undefined ? {} : { answer: receiverAnswer });
-    emu = await startEmulator({
-      oneTouchCallbackUrl: `${receiver.url}/webhooks/authy/onetouch`,
-      oneTouchCallbackMethod: method,
-      webhookRetry: FAST_RETRY,
-    });
+    receiver = await closeAfter(
+      startReceiver(receiverAnswer === undefined ? {} : { answer: receiverAnswer }),
+    );
+    emu = await closeAfter(
+      startEmulator({
+        oneTouchCallbackUrl: `${receiver.url}/webhooks/authy/onetouch`,
+        oneTouchCallbackMethod: method,
+        webhookRetry: FAST_RETRY,
+      }),
+    );
     const authyId = await registeredUser(emu, '5554440001');
     const created = await emu.api<{ approval_request: { uuid: string } }>(
       `/onetouch/json/users/${authyId}/approval_requests`,
@@ -336,11 +335,7 @@ describe('OneTouch callbacks (docs/authy-api.md §1.7)', () => {
 
 /** Registers a phone and installs the app, so OneTouch requests can be sent to it. */
 async function registeredUser(emu: RunningEmulator, cellphone: string): Promise<number> {
-  const created = await emu.api<{ user: { id: number } }>('/protected/json/users/new', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: { email: 'person@example.com', cellphone, country_code: 1 } }),
-  });
-  await emu.control('POST', `/_emulator/users/${created.body.user.id}/install`);
-  return created.body.user.id;
+  const authyId = await registerUser(emu, cellphone);
+  await emu.control('POST', `/_emulator/users/${authyId}/install`);
+  return authyId;
 }

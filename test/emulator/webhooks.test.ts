@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
 import qs from 'qs';
+import { z } from 'zod';
 import type { DeliveryRecord, DeliveryStats } from '../../src/authy-emulator/delivery/deliverer';
 import type { ReportingEvent } from '../../src/authy-emulator/event-objects';
 import type { Webhook } from '../../src/authy-emulator/webhooks/webhook-registry';
@@ -8,7 +9,8 @@ import {
   DEV_AUTHY_API_KEY,
   DEV_AUTHY_API_SIGNING_KEY,
 } from '../../src/shared/dev-keys';
-import { formField, startEmulator } from './helpers';
+import { formField, registerUser, startEmulator, useEmulator } from './helpers';
+import { closeAfterEach } from '../harness/lifecycle';
 import { waitForDefined } from '../harness/wait-for';
 import type { AuthyErrorBody, RunningEmulator } from './helpers';
 import { independentSignature } from './independent-signature';
@@ -19,15 +21,23 @@ import type { Receiver } from './receiver';
 // deliveries) and docs/contract.md#5-webhook-gateway (the JWT claims the emulator sends).
 const BASE = '/dashboard/json/application/webhooks';
 
-interface Claims {
-  id: string;
-  webhook_id: string;
-  event: string;
-  time: string;
-  request_id: string;
-  objects: ReportingEvent['objects'];
-  iat: number;
-}
+/**
+ * The claims of a delivery's JWT as docs/contract.md#5-webhook-gateway states them, written here
+ * apart from the emulator's own type: a delivery with a claim missing, of another type or extra does
+ * not parse. `objects` names only what these tests read.
+ */
+const claimsSchema = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+  webhook_id: z.string().startsWith('WH_'),
+  event: z.string(),
+  time: z.iso.datetime(),
+  request_id: z.string(),
+  objects: z.looseObject({
+    user: z.looseObject({ country_code: z.number(), phone_number: z.string() }).optional(),
+    phone_change: z.looseObject({ new_phone_number: z.string() }).optional(),
+  }),
+  iat: z.number().int(),
+});
 interface Deliveries {
   stats: Record<string, DeliveryStats>;
   deliveries: DeliveryRecord[];
@@ -93,23 +103,8 @@ async function createWebhook(emu: RunningEmulator, url: string, events: string[]
   return created.body.webhook;
 }
 
-async function register(emu: RunningEmulator, cellphone: string): Promise<number> {
-  const created = await emu.api<{ user: { id: number } }>('/protected/json/users/new', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: { email: 'hook@example.com', cellphone, country_code: 1 } }),
-  });
-  return created.body.user.id;
-}
-
 describe('Webhooks API management (docs/authy-api.md §2.1, §2.2)', () => {
-  let emu: RunningEmulator;
-  beforeEach(async () => {
-    emu = await startEmulator();
-  });
-  afterEach(async () => {
-    await emu.close();
-  });
+  const emu = useEmulator();
 
   it('when a webhook is created, then the answer is { webhook: { id WH_, signing_key WSK_, … }, message, success }', async () => {
     const created = await webhooksApi<{ webhook: Webhook; message: string; success: boolean }>(
@@ -206,19 +201,16 @@ describe('Webhooks API management (docs/authy-api.md §2.1, §2.2)', () => {
 describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', () => {
   let emu: RunningEmulator;
   let receiver: Receiver;
-  afterEach(async () => {
-    await emu.close();
-    await receiver.close();
-  });
+  const closeAfter = closeAfterEach();
 
   it('when the person installs the app, then each subscribed webhook gets a form POST whose body JWT verifies with its WSK_ key', async () => {
-    receiver = await startReceiver();
-    emu = await startEmulator();
+    receiver = await closeAfter(startReceiver());
+    emu = await closeAfter(startEmulator());
     const hook = await createWebhook(emu, `${receiver.url}/webhooks/authy`, [
       'device_registration_completed',
     ]);
     const other = await createWebhook(emu, `${receiver.url}/other`, ['user_removed']);
-    const authyId = await register(emu, '5557001000');
+    const authyId = await registerUser(emu, '5557001000');
     const installed = await emu.control<{ request_id: string }>(
       'POST',
       `/_emulator/users/${authyId}/install`,
@@ -232,9 +224,9 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
     expect(delivery.headers['content-type']).toBe('application/x-www-form-urlencoded');
     const form = qs.parse(delivery.body);
     expect(Object.keys(form)).toEqual(['body']);
-    const claims = jwt.verify(formField(delivery.body, 'body'), hook.signing_key, {
-      algorithms: ['HS256'],
-    }) as Claims;
+    const claims = claimsSchema.parse(
+      jwt.verify(formField(delivery.body, 'body'), hook.signing_key, { algorithms: ['HS256'] }),
+    );
     expect(() =>
       jwt.verify(formField(delivery.body, 'body'), other.signing_key, { algorithms: ['HS256'] }),
     ).toThrow();
@@ -261,10 +253,10 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
   });
 
   it('when the phone number changes, then user_phone_changed is delivered with hashed numbers only', async () => {
-    receiver = await startReceiver();
-    emu = await startEmulator({ webhookContentType: 'json' });
+    receiver = await closeAfter(startReceiver());
+    emu = await closeAfter(startEmulator({ webhookContentType: 'json' }));
     const hook = await createWebhook(emu, `${receiver.url}/hooks`, ['user_phone_changed', 'user_added']);
-    const authyId = await register(emu, '5557002000');
+    const authyId = await registerUser(emu, '5557002000');
     const changed = await emu.control('POST', `/_emulator/users/${authyId}/phone`, {
       countryCode: 44,
       cellphone: '7700 900123',
@@ -273,11 +265,12 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
     await waitForDefined(() => (receiver.received.length >= 2 ? true : undefined), {
       what: 'two deliveries',
     });
-    const claims = receiver.received.map(
-      (r) =>
+    const claims = receiver.received.map((r) =>
+      claimsSchema.parse(
         jwt.verify((JSON.parse(r.body) as { body: string }).body, hook.signing_key, {
           algorithms: ['HS256'],
-        }) as Claims,
+        }),
+      ),
     );
     const phoneChange = claims.find((c) => c.event === 'user_phone_changed');
     expect(receiver.received[0]?.headers['content-type']).toBe('application/json');
@@ -290,7 +283,7 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
     expect(phoneChange?.objects.user?.country_code).toBe(44);
     expect(phoneChange?.objects.user?.phone_number).toBe(phoneChange?.objects.phone_change?.new_phone_number);
     for (const r of receiver.received) expect(r.body).not.toMatch(/5557002000|7700900123/);
-    const taken = await register(emu, '5557003000');
+    const taken = await registerUser(emu, '5557003000');
     const conflict = await emu.control('POST', `/_emulator/users/${taken}/phone`, {
       countryCode: 44,
       cellphone: '7700900123',
@@ -299,12 +292,14 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
   });
 
   it('when the receiver keeps failing, then deliveries retry with backoff and are counted failed when the policy ends', async () => {
-    receiver = await startReceiver({ answer: () => 500 });
-    emu = await startEmulator({
-      webhookRetry: { maxAttempts: 4, initialDelayMs: 20, backoffFactor: 2, maxDelayMs: 200 },
-    });
+    receiver = await closeAfter(startReceiver({ answer: () => 500 }));
+    emu = await closeAfter(
+      startEmulator({
+        webhookRetry: { maxAttempts: 4, initialDelayMs: 20, backoffFactor: 2, maxDelayMs: 200 },
+      }),
+    );
     await createWebhook(emu, `${receiver.url}/down`, ['user_added']);
-    await register(emu, '5557004000');
+    await registerUser(emu, '5557004000');
     const answer = await waitForDefined(
       async () => {
         const { body } = await emu.control<Deliveries>('GET', '/_emulator/webhooks/deliveries');
@@ -335,10 +330,10 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
   });
 
   it('when the receiver is slower than the attempt timeout, then that attempt fails and the retry delivers', async () => {
-    receiver = await startReceiver({ delayMs: (n) => (n === 1 ? 1_000 : 0) });
-    emu = await startEmulator({ webhookRetry: { timeoutMs: 300, initialDelayMs: 20 } });
+    receiver = await closeAfter(startReceiver({ delayMs: (n) => (n === 1 ? 1_000 : 0) }));
+    emu = await closeAfter(startEmulator({ webhookRetry: { timeoutMs: 300, initialDelayMs: 20 } }));
     await createWebhook(emu, `${receiver.url}/slow`, ['user_added']);
-    await register(emu, '5557005000');
+    await registerUser(emu, '5557005000');
     const delivered = await waitForDefined(
       async () => {
         const { body } = await emu.control<Deliveries>(
@@ -355,11 +350,11 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
   });
 
   it('when the emulator closes with a retry pending, then its timers are gone and nothing more is sent', async () => {
-    receiver = await startReceiver({ answer: () => 500 });
+    receiver = await closeAfter(startReceiver({ answer: () => 500 }));
     const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-    emu = await startEmulator({ webhookRetry: { initialDelayMs: 30_000, maxAttempts: 3 } });
+    emu = await closeAfter(startEmulator({ webhookRetry: { initialDelayMs: 30_000, maxAttempts: 3 } }));
     await createWebhook(emu, `${receiver.url}/down`, ['user_added']);
-    await register(emu, '5557007000');
+    await registerUser(emu, '5557007000');
     await waitForDefined(() => (receiver.received.length === 1 ? true : undefined), {
       what: 'the first attempt',
     });
@@ -377,8 +372,8 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
   });
 
   it('when the retry policy is changed through /_emulator/config, then new deliveries follow it', async () => {
-    receiver = await startReceiver({ answer: () => 503 });
-    emu = await startEmulator();
+    receiver = await closeAfter(startReceiver({ answer: () => 503 }));
+    emu = await closeAfter(startEmulator());
     const config = await emu.control<{ config: { webhookRetry: { maxAttempts: number } } }>(
       'POST',
       '/_emulator/config',
@@ -388,7 +383,7 @@ describe('Webhook deliveries (docs/authy-api.md §2.4, docs/contract.md §5)', (
     );
     expect(config.body.config.webhookRetry.maxAttempts).toBe(2);
     await createWebhook(emu, `${receiver.url}/x`, ['user_added']);
-    await register(emu, '5557006000');
+    await registerUser(emu, '5557006000');
     await waitForDefined(
       async () => {
         const { body } = await emu.control<Deliveries>('GET', '/_emulator/deliveries');

@@ -33,3 +33,25 @@ export function openForAll<T>(open: () => Promise<T> | T, close: (value: T) => u
 export function openForEach<T>(open: () => Promise<T> | T, close: (value: T) => unknown): Opened<T> {
   return opened({ before: beforeEach, after: afterEach }, open, close);
 }
+
+/** Something a test opens and has to close. */
+export interface Closable {
+  close(): unknown;
+}
+
+/**
+ * For what the tests of the calling describe block open themselves (each with options of its own):
+ * returns `closeAfter`, which passes the opened thing through and closes it once the test is over,
+ * the last opened first, and only what was opened.
+ */
+export function closeAfterEach(): <T extends Closable>(opening: Promise<T> | T) => Promise<T> {
+  const opened: Closable[] = [];
+  afterEach(async () => {
+    for (const resource of opened.splice(0).reverse()) await resource.close();
+  });
+  return async (opening) => {
+    const resource = await opening;
+    opened.push(resource);
+    return resource;
+  };
+}
