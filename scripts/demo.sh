@@ -38,7 +38,9 @@ cleanup() {
   trap - EXIT INT TERM
   if ((status != 0)); then
     printf '\n\033[1;31m[twofold] the demo failed (exit %s).\033[0m Logs:\n' "$status" >&2
-    for f in temporal emulator gateway worker; do
+    local logs=(temporal emulator gateway worker)
+    [ "$TEMPORAL_BACKEND" = postgres ] && logs+=(temporal-ui temporal-schema)
+    for f in "${logs[@]}"; do
       [ -f "$TWOFOLD_LOG_DIR/$f.log" ] && echo "  $TWOFOLD_LOG_DIR/$f.log" >&2
     done
   fi
