@@ -20,14 +20,26 @@ import { el } from './tooltip.js';
 /**
  * @typedef {{ from: string, to: string, olderThan: string, provider: string }} State `to` is
  *   exclusive, as in the API
- * @typedef {{ colors: string[], mode: 'stacked' | 'lines', empty: string,
+ * @typedef {{ title: string, sub: string, colors: string[], mode: 'stacked' | 'lines', empty: string,
  *   describe?: (values: Record<string, number>) => { label: string, value: string }[] }} ChartPanel
+ *   One daily chart: its heading, its series' colours and how it draws them, its empty-state text
  */
 
-/** @type {Record<string, ChartPanel>} */
+/**
+ * The daily charts, in page order; each one's panel is built from the page's `chart-panel` template.
+ * @type {Record<string, ChartPanel>}
+ */
 const CHART_PANELS = {
-  registrations: { colors: ['c-blue'], mode: 'stacked', empty: 'No device was registered' },
+  registrations: {
+    title: 'Device registrations',
+    sub: 'Authenticator apps installed, per day',
+    colors: ['c-blue'],
+    mode: 'stacked',
+    empty: 'No device was registered',
+  },
   onetouch: {
+    title: 'OneTouch approvals vs denials',
+    sub: 'Push requests answered, per day',
     colors: ['c-blue', 'c-orange'],
     mode: 'stacked',
     empty: 'No OneTouch request was answered',
@@ -38,8 +50,16 @@ const CHART_PANELS = {
         : [{ label: 'Approval rate', value: formatPercent((v.approved ?? 0) / answered) }];
     },
   },
-  'phone-changes': { colors: ['c-violet'], mode: 'stacked', empty: 'No phone number was changed' },
+  'phone-changes': {
+    title: 'Phone changes',
+    sub: 'Users who moved to a new number, per day',
+    colors: ['c-violet'],
+    mode: 'stacked',
+    empty: 'No phone number was changed',
+  },
   recoveries: {
+    title: 'Account recoveries',
+    sub: 'Self-service recoveries after a lost device, per day',
     colors: ['c-blue', 'c-green', 'c-grey'],
     mode: 'lines',
     empty: 'No account recovery happened',
@@ -55,6 +75,27 @@ const toInput = /** @type {HTMLInputElement} */ (form.elements.namedItem('to'));
 const thresholdSelect = /** @type {HTMLSelectElement} */ (document.getElementById('older-than'));
 const providerSelect = /** @type {HTMLSelectElement} */ (document.getElementById('provider'));
 const status = /** @type {HTMLElement} */ (document.getElementById('status'));
+
+/** Puts a panel for each daily chart where the page's `chart-panel` template stands. */
+function buildChartPanels() {
+  const template = /** @type {HTMLTemplateElement} */ (document.getElementById('chart-panel'));
+  const panels = Object.entries(CHART_PANELS).map(([id, { title, sub }]) => {
+    const panel = /** @type {HTMLElement} */ (template.content.firstElementChild?.cloneNode(true));
+    panel.id = id;
+    panel.setAttribute('aria-labelledby', `${id}-title`);
+    const heading = /** @type {HTMLElement} */ (panel.querySelector('h2'));
+    heading.id = `${id}-title`;
+    heading.textContent = title;
+    /** @type {HTMLElement} */ (panel.querySelector('.sub')).textContent = sub;
+    const json = /** @type {HTMLAnchorElement} */ (panel.querySelector('a.json'));
+    json.dataset.endpoint = id;
+    json.href = `dashboard/api/${id}`;
+    return panel;
+  });
+  template.replaceWith(...panels);
+}
+
+buildChartPanels();
 
 /** @param {number} days */
 function lastDays(days) {
@@ -190,25 +231,11 @@ form.addEventListener('submit', (event) => {
     return;
   }
   state = { ...state, from, to: dateToDay(new Date(dayToDate(lastDay).getTime() + DAY_MS)) };
-  providerSelect.addEventListener('change', () => {
-    state = { ...state, provider: providerSelect.value };
-    showState();
-    void loadPanel('funnel', controller.signal);
-    void loadPanel('stuck', controller.signal);
-  });
-
   void loadAll();
 });
 for (const button of form.querySelectorAll('button[data-days]')) {
   button.addEventListener('click', () => {
     state = { ...state, ...lastDays(Number(/** @type {HTMLElement} */ (button).dataset.days)) };
-    providerSelect.addEventListener('change', () => {
-      state = { ...state, provider: providerSelect.value };
-      showState();
-      void loadPanel('funnel', controller.signal);
-      void loadPanel('stuck', controller.signal);
-    });
-
     void loadAll();
   });
 }
