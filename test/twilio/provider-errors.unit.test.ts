@@ -195,26 +195,26 @@ describe('Verify error answers', () => {
 });
 
 describe('failure types', () => {
-  const authy = (status: number, errorCode?: string, retryAfterMs?: number) =>
-    new AuthyApiError('Authy X failed', {
-      status,
-      endpoint: 'X',
-      ...(errorCode === undefined ? {} : { errorCode }),
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  /** An error answer of `provider` with `status`, its code (Authy's `error_code` or Twilio's `code`) and Retry-After. */
+  const answer = (
+    provider: 'Authy' | 'Verify',
+    status: number,
+    code?: string | number,
+    retryAfterMs?: number,
+  ) => {
+    const details = { status, endpoint: 'X', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    if (provider === 'Verify')
+      return new VerifyApiError('Verify X failed', {
+        ...details,
+        ...(code === undefined ? {} : { code: Number(code) }),
+      });
+    return new AuthyApiError('Authy X failed', {
+      ...details,
+      ...(code === undefined ? {} : { errorCode: String(code) }),
     });
-  const verify = (status: number, code?: number, retryAfterMs?: number) =>
-    new VerifyApiError('Verify X failed', {
-      status,
-      endpoint: 'X',
-      ...(code === undefined ? {} : { code }),
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    });
+  };
   const toFailure = (error: unknown) =>
     (error instanceof VerifyApiError ? toVerifyFailure(error) : toAuthyFailure(error)) as ApplicationFailure;
-  const answer = (provider: 'Authy' | 'Verify', status: number, code: string | number | undefined) =>
-    provider === 'Authy'
-      ? authy(status, code === undefined ? undefined : String(code))
-      : verify(status, code === undefined ? undefined : Number(code));
 
   it.each([
     ['Authy', 400, '60027', 'AuthyRejectedInput', true],
@@ -252,15 +252,15 @@ describe('failure types', () => {
   );
 
   it('when an error answer is mapped, then the failure records its status and the provider codes', () => {
-    expect(toFailure(authy(400, '60027')).details).toEqual([
+    expect(toFailure(answer('Authy', 400, '60027')).details).toEqual([
       { status: 400, errorCode: '60027', fieldErrors: undefined },
     ]);
-    expect(toFailure(verify(400, 60300)).details).toEqual([{ status: 400, code: 60300 }]);
+    expect(toFailure(answer('Verify', 400, 60300)).details).toEqual([{ status: 400, code: 60300 }]);
   });
 
   it('when a rate limit carries Retry-After, then the next retry waits that long', () => {
-    expect(toFailure(authy(429, '60003', 7_000)).nextRetryDelay).toBe(7_000);
-    expect(toFailure(verify(429, 20429, 6_000)).nextRetryDelay).toBe(6_000);
+    expect(toFailure(answer('Authy', 429, '60003', 7_000)).nextRetryDelay).toBe(7_000);
+    expect(toFailure(answer('Verify', 429, 20429, 6_000)).nextRetryDelay).toBe(6_000);
   });
 
   it.each([

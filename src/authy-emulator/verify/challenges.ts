@@ -27,6 +27,16 @@ export const SIGNATURE_FIELDS = [
   'date_created',
 ] as const;
 
+/** The {@link SIGNATURE_FIELDS} of the challenge as a fetch shows them: what a device's answer signs. */
+export function signedFields(verify: VerifyState, challenge: Challenge): Record<string, unknown> {
+  const shown: Record<string, unknown> = renderChallenge(challenge, {
+    origin: '', // no signed field holds a URL
+    accountSid: verify.credentials.accountSid,
+    now: verify.now(),
+  });
+  return Object.fromEntries(SIGNATURE_FIELDS.map((field) => [field, shown[field]]));
+}
+
 /**
  * Creates a challenge to a verified factor of the entity. Push: `Details.Message` is required,
  * `Details.Fields` are JSON `{ label, value }` items. TOTP: an `AuthPayload` code approves it at once
@@ -129,11 +139,8 @@ function pushAnswer(
   if (jwt === undefined || key === undefined || !verifiesEs256(jwt, key)) return undefined;
   const status = jwt.payload.status;
   if (status !== 'approved' && status !== 'denied') return undefined;
-  const shown = renderChallenge(challenge, '', verify.credentials.accountSid, verify.now()) as Record<
-    string,
-    unknown
-  >;
-  const intact = SIGNATURE_FIELDS.every((field) => sameJson(jwt.payload[field], shown[field]));
+  const signed = signedFields(verify, challenge);
+  const intact = SIGNATURE_FIELDS.every((field) => sameJson(jwt.payload[field], signed[field]));
   return intact ? status : undefined;
 }
 

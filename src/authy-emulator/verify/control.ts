@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { parseControl } from '../control/validation';
 import { ControlError } from '../errors';
 import { routeParam } from '../params';
-import { answerChallenge, SIGNATURE_FIELDS } from './challenges';
+import { answerChallenge, signedFields } from './challenges';
 import { EmulatedPushDevice } from './device';
 import { TwilioError } from './errors';
 import { createFactor, verifyFactor } from './factors';
 import { VerifyParams } from './form';
-import { challengeStatus, renderChallenge } from './render';
+import { challengeStatus } from './render';
 import type { Challenge, Factor, VerifyEntity, VerifyService } from './resources';
 import { totpCode } from './totp';
 import type { VerifyState } from './verify-state';
@@ -68,7 +68,7 @@ export function mountVerifyControl(router: Router, getVerify: () => VerifyState)
 
   router.get(`${BASE}/factors/:factorSid/code`, (ctx) => {
     const verify = getVerify();
-    const { factor } = controlFactor(ctx, verify);
+    const factor = controlFactor(ctx, verify);
     if (factor.totp === undefined)
       throw new ControlError(409, 'not_totp', `factor ${factor.sid} is a ${factor.type} factor, not totp`);
     ctx.body = { code: totpCode(factor.totp, verify.now()) };
@@ -76,7 +76,7 @@ export function mountVerifyControl(router: Router, getVerify: () => VerifyState)
 
   router.post(`${BASE}/challenges/:challengeSid/respond`, (ctx) => {
     const verify = getVerify();
-    const { challenge } = controlChallenge(ctx, verify);
+    const challenge = controlChallenge(ctx, verify);
     const { status } = parseControl(RespondSchema, ctx.request.body, 'answer');
     const factor = verify.store.factors.get(challenge.factorSid);
     const device = verify.store.devices.get(challenge.factorSid);
@@ -93,12 +93,7 @@ export function mountVerifyControl(router: Router, getVerify: () => VerifyState)
         'challenge_not_pending',
         `challenge ${challenge.sid} is ${current}, not pending`,
       );
-    const shown = renderChallenge(challenge, '', verify.credentials.accountSid, verify.now()) as Record<
-      string,
-      unknown
-    >;
-    const signed = Object.fromEntries(SIGNATURE_FIELDS.map((field) => [field, shown[field]]));
-    const authPayload = device.jwt({ typ: 'JWT' }, { ...signed, status });
+    const authPayload = device.jwt({ typ: 'JWT' }, { ...signedFields(verify, challenge), status });
     asControlError(() => answerChallenge(verify, challenge, factor, { authPayload }));
     ctx.body = { challengeSid: challenge.sid, status: challengeStatus(challenge, verify.now()) };
   });
@@ -120,22 +115,27 @@ function controlEntity(ctx: Context, verify: VerifyState): VerifyEntity {
   return entity;
 }
 
-function controlFactor(ctx: Context, verify: VerifyState): { factor: Factor } {
-  const entity = controlEntity(ctx, verify);
-  const sid = routeParam(ctx, 'factorSid');
-  const factor = verify.store.factors.get(sid);
-  if (factor === undefined || factor.entitySid !== entity.sid)
-    throw new ControlError(404, 'factor_not_found', `no factor ${sid} of ${entity.identity}`);
-  return { factor };
+function controlFactor(ctx: Context, verify: VerifyState): Factor {
+  return controlEntityItem(ctx, verify, verify.store.factors, 'factor');
 }
 
-function controlChallenge(ctx: Context, verify: VerifyState): { challenge: Challenge } {
+function controlChallenge(ctx: Context, verify: VerifyState): Challenge {
+  return controlEntityItem(ctx, verify, verify.store.challenges, 'challenge');
+}
+
+/** The path's factor or challenge (`:factorSid`, `:challengeSid`) of the path's entity, or a 404 naming it. */
+function controlEntityItem<T extends { entitySid: string }>(
+  ctx: Context,
+  verify: VerifyState,
+  items: Map<string, T>,
+  kind: 'factor' | 'challenge',
+): T {
   const entity = controlEntity(ctx, verify);
-  const sid = routeParam(ctx, 'challengeSid');
-  const challenge = verify.store.challenges.get(sid);
-  if (challenge === undefined || challenge.entitySid !== entity.sid)
-    throw new ControlError(404, 'challenge_not_found', `no challenge ${sid} of ${entity.identity}`);
-  return { challenge };
+  const sid = routeParam(ctx, `${kind}Sid`);
+  const item = items.get(sid);
+  if (item === undefined || item.entitySid !== entity.sid)
+    throw new ControlError(404, `${kind}_not_found`, `no ${kind} ${sid} of ${entity.identity}`);
+  return item;
 }
 
 /** The device only enrolls with a live access token issued for this Service and identity. */

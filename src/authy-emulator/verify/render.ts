@@ -15,6 +15,16 @@ export function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * What an answer is rendered for: the origin its URLs are built on (the emulator as the client called
+ * it, so clients follow them back here), the account it belongs to, and the time it is read at.
+ */
+export interface RenderContext {
+  origin: string;
+  accountSid: string;
+  now: number;
+}
+
 /** A challenge's status at `now`: a pending one past its expiration date reads `expired`. */
 export function challengeStatus(challenge: Challenge, now: number): ChallengeStatus {
   return challenge.status === 'pending' && now > challenge.expiresAt ? 'expired' : challenge.status;
@@ -29,12 +39,12 @@ function entityUrl(origin: string, serviceSid: string, identity: string): string
   return `${serviceUrl(origin, serviceSid)}/Entities/${encodeURIComponent(identity)}`;
 }
 
-export function renderService(service: VerifyService, origin: string, accountSid: string) {
-  const url = serviceUrl(origin, service.sid);
+export function renderService(service: VerifyService, at: RenderContext) {
+  const url = serviceUrl(at.origin, service.sid);
   const link = (name: string) => `${url}/${name}`;
   return {
     sid: service.sid,
-    account_sid: accountSid,
+    account_sid: at.accountSid,
     friendly_name: service.friendlyName,
     code_length: service.codeLength,
     lookup_enabled: false,
@@ -74,12 +84,12 @@ export function renderService(service: VerifyService, origin: string, accountSid
   };
 }
 
-export function renderEntity(entity: VerifyEntity, origin: string, accountSid: string) {
-  const url = entityUrl(origin, entity.serviceSid, entity.identity);
+export function renderEntity(entity: VerifyEntity, at: RenderContext) {
+  const url = entityUrl(at.origin, entity.serviceSid, entity.identity);
   return {
     sid: entity.sid,
     identity: entity.identity,
-    account_sid: accountSid,
+    account_sid: at.accountSid,
     service_sid: entity.serviceSid,
     date_created: iso(entity.createdAt),
     date_updated: iso(entity.updatedAt),
@@ -92,15 +102,10 @@ export function renderEntity(entity: VerifyEntity, origin: string, accountSid: s
  * A factor as fetch and list answer it; `binding` (the TOTP secret and URI, or the push key) and
  * `options` only in the create answer, as Twilio does.
  */
-export function renderFactor(
-  factor: Factor,
-  origin: string,
-  accountSid: string,
-  created?: { issuer: string },
-) {
+export function renderFactor(factor: Factor, at: RenderContext, created?: { issuer: string }) {
   const base = {
     sid: factor.sid,
-    account_sid: accountSid,
+    account_sid: at.accountSid,
     service_sid: factor.serviceSid,
     entity_sid: factor.entitySid,
     identity: factor.identity,
@@ -113,7 +118,7 @@ export function renderFactor(
     factor_type: factor.type,
     config: factorConfig(factor),
     metadata: factor.metadata,
-    url: `${entityUrl(origin, factor.serviceSid, factor.identity)}/Factors/${factor.sid}`,
+    url: `${entityUrl(at.origin, factor.serviceSid, factor.identity)}/Factors/${factor.sid}`,
   };
   if (created === undefined) return { ...base, ...rest };
   return { ...base, binding: binding(factor, created.issuer), options: null, ...rest };
@@ -144,11 +149,11 @@ function binding(factor: Factor, issuer: string) {
   return { alg: 'ES256', public_key: factor.push!.publicKey };
 }
 
-export function renderChallenge(challenge: Challenge, origin: string, accountSid: string, now: number) {
-  const url = `${entityUrl(origin, challenge.serviceSid, challenge.identity)}/Challenges/${challenge.sid}`;
+export function renderChallenge(challenge: Challenge, at: RenderContext) {
+  const url = `${entityUrl(at.origin, challenge.serviceSid, challenge.identity)}/Challenges/${challenge.sid}`;
   return {
     sid: challenge.sid,
-    account_sid: accountSid,
+    account_sid: at.accountSid,
     service_sid: challenge.serviceSid,
     entity_sid: challenge.entitySid,
     identity: challenge.identity,
@@ -157,7 +162,7 @@ export function renderChallenge(challenge: Challenge, origin: string, accountSid
     date_updated: iso(challenge.updatedAt),
     date_responded: challenge.respondedAt === null ? null : iso(challenge.respondedAt),
     expiration_date: iso(challenge.expiresAt),
-    status: challengeStatus(challenge, now),
+    status: challengeStatus(challenge, at.now),
     responded_reason: 'none',
     details: {
       message: challenge.details.message,
@@ -175,11 +180,11 @@ export function renderChallenge(challenge: Challenge, origin: string, accountSid
 export function renderNotification(
   notification: ChallengeNotification,
   challenge: Challenge,
-  accountSid: string,
+  at: RenderContext,
 ) {
   return {
     sid: notification.sid,
-    account_sid: accountSid,
+    account_sid: at.accountSid,
     service_sid: challenge.serviceSid,
     entity_sid: challenge.entitySid,
     identity: challenge.identity,
@@ -190,26 +195,26 @@ export function renderNotification(
   };
 }
 
-export function renderAccessToken(token: AccessToken, origin: string, accountSid: string) {
+export function renderAccessToken(token: AccessToken, at: RenderContext) {
   return {
     sid: token.sid,
-    account_sid: accountSid,
+    account_sid: at.accountSid,
     service_sid: token.serviceSid,
     entity_identity: token.identity,
     factor_type: token.factorType,
     factor_friendly_name: token.factorFriendlyName,
     token: token.token,
-    url: `${serviceUrl(origin, token.serviceSid)}/AccessTokens/${token.sid}`,
+    url: `${serviceUrl(at.origin, token.serviceSid)}/AccessTokens/${token.sid}`,
     ttl: token.ttl,
     date_created: iso(token.createdAt),
   };
 }
 
-export function renderWebhook(webhook: VerifyWebhook, origin: string, accountSid: string) {
+export function renderWebhook(webhook: VerifyWebhook, at: RenderContext) {
   return {
-    url: `${serviceUrl(origin, webhook.serviceSid)}/Webhooks/${webhook.sid}`,
+    url: `${serviceUrl(at.origin, webhook.serviceSid)}/Webhooks/${webhook.sid}`,
     sid: webhook.sid,
-    account_sid: accountSid,
+    account_sid: at.accountSid,
     service_sid: webhook.serviceSid,
     friendly_name: webhook.friendlyName,
     event_types: webhook.eventTypes,

@@ -1,56 +1,30 @@
 import type { ApiRoute } from '../../api-route';
-import { verifyAuth } from '../auth';
 import { verifyErrors } from '../errors';
 import { VerifyParams } from '../form';
-import { originOf, pathService } from '../lookups';
+import { pathService, renderContext } from '../lookups';
 import { listPage } from '../paging';
 import { renderService } from '../render';
 import type { VerifyService } from '../resources';
 import type { VerifyState } from '../verify-state';
+import { verifyRouting } from './verify-route';
 
 /** Services: create, list, fetch (the Push SDK fetches its Service with a device token). */
 export function serviceRoutes(getVerify: () => VerifyState): ApiRoute[] {
-  const account = verifyAuth(getVerify, 'none');
-  const render = (verify: VerifyState, origin: string) => (service: VerifyService) =>
-    renderService(service, origin, verify.credentials.accountSid);
+  const { get, post, account, device } = verifyRouting(getVerify);
   return [
-    {
-      method: 'post',
-      path: '/v2/Services',
-      endpoint: 'v2.services.create',
-      guard: account,
-      handle(ctx) {
-        const verify = getVerify();
-        const service = newService(verify, VerifyParams.of(ctx));
-        verify.store.services.set(service.sid, service);
-        ctx.status = 201;
-        ctx.body = render(verify, originOf(ctx))(service);
-      },
-    },
-    {
-      method: 'get',
-      path: '/v2/Services',
-      endpoint: 'v2.services.list',
-      guard: account,
-      handle(ctx) {
-        const verify = getVerify();
-        ctx.body = listPage(ctx, VerifyParams.of(ctx), {
-          key: 'services',
-          items: [...verify.store.services.values()],
-          render: render(verify, originOf(ctx)),
-        });
-      },
-    },
-    {
-      method: 'get',
-      path: '/v2/Services/:serviceSid',
-      endpoint: 'v2.services.fetch',
-      guard: verifyAuth(getVerify, 'device'),
-      handle(ctx) {
-        const verify = getVerify();
-        ctx.body = render(verify, originOf(ctx))(pathService(ctx, verify));
-      },
-    },
+    post('/v2/Services', 'v2.services.create', account, (ctx, verify) => {
+      const service = newService(verify, VerifyParams.of(ctx));
+      verify.store.services.set(service.sid, service);
+      ctx.status = 201;
+      ctx.body = renderService(service, renderContext(ctx, verify));
+    }),
+    get('/v2/Services', 'v2.services.list', account, (ctx, verify) => {
+      const items = [...verify.store.services.values()];
+      ctx.body = listPage(ctx, verify, { key: 'services', items, render: renderService });
+    }),
+    get('/v2/Services/:serviceSid', 'v2.services.fetch', device, (ctx, verify) => {
+      ctx.body = renderService(pathService(ctx, verify), renderContext(ctx, verify));
+    }),
   ];
 }
 

@@ -1,114 +1,63 @@
-import type { Context } from 'koa';
 import type { ApiRoute } from '../../api-route';
-import { routeParam } from '../../params';
-import { verifyAuth } from '../auth';
+import { VERIFY_WEBHOOK_EVENTS } from '../../../shared/verify-events';
 import { verifyErrors } from '../errors';
 import { VerifyParams } from '../form';
-import { originOf, pathService } from '../lookups';
+import { pathService, pathWebhook, renderContext } from '../lookups';
 import { listPage } from '../paging';
-import { VERIFY_WEBHOOK_EVENTS } from '../../../shared/verify-events';
 import { renderWebhook } from '../render';
 import type { VerifyWebhook } from '../resources';
 import type { VerifyState } from '../verify-state';
+import { verifyRouting } from './verify-route';
 
 const BASE = '/v2/Services/:serviceSid/Webhooks';
 
 /** Webhooks of a Service: create, list, fetch, update, delete. */
 export function webhookRoutes(getVerify: () => VerifyState): ApiRoute[] {
-  const account = verifyAuth(getVerify, 'none');
-  const render = (ctx: Context, verify: VerifyState) => (webhook: VerifyWebhook) =>
-    renderWebhook(webhook, originOf(ctx), verify.credentials.accountSid);
+  const { get, post, del, account } = verifyRouting(getVerify);
   return [
-    {
-      method: 'post',
-      path: BASE,
-      endpoint: 'v2.webhooks.create',
-      guard: account,
-      handle(ctx) {
-        const verify = getVerify();
-        const service = pathService(ctx, verify);
-        const params = VerifyParams.of(ctx);
-        const now = verify.now();
-        const webhook: VerifyWebhook = {
-          sid: verify.store.newSid('YW'),
-          serviceSid: service.sid,
-          friendlyName: params.required('FriendlyName', 64),
-          eventTypes: eventTypes(params, true)!,
-          url: webhookUrl(params, true)!,
-          status: params.oneOf('Status', ['enabled', 'disabled'] as const) ?? 'enabled',
-          version: params.oneOf('Version', ['v1', 'v2'] as const) ?? 'v2',
-          createdAt: now,
-          updatedAt: now,
-        };
-        verify.store.webhooks.set(webhook.sid, webhook);
-        ctx.status = 201;
-        ctx.body = render(ctx, verify)(webhook);
-      },
-    },
-    {
-      method: 'get',
-      path: BASE,
-      endpoint: 'v2.webhooks.list',
-      guard: account,
-      handle(ctx) {
-        const verify = getVerify();
-        const service = pathService(ctx, verify);
-        ctx.body = listPage(ctx, VerifyParams.of(ctx), {
-          key: 'webhooks',
-          items: verify.store.webhooksOf(service.sid),
-          render: render(ctx, verify),
-        });
-      },
-    },
-    {
-      method: 'get',
-      path: `${BASE}/:webhookSid`,
-      endpoint: 'v2.webhooks.fetch',
-      guard: account,
-      handle(ctx) {
-        const verify = getVerify();
-        ctx.body = render(ctx, verify)(pathWebhook(ctx, verify));
-      },
-    },
-    {
-      method: 'post',
-      path: `${BASE}/:webhookSid`,
-      endpoint: 'v2.webhooks.update',
-      guard: account,
-      handle(ctx) {
-        const verify = getVerify();
-        const webhook = pathWebhook(ctx, verify);
-        const params = VerifyParams.of(ctx);
-        const friendlyName = params.optional('FriendlyName', 64);
-        if (friendlyName !== undefined && friendlyName.trim() !== '') webhook.friendlyName = friendlyName;
-        webhook.eventTypes = eventTypes(params, false) ?? webhook.eventTypes;
-        webhook.url = webhookUrl(params, false) ?? webhook.url;
-        webhook.status = params.oneOf('Status', ['enabled', 'disabled'] as const) ?? webhook.status;
-        webhook.version = params.oneOf('Version', ['v1', 'v2'] as const) ?? webhook.version;
-        webhook.updatedAt = verify.now();
-        ctx.body = render(ctx, verify)(webhook);
-      },
-    },
-    {
-      method: 'delete',
-      path: `${BASE}/:webhookSid`,
-      endpoint: 'v2.webhooks.delete',
-      guard: account,
-      handle(ctx) {
-        const verify = getVerify();
-        verify.store.webhooks.delete(pathWebhook(ctx, verify).sid);
-        ctx.status = 204;
-      },
-    },
+    post(BASE, 'v2.webhooks.create', account, (ctx, verify) => {
+      const service = pathService(ctx, verify);
+      const params = VerifyParams.of(ctx);
+      const now = verify.now();
+      const webhook: VerifyWebhook = {
+        sid: verify.store.newSid('YW'),
+        serviceSid: service.sid,
+        friendlyName: params.required('FriendlyName', 64),
+        eventTypes: eventTypes(params, true)!,
+        url: webhookUrl(params, true)!,
+        status: params.oneOf('Status', ['enabled', 'disabled'] as const) ?? 'enabled',
+        version: params.oneOf('Version', ['v1', 'v2'] as const) ?? 'v2',
+        createdAt: now,
+        updatedAt: now,
+      };
+      verify.store.webhooks.set(webhook.sid, webhook);
+      ctx.status = 201;
+      ctx.body = renderWebhook(webhook, renderContext(ctx, verify));
+    }),
+    get(BASE, 'v2.webhooks.list', account, (ctx, verify) => {
+      const items = verify.store.webhooksOf(pathService(ctx, verify).sid);
+      ctx.body = listPage(ctx, verify, { key: 'webhooks', items, render: renderWebhook });
+    }),
+    get(`${BASE}/:webhookSid`, 'v2.webhooks.fetch', account, (ctx, verify) => {
+      ctx.body = renderWebhook(pathWebhook(ctx, verify), renderContext(ctx, verify));
+    }),
+    post(`${BASE}/:webhookSid`, 'v2.webhooks.update', account, (ctx, verify) => {
+      const webhook = pathWebhook(ctx, verify);
+      const params = VerifyParams.of(ctx);
+      const friendlyName = params.optional('FriendlyName', 64);
+      if (friendlyName !== undefined && friendlyName.trim() !== '') webhook.friendlyName = friendlyName;
+      webhook.eventTypes = eventTypes(params, false) ?? webhook.eventTypes;
+      webhook.url = webhookUrl(params, false) ?? webhook.url;
+      webhook.status = params.oneOf('Status', ['enabled', 'disabled'] as const) ?? webhook.status;
+      webhook.version = params.oneOf('Version', ['v1', 'v2'] as const) ?? webhook.version;
+      webhook.updatedAt = verify.now();
+      ctx.body = renderWebhook(webhook, renderContext(ctx, verify));
+    }),
+    del(`${BASE}/:webhookSid`, 'v2.webhooks.delete', account, (ctx, verify) => {
+      verify.store.webhooks.delete(pathWebhook(ctx, verify).sid);
+      ctx.status = 204;
+    }),
   ];
-}
-
-function pathWebhook(ctx: Context, verify: VerifyState): VerifyWebhook {
-  const service = pathService(ctx, verify);
-  const webhook = verify.store.webhooks.get(routeParam(ctx, 'webhookSid'));
-  if (webhook === undefined || webhook.serviceSid !== service.sid)
-    throw verifyErrors.notFound(ctx.path.replace(/^\/v2/, ''));
-  return webhook;
 }
 
 /** `EventTypes` (repeated): known types or `*`; unknown ones answer 400 / 60306. */
