@@ -1,8 +1,9 @@
 import { DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
 import { isValidTwilioSignature } from '../../src/twilio/signature';
-import { startEmulator } from './helpers';
+import { useEmulator } from './helpers';
+import { closeAfterEach } from '../harness/lifecycle';
 import { waitForDefined } from '../harness/wait-for';
-import type { ControlErrorBody, RunningEmulator } from './helpers';
+import type { ControlErrorBody } from './helpers';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
 import { formFields, sdkAuthorization, TestPushDevice, v2 } from './verify-support';
@@ -13,16 +14,17 @@ import { formFields, sdkAuthorization, TestPushDevice, v2 } from './verify-suppo
 const START = Date.parse('2026-03-02T10:00:00Z');
 
 describe('Verify v2 control API (the person holding the phone)', () => {
-  let emu: RunningEmulator;
-  let receiver: Receiver;
   let clock: number;
+  let receiver: Receiver;
   let serviceSid: string;
-
-  beforeEach(async () => {
+  const closeAfter = closeAfterEach();
+  beforeEach(() => {
     clock = START;
-    emu = await startEmulator({ now: () => clock, webhookRetry: { initialDelayMs: 20, maxDelayMs: 50 } });
-    receiver = await startReceiver();
-    const service = await v2(emu.url, 'POST', '/v2/Services', { form: [['FriendlyName', 'control']] });
+  });
+  const emu = useEmulator({ now: () => clock, webhookRetry: { initialDelayMs: 20, maxDelayMs: 50 } });
+  beforeEach(async () => {
+    receiver = await closeAfter(startReceiver());
+    const service = await v2(emu.url, 'POST', '/v2/Services', { form: 'FriendlyName=control' });
     serviceSid = String(service.body.sid);
     await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/Webhooks`, {
       form: [
@@ -32,12 +34,13 @@ describe('Verify v2 control API (the person holding the phone)', () => {
       ],
     });
   });
-  afterEach(async () => {
-    await emu.close();
-    await receiver.close();
-  });
 
   const control = (path: string) => `/_emulator/verify/services/${serviceSid}/entities/${path}`;
+  /** The person answers a push challenge on the phone. */
+  const respond = (identity: string, challengeSid: string, status: 'approved' | 'denied') =>
+    emu.control<ControlErrorBody>('POST', control(`${identity}/challenges/${challengeSid}/respond`), {
+      status,
+    });
   const accessToken = async (identity: string) => {
     const created = await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/AccessTokens`, {
       form: [
@@ -141,9 +144,7 @@ describe('Verify v2 control API (the person holding the phone)', () => {
       const challengeSid = await pushChallenge('person-0003', factorSid);
       clock += 10_000;
 
-      const responded = await emu.control('POST', control(`person-0003/challenges/${challengeSid}/respond`), {
-        status: answer,
-      });
+      const responded = await respond('person-0003', challengeSid, answer);
       expect(responded).toEqual({ status: 200, body: { challengeSid, status: answer } });
 
       const challenge = await v2(
@@ -160,13 +161,7 @@ describe('Verify v2 control API (the person holding the phone)', () => {
       expect(webhook.params).toMatchObject({ challenge_sid: challengeSid, factor_sid: factorSid });
       expect(JSON.parse(webhook.params.challenge_details!)).toMatchObject({ message: 'Approve sign-in?' });
 
-      const again = await emu.control<ControlErrorBody>(
-        'POST',
-        control(`person-0003/challenges/${challengeSid}/respond`),
-        {
-          status: 'approved',
-        },
-      );
+      const again = await respond('person-0003', challengeSid, 'approved');
       expect(again.status).toBe(409);
       expect(again.body.error.code).toBe('challenge_not_pending');
     },
@@ -183,13 +178,7 @@ describe('Verify v2 control API (the person holding the phone)', () => {
       `/v2/Services/${serviceSid}/Entities/person-0004/Challenges/${challengeSid}`,
     );
     expect(challenge.body.status).toBe('expired');
-    const late = await emu.control<ControlErrorBody>(
-      'POST',
-      control(`person-0004/challenges/${challengeSid}/respond`),
-      {
-        status: 'approved',
-      },
-    );
+    const late = await respond('person-0004', challengeSid, 'approved');
     expect(late.status).toBe(409);
     const listed = await v2(
       emu.url,
@@ -246,13 +235,7 @@ describe('Verify v2 control API (the person holding the phone)', () => {
       form: [['AuthPayload', device.proof(factorSid)]],
     });
     const challengeSid = await pushChallenge('person-0007', factorSid);
-    const refused = await emu.control<ControlErrorBody>(
-      'POST',
-      control(`person-0007/challenges/${challengeSid}/respond`),
-      {
-        status: 'approved',
-      },
-    );
+    const refused = await respond('person-0007', challengeSid, 'approved');
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('no_emulated_device');
   });

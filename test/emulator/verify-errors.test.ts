@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { DEV_TWILIO_ACCOUNT_SID, DEV_TWILIO_AUTH_TOKEN } from '../../src/shared/dev-keys';
-import { startEmulator } from './helpers';
+import { startEmulator, useEmulator } from './helpers';
+import { closeAfterEach } from '../harness/lifecycle';
 import { waitForDefined } from '../harness/wait-for';
 import type { RunningEmulator } from './helpers';
 import { startReceiver } from './receiver';
@@ -11,6 +12,8 @@ import { formFields, sdkAuthorization, TestPushDevice, v2, verifyClient } from '
 // body { code, message, more_info, status } with the HTTP status it names.
 
 type TwilioErrorBody = { code: number; message: string; more_info: string; status: number };
+/** The arguments of {@link v2} after the emulator's URL. */
+type V2Call = Parameters<typeof v2> extends [string, ...infer Rest] ? Rest : never;
 
 function expectTwilioError(
   answer: { status: number; body: Record<string, unknown> },
@@ -27,22 +30,33 @@ function expectTwilioError(
 }
 
 describe('Verify v2 emulator: bad input, limits and faults', () => {
-  let emu: RunningEmulator;
   let clock: number;
   let serviceSid: string;
-
-  beforeEach(async () => {
+  beforeEach(() => {
     clock = Date.parse('2026-03-02T10:00:00Z');
-    emu = await startEmulator({ now: () => clock, webhookRetry: { initialDelayMs: 20, maxDelayMs: 40 } });
-    serviceSid = String(
-      (await v2(emu.url, 'POST', '/v2/Services', { form: [['FriendlyName', 'errors']] })).body.sid,
-    );
   });
-  afterEach(async () => {
-    await emu.close();
+  const emu = useEmulator({ now: () => clock, webhookRetry: { initialDelayMs: 20, maxDelayMs: 40 } });
+  beforeEach(async () => {
+    serviceSid = String(
+      (await v2(emu.url, 'POST', '/v2/Services', { form: 'FriendlyName=errors' })).body.sid,
+    );
   });
 
   const entityPath = (identity: string) => `/v2/Services/${serviceSid}/Entities/${identity}`;
+
+  /** The form that enrols a push factor bound to `publicKey`, as the SDK sends it. */
+  const pushFactorForm = (publicKey: string): [string, string][] => [
+    ['FriendlyName', 'phone'],
+    ['FactorType', 'push'],
+    ['Binding.PublicKey', publicKey],
+    ['Config.AppId', 'com.example'],
+    ['Config.NotificationPlatform', 'none'],
+    ['Config.SdkVersion', '1'],
+  ];
+
+  /** Expects the v2 call to be answered with Twilio's error `code` and HTTP `status`. */
+  const refuses = async (status: number, code: number, ...call: V2Call) =>
+    expectTwilioError(await v2(emu.url, ...call), status, code);
 
   /** A push factor of a test-held device, verified; returns the device and the factor's SIDs. */
   async function pushFactor(identity: string) {
@@ -82,64 +96,24 @@ describe('Verify v2 emulator: bad input, limits and faults', () => {
   });
 
   it('when the path is unknown, the body over 1 MiB or a parameter missing or malformed, then a Twilio 4xx error', async () => {
-    expectTwilioError(await v2(emu.url, 'GET', '/v2/Nothing/Here'), 404, 20404);
-    expectTwilioError(await v2(emu.url, 'DELETE', '/v2/Services'), 404, 20404);
-    expectTwilioError(await v2(emu.url, 'GET', `/v2/Services/VA${'f'.repeat(32)}`), 404, 20404);
-    const huge = await v2(emu.url, 'POST', '/v2/Services', {
+    await refuses(404, 20404, 'GET', '/v2/Nothing/Here');
+    await refuses(404, 20404, 'DELETE', '/v2/Services');
+    await refuses(404, 20404, 'GET', `/v2/Services/VA${'f'.repeat(32)}`);
+    await refuses(413, 60300, 'POST', '/v2/Services', {
       rawBody: `FriendlyName=${'a'.repeat(1024 * 1024 + 10)}`,
     });
-    expectTwilioError(huge, 413, 60300);
-    expectTwilioError(await v2(emu.url, 'POST', '/v2/Services', { form: [] }), 400, 60300);
-    expectTwilioError(
-      await v2(emu.url, 'POST', '/v2/Services', {
-        form: [
-          ['FriendlyName', 'x'],
-          ['Totp.TimeStep', '90'],
-        ],
-      }),
-      400,
-      60300,
-    );
-    expectTwilioError(
-      await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/Entities`, { form: [['Identity', 'short']] }),
-      400,
-      60300,
-    );
-    expectTwilioError(
-      await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/Entities`, {
-        form: [['Identity', 'ada@example.com']],
-      }),
-      400,
-      60300,
-    );
-    const badKey = await v2(emu.url, 'POST', `${entityPath('user-0000-0001')}/Factors`, {
-      form: [
-        ['FriendlyName', 'phone'],
-        ['FactorType', 'push'],
-        ['Binding.PublicKey', Buffer.from('not a key').toString('base64')],
-        ['Config.AppId', 'com.example'],
-        ['Config.NotificationPlatform', 'none'],
-        ['Config.SdkVersion', '1'],
-      ],
-    });
-    expectTwilioError(badKey, 400, 60314);
-    expectTwilioError(
-      await v2(emu.url, 'POST', `${entityPath('user-0000-0001')}/Factors`, {
-        form: [
-          ['FriendlyName', 'x'],
-          ['FactorType', 'totp'],
-          ['Metadata', '{"os": 1}'],
-        ],
-      }),
-      400,
-      60300,
-    );
-    expectTwilioError(await v2(emu.url, 'GET', `/v2/Services/${serviceSid}/Entities?PageSize=0`), 400, 60300);
-    expectTwilioError(
-      await v2(emu.url, 'GET', `/v2/Services/${serviceSid}/Entities?PageToken=PTnothing`),
-      400,
-      60306,
-    );
+    await refuses(400, 60300, 'POST', '/v2/Services', { form: [] });
+    await refuses(400, 60300, 'POST', '/v2/Services', { form: 'FriendlyName=x&Totp.TimeStep=90' });
+    const entities = `/v2/Services/${serviceSid}/Entities`;
+    await refuses(400, 60300, 'POST', entities, { form: 'Identity=short' });
+    await refuses(400, 60300, 'POST', entities, { form: 'Identity=ada@example.com' });
+    const factors = `${entityPath('user-0000-0001')}/Factors`;
+    const badKey = pushFactorForm(Buffer.from('not a key').toString('base64'));
+    await refuses(400, 60314, 'POST', factors, { form: badKey });
+    const badMetadata = `FriendlyName=x&FactorType=totp&Metadata=${encodeURIComponent('{"os": 1}')}`;
+    await refuses(400, 60300, 'POST', factors, { form: badMetadata });
+    await refuses(400, 60300, 'GET', `${entities}?PageSize=0`);
+    await refuses(400, 60306, 'GET', `${entities}?PageToken=PTnothing`);
   });
 
   it('when a challenge goes to an unverified factor, then 403 / 60318 and none is made', async () => {
@@ -281,52 +255,17 @@ describe('Verify v2 emulator: bad input, limits and faults', () => {
 
   it('when the access token names another identity or factor type, then 403 / 60313; an unknown one 401', async () => {
     const token = await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/AccessTokens`, {
-      form: [
-        ['Identity', 'user-0000-0007'],
-        ['FactorType', 'push'],
-      ],
+      form: 'Identity=user-0000-0007&FactorType=push',
     });
-    const auth = sdkAuthorization(String(token.body.token));
-    const form: [string, string][] = [
-      ['FriendlyName', 'phone'],
-      ['FactorType', 'push'],
-      ['Binding.PublicKey', new TestPushDevice().publicKey],
-      ['Config.AppId', 'com.example'],
-      ['Config.NotificationPlatform', 'none'],
-      ['Config.SdkVersion', '1'],
-    ];
-    expectTwilioError(
-      await v2(emu.url, 'POST', `${entityPath('user-0000-0008')}/Factors`, { authorization: auth, form }),
-      403,
-      60313,
-    );
-    const totp: [string, string][] = [
-      ['FriendlyName', 'x'],
-      ['FactorType', 'totp'],
-    ];
-    expectTwilioError(
-      await v2(emu.url, 'POST', `${entityPath('user-0000-0007')}/Factors`, {
-        authorization: auth,
-        form: totp,
-      }),
-      403,
-      60313,
-    );
-    expectTwilioError(
-      await v2(emu.url, 'POST', `${entityPath('user-0000-0007')}/Factors`, {
-        authorization: sdkAuthorization('made-up'),
-        form,
-      }),
-      401,
-      20003,
-    );
-    expectTwilioError(
-      await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/AccessTokens`, {
-        form: [['FactorType', 'push']],
-      }),
-      400,
-      60305,
-    );
+    const authorization = sdkAuthorization(String(token.body.token));
+    const push = pushFactorForm(new TestPushDevice().publicKey);
+    const factorsOf = (identity: string) => `${entityPath(identity)}/Factors`;
+    await refuses(403, 60313, 'POST', factorsOf('user-0000-0008'), { authorization, form: push });
+    const totp = 'FriendlyName=x&FactorType=totp';
+    await refuses(403, 60313, 'POST', factorsOf('user-0000-0007'), { authorization, form: totp });
+    const unknown = sdkAuthorization('made-up');
+    await refuses(401, 20003, 'POST', factorsOf('user-0000-0007'), { authorization: unknown, form: push });
+    await refuses(400, 60305, 'POST', `/v2/Services/${serviceSid}/AccessTokens`, { form: 'FactorType=push' });
   });
 
   it('when faults are configured for a v2 endpoint, then the client gets Twilio-shaped 429 (with Retry-After) and 5xx answers', async () => {
@@ -372,15 +311,13 @@ describe('Verify v2 emulator: bad input, limits and faults', () => {
 describe('Verify webhook deliveries: retries and delivery faults', () => {
   let emu: RunningEmulator;
   let receiver: Receiver;
-
-  afterEach(async () => {
-    await emu.close();
-    await receiver.close();
-  });
+  const closeAfter = closeAfterEach();
 
   async function setUp(answer: (n: number) => number) {
-    emu = await startEmulator({ webhookRetry: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 5 } });
-    receiver = await startReceiver({ answer });
+    emu = await closeAfter(
+      startEmulator({ webhookRetry: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 5 } }),
+    );
+    receiver = await closeAfter(startReceiver({ answer }));
     const service = await v2(emu.url, 'POST', '/v2/Services', { form: [['FriendlyName', 'deliveries']] });
     const serviceSid = String(service.body.sid);
     await v2(emu.url, 'POST', `/v2/Services/${serviceSid}/Webhooks`, {

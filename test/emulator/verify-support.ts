@@ -66,12 +66,15 @@ export function sdkAuthorization(password: string): string {
 /** Basic auth header of the account (dev credentials). */
 export const ACCOUNT_AUTHORIZATION = `Basic ${Buffer.from(`${DEV_TWILIO_ACCOUNT_SID}:${DEV_TWILIO_AUTH_TOKEN}`).toString('base64')}`;
 
-/** A form POST/GET/DELETE to the emulator's `/v2` with the given authorization; JSON answer. */
+/**
+ * A form POST/GET/DELETE to the emulator's `/v2` with the given authorization; JSON answer. The form
+ * is name/value pairs, or the same written as a query string (`FriendlyName=x&FactorType=totp`).
+ */
 export async function v2(
   url: string,
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
-  options: { form?: [string, string][]; authorization?: string; rawBody?: string } = {},
+  options: { form?: [string, string][] | string; authorization?: string; rawBody?: string } = {},
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const body =
     options.rawBody ??
