@@ -2,7 +2,7 @@ import type { DbPool } from '../db/pool';
 import { findApprovalRequest, recordApprovalRequest } from '../db/approval-requests';
 import type { ApprovalRequestKey } from '../db/approval-requests';
 import { recordOnboardingProgress, recordPhoneChange } from '../db/onboardings';
-import type { OnboardingProvider } from '../db/onboardings';
+import type { OnboardingProgressRow } from '../db/onboardings';
 import type { ApprovalState, EnrolmentContact, SecondFactorProvider } from '../second-factor/provider';
 import { callAuthy } from './provider-failure';
 
@@ -12,23 +12,15 @@ export interface OnboardingActivityDeps {
   provider: SecondFactorProvider;
 }
 
-/** Stage change reported by the workflow; timestamps ISO 8601 (workflow time). */
-export interface RecordProgressInput {
-  userId: string;
-  workflowId: string;
-  runId: string;
-  seq: number;
-  stage: string;
-  /** The run's provider; absent: `authy` (Authy runs send none, so their inputs are as before). */
-  provider?: OnboardingProvider;
-  authyId?: string;
-  approvalUuid?: string;
-  reason?: string;
-  remindersSent: number;
+/**
+ * Stage change reported by the workflow: the customer record's {@link OnboardingProgressRow} with its
+ * timestamps as ISO 8601 strings (workflow time). Authy runs send no `provider`, so their inputs are
+ * as before Verify existed.
+ */
+export type RecordProgressInput = Omit<OnboardingProgressRow, 'startedAt' | 'stageEnteredAt'> & {
   startedAt: string;
   stageEnteredAt: string;
-  final: boolean;
-}
+};
 
 export interface RecordPhoneChangeInput {
   eventId: string;
