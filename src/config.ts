@@ -183,7 +183,7 @@ export interface Config {
     apiSigningKey?: string;
     /** True when the API URL is not loopback, i.e. the real Twilio service. */
     isRemote: boolean;
-    /** True when unset credentials fall back to the public dev keys: see {@link devKeysRefusal}. */
+    /** True when unset credentials fall back to the public dev keys: see {@link devCredentialsRefusal}. */
     usesDevKeys: boolean;
   };
   /** The provider new onboardings use unless their input names one (`TWOFOLD_PROVIDER`). */
@@ -233,20 +233,6 @@ export interface Config {
 }
 
 /**
- * Why the Twilio dev account may not stand in for unset Verify credentials, or undefined when it may:
- * the same all-loopback, non-production rule as the Authy dev keys, for `VERIFY_API_URL`.
- */
-export function verifyDevKeysRefusal(env: Env, nodeEnv: string | undefined): string | undefined {
-  if (!isLoopbackUrl(env.VERIFY_API_URL))
-    return `required when VERIFY_API_URL (${env.VERIFY_API_URL}) is not a local emulator`;
-  if (env.GATEWAY_PUBLIC_URL !== undefined && !isLoopbackUrl(env.GATEWAY_PUBLIC_URL))
-    return `required when GATEWAY_PUBLIC_URL (${env.GATEWAY_PUBLIC_URL}) is not loopback: the public dev account is for a local stack only`;
-  if (nodeEnv === 'production')
-    return 'required when NODE_ENV=production: the public dev account is for a local stack only';
-  return undefined;
-}
-
-/**
  * What a command talking to Verify is missing (credentials, the Service SID), or undefined when the
  * configuration is complete. Commands and the worker report it instead of sending a request that
  * can only answer 401 or 404.
@@ -283,19 +269,28 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
+/** Each provider's public dev credentials: the API URL variable they are for, and what they are. */
+const DEV_CREDENTIALS = {
+  authy: { apiUrl: 'AUTHY_API_URL', localOnly: 'the public dev keys are for a local stack only' },
+  verify: { apiUrl: 'VERIFY_API_URL', localOnly: 'the public dev account is for a local stack only' },
+} as const;
+
 /**
- * Why the public dev keys may not stand in for unset credentials, or undefined when they may: only
- * when every endpoint (the Authy API and the gateway's public URL) is loopback and NODE_ENV is not
- * `production`. The dev keys are in the public source, so a gateway reachable from elsewhere that
- * accepted them would accept forged OneTouch callbacks.
+ * Why a provider's public dev credentials (src/shared/dev-keys.ts) may not stand in for unset ones,
+ * or undefined when they may: only when every endpoint (the provider's API and the gateway's public
+ * URL) is loopback and NODE_ENV is not `production`. The dev credentials are in the public source,
+ * so a gateway reachable from elsewhere that accepted them would accept forged callbacks.
  */
-export function devKeysRefusal(env: Env, nodeEnv: string | undefined): string | undefined {
-  if (!isLoopbackUrl(env.AUTHY_API_URL))
-    return `required when AUTHY_API_URL (${env.AUTHY_API_URL}) is not a local emulator`;
+export function devCredentialsRefusal(
+  provider: keyof typeof DEV_CREDENTIALS,
+  env: Env,
+  nodeEnv: string | undefined,
+): string | undefined {
+  const { apiUrl, localOnly } = DEV_CREDENTIALS[provider];
+  if (!isLoopbackUrl(env[apiUrl])) return `required when ${apiUrl} (${env[apiUrl]}) is not a local emulator`;
   if (env.GATEWAY_PUBLIC_URL !== undefined && !isLoopbackUrl(env.GATEWAY_PUBLIC_URL))
-    return `required when GATEWAY_PUBLIC_URL (${env.GATEWAY_PUBLIC_URL}) is not loopback: the public dev keys are for a local stack only`;
-  if (nodeEnv === 'production')
-    return 'required when NODE_ENV=production: the public dev keys are for a local stack only';
+    return `required when GATEWAY_PUBLIC_URL (${env.GATEWAY_PUBLIC_URL}) is not loopback: ${localOnly}`;
+  if (nodeEnv === 'production') return `required when NODE_ENV=production: ${localOnly}`;
   return undefined;
 }
 
@@ -339,7 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   }
   const e = parsed.data;
   const isRemote = !isLoopbackUrl(e.AUTHY_API_URL);
-  const refusal = devKeysRefusal(e, env.NODE_ENV);
+  const refusal = devCredentialsRefusal('authy', e, env.NODE_ENV);
   const dev = refusal === undefined;
   const needed = options.needs ?? [];
   const missing = needed.filter((k) => !dev && e[k] === undefined);
@@ -347,7 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     throw new ConfigError(missing.map((variable) => ({ variable, message: refusal })));
   }
   const payload = payloadSettings(e, env.NODE_ENV);
-  const verifyDev = verifyDevKeysRefusal(e, env.NODE_ENV) === undefined;
+  const verifyDev = devCredentialsRefusal('verify', e, env.NODE_ENV) === undefined;
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
