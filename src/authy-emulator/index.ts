@@ -3,15 +3,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
-import {
-  DEV_AUTHY_ACCESS_KEY,
-  DEV_AUTHY_API_KEY,
-  DEV_AUTHY_API_SIGNING_KEY,
-  DEV_TWILIO_ACCOUNT_SID,
-  DEV_TWILIO_API_KEY,
-  DEV_TWILIO_API_SECRET,
-  DEV_TWILIO_AUTH_TOKEN,
-} from '../shared/dev-keys';
+import { DEV_AUTHY_KEYS, DEV_TWILIO_CREDENTIALS } from '../shared/dev-keys';
 import { createEmulatorApp } from './app';
 import { DEFAULT_RETRY_POLICY } from './delivery/retry-policy';
 import type { RetryPolicy } from './delivery/retry-policy';
@@ -65,11 +57,11 @@ export interface AuthyEmulator {
 export function createAuthyEmulator(options: AuthyEmulatorOptions = {}): AuthyEmulator {
   const state = new EmulatorState(
     options.seed ?? randomInt(0, 2 ** 31),
-    {
-      apiKey: options.apiKey ?? DEV_AUTHY_API_KEY,
-      accessKey: options.accessKey ?? DEV_AUTHY_ACCESS_KEY,
-      apiSigningKey: options.apiSigningKey ?? DEV_AUTHY_API_SIGNING_KEY,
-    },
+    withDefaults(DEV_AUTHY_KEYS, {
+      apiKey: options.apiKey,
+      accessKey: options.accessKey,
+      apiSigningKey: options.apiSigningKey,
+    }),
     options.now ?? Date.now,
     {
       oneTouchCallbackUrl: options.oneTouchCallbackUrl ?? null,
@@ -77,12 +69,7 @@ export function createAuthyEmulator(options: AuthyEmulatorOptions = {}): AuthyEm
       webhookContentType: options.webhookContentType ?? 'form',
       webhookRetry: { ...DEFAULT_RETRY_POLICY, ...options.webhookRetry },
     },
-    {
-      accountSid: options.twilio?.accountSid ?? DEV_TWILIO_ACCOUNT_SID,
-      authToken: options.twilio?.authToken ?? DEV_TWILIO_AUTH_TOKEN,
-      apiKey: options.twilio?.apiKey === undefined ? DEV_TWILIO_API_KEY : options.twilio.apiKey,
-      apiSecret: options.twilio?.apiSecret === undefined ? DEV_TWILIO_API_SECRET : options.twilio.apiSecret,
-    },
+    withDefaults<TwilioCredentials>(DEV_TWILIO_CREDENTIALS, options.twilio),
   );
   const app = createEmulatorApp(state, { reset: () => state.reset() });
   const servers = new Set<Server>();
@@ -118,4 +105,10 @@ export function createAuthyEmulator(options: AuthyEmulatorOptions = {}): AuthyEm
       await Promise.all([...servers].map(closeServer));
     },
   };
+}
+
+/** `given` over `defaults`: a field `given` leaves undefined keeps its default (null stays: "none"). */
+function withDefaults<T extends object>(defaults: T, given: { [K in keyof T]?: T[K] | undefined } = {}): T {
+  const set = Object.entries(given).filter(([, value]) => value !== undefined);
+  return { ...defaults, ...(Object.fromEntries(set) as Partial<T>) };
 }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { createWebhooksApi, ONBOARDING_WEBHOOK_EVENTS } from '../authy/webhooks-api';
 import { createPool } from '../db/pool';
-import { DEV_AUTHY_ACCESS_KEY, DEV_AUTHY_API_KEY, DEV_AUTHY_API_SIGNING_KEY } from '../shared/dev-keys';
+import { DEV_AUTHY_KEYS } from '../shared/dev-keys';
 import { freePorts } from './free-port';
 import { ManagedProcess } from './managed-process';
 import type { ManagedProcessSpec } from './managed-process';
@@ -237,12 +237,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     await run(process.execPath, twofold('db', 'migrate'), { env: serviceEnv, cwd: repoRoot });
     await processes.temporal.start();
     await processes.emulator.start();
-    const { webhook } = await createWebhooksApi({
-      baseUrl: emulatorUrl,
-      apiKey: DEV_AUTHY_API_KEY,
-      accessKey: DEV_AUTHY_ACCESS_KEY,
-      apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
-    }).create({
+    const { webhook } = await createWebhooksApi({ baseUrl: emulatorUrl, ...DEV_AUTHY_KEYS }).create({
       url: `${gatewayUrl}/webhooks/authy`,
       name: 'twofold-chaos',
       events: ONBOARDING_WEBHOOK_EVENTS,

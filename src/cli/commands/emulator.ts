@@ -2,15 +2,7 @@ import type { Command } from 'commander';
 import { createAuthyEmulator } from '../../authy-emulator';
 import { emulatorStartRefusal } from '../../authy-emulator/startup-guard';
 import { EnvSchema } from '../../config';
-import {
-  DEV_AUTHY_ACCESS_KEY,
-  DEV_AUTHY_API_KEY,
-  DEV_AUTHY_API_SIGNING_KEY,
-  DEV_TWILIO_ACCOUNT_SID,
-  DEV_TWILIO_API_KEY,
-  DEV_TWILIO_API_SECRET,
-  DEV_TWILIO_AUTH_TOKEN,
-} from '../../shared/dev-keys';
+import { DEV_AUTHY_KEYS, DEV_TWILIO_CREDENTIALS } from '../../shared/dev-keys';
 import { CliError, EXIT, commandContext } from '../context';
 
 /**
@@ -36,17 +28,8 @@ export function registerEmulatorCommand(program: Command): void {
       });
       if (refusal !== undefined) throw new CliError(refusal, EXIT.config);
       const { config } = commandContext();
-      const keys = {
-        apiKey: present(env.AUTHY_API_KEY) ?? DEV_AUTHY_API_KEY,
-        accessKey: present(env.AUTHY_ACCESS_KEY) ?? DEV_AUTHY_ACCESS_KEY,
-        apiSigningKey: present(env.AUTHY_API_SIGNING_KEY) ?? DEV_AUTHY_API_SIGNING_KEY,
-      };
-      const twilio = {
-        accountSid: present(env.TWILIO_ACCOUNT_SID) ?? DEV_TWILIO_ACCOUNT_SID,
-        authToken: present(env.TWILIO_AUTH_TOKEN) ?? DEV_TWILIO_AUTH_TOKEN,
-        apiKey: present(env.TWILIO_API_KEY) ?? DEV_TWILIO_API_KEY,
-        apiSecret: present(env.TWILIO_API_SECRET) ?? DEV_TWILIO_API_SECRET,
-      };
+      const keys = credentialsFromEnv(AUTHY_VARIABLES, DEV_AUTHY_KEYS, env);
+      const twilio = credentialsFromEnv(TWILIO_VARIABLES, DEV_TWILIO_CREDENTIALS, env);
       const emulator = createAuthyEmulator({
         ...keys,
         twilio,
@@ -63,26 +46,11 @@ export function registerEmulatorCommand(program: Command): void {
           `the emulator could not listen on ${options.host}:${config.emulator.port}: ${reason}`,
         );
       }
-      const shown = (value: string, dev: string, variable: string) =>
-        value === dev ? `${value}  (dev default)` : `(from ${variable})`;
       console.log(`Authy emulator listening on ${url}`);
       console.log(`  AUTHY_API_URL=${url}`);
-      console.log(`  AUTHY_API_KEY           ${shown(keys.apiKey, DEV_AUTHY_API_KEY, 'AUTHY_API_KEY')}`);
-      console.log(
-        `  AUTHY_ACCESS_KEY        ${shown(keys.accessKey, DEV_AUTHY_ACCESS_KEY, 'AUTHY_ACCESS_KEY')}`,
-      );
-      console.log(
-        `  AUTHY_API_SIGNING_KEY   ${shown(keys.apiSigningKey, DEV_AUTHY_API_SIGNING_KEY, 'AUTHY_API_SIGNING_KEY')}`,
-      );
+      for (const line of credentialLines(AUTHY_VARIABLES, keys, DEV_AUTHY_KEYS)) console.log(line);
       console.log(`  Twilio Verify v2 at ${url}/v2 (VERIFY_API_URL=${url})`);
-      console.log(`  TWILIO_ACCOUNT_SID      ${twilio.accountSid}`);
-      console.log(
-        `  TWILIO_AUTH_TOKEN       ${shown(twilio.authToken, DEV_TWILIO_AUTH_TOKEN, 'TWILIO_AUTH_TOKEN')}`,
-      );
-      console.log(`  TWILIO_API_KEY          ${twilio.apiKey}`);
-      console.log(
-        `  TWILIO_API_SECRET       ${shown(twilio.apiSecret, DEV_TWILIO_API_SECRET, 'TWILIO_API_SECRET')}`,
-      );
+      for (const line of credentialLines(TWILIO_VARIABLES, twilio, DEV_TWILIO_CREDENTIALS)) console.log(line);
       console.log(
         `  seed ${config.emulator.seed}; OneTouch callbacks → ${config.emulator.oneTouchCallbackUrl}`,
       );
@@ -91,6 +59,52 @@ export function registerEmulatorCommand(program: Command): void {
       await emulator.close();
       console.log(`Authy emulator stopped (${signal})`);
     });
+}
+
+/** The environment variable of each credential the emulator accepts; `secret`: printed only as the dev default. */
+type CredentialVariables<K extends string> = Record<K, { variable: string; secret: boolean }>;
+
+const AUTHY_VARIABLES: CredentialVariables<keyof typeof DEV_AUTHY_KEYS> = {
+  apiKey: { variable: 'AUTHY_API_KEY', secret: true },
+  accessKey: { variable: 'AUTHY_ACCESS_KEY', secret: true },
+  apiSigningKey: { variable: 'AUTHY_API_SIGNING_KEY', secret: true },
+};
+
+const TWILIO_VARIABLES: CredentialVariables<keyof typeof DEV_TWILIO_CREDENTIALS> = {
+  accountSid: { variable: 'TWILIO_ACCOUNT_SID', secret: false },
+  authToken: { variable: 'TWILIO_AUTH_TOKEN', secret: true },
+  apiKey: { variable: 'TWILIO_API_KEY', secret: false },
+  apiSecret: { variable: 'TWILIO_API_SECRET', secret: true },
+};
+
+/** Each credential from its environment variable, or its dev default when the variable is unset. */
+function credentialsFromEnv<K extends string>(
+  variables: CredentialVariables<K>,
+  defaults: Readonly<Record<K, string>>,
+  env: NodeJS.ProcessEnv,
+): Record<K, string> {
+  const keys = Object.keys(variables) as K[];
+  return Object.fromEntries(
+    keys.map((key) => [key, present(env[variables[key].variable]) ?? defaults[key]]),
+  ) as Record<K, string>;
+}
+
+/** A line per credential: its value, except a secret set through the environment, which is only named. */
+function credentialLines<K extends string>(
+  variables: CredentialVariables<K>,
+  values: Record<K, string>,
+  defaults: Readonly<Record<K, string>>,
+): string[] {
+  return (Object.keys(variables) as K[]).map((key) => {
+    const { variable, secret } = variables[key];
+    const value = values[key];
+    const shown = !secret
+      ? value
+      : value === defaults[key]
+        ? `${value}  (dev default)`
+        : `(from ${variable})`;
+    return `  ${variable.padEnd(24)}${shown}`;
+  });
 }
 
 function present(value: string | undefined): string | undefined {
