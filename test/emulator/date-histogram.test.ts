@@ -1,7 +1,7 @@
 import type { ReportingEvent } from '../../src/authy-emulator/event-objects';
 import type { LoggedRequest } from '../../src/authy-emulator/request-log';
-import { DAY_MS, iso, startEmulator } from './helpers';
-import type { AuthyErrorBody, RunningEmulator } from './helpers';
+import { DAY_MS, authyError, iso, seedEvents, useEmulator } from './helpers';
+import type { AuthyErrorBody } from './helpers';
 
 // Reference: docs/authy-api.md sections 3.5 (date_histogram), 3.2 (conditions, 90 days),
 // 3.3 (error codes 60089/60094/60095), 1.2–1.3 (error shape, 60001). The answer's shape is UNCONFIRMED
@@ -36,24 +36,18 @@ function bucketsOf(times: number[], widthMs: number): Bucket[] {
     .map(([start, count]) => ({ time: iso(start), count }));
 }
 
+/** {@link bucketsOf} the times of `events`. */
+function bucketsOfEvents(events: ReportingEvent[], widthMs: number): Bucket[] {
+  return bucketsOf(
+    events.map((e) => Date.parse(e.time)),
+    widthMs,
+  );
+}
+
 describe('Reporting API date_histogram (docs/authy-api.md §3.5)', () => {
-  let emu: RunningEmulator;
+  const emu = useEmulator({ now: () => NOW });
 
-  beforeEach(async () => {
-    emu = await startEmulator({ now: () => NOW });
-  });
-  afterEach(async () => {
-    await emu.close();
-  });
-
-  async function seed(count: number, from: number, to: number) {
-    const { status } = await emu.control('POST', '/_emulator/reporting/seed', {
-      count,
-      from: iso(from),
-      to: iso(to),
-    });
-    expect(status).toBe(200);
-  }
+  const seed = (count: number, from: number, to: number) => seedEvents(emu, count, from, to);
 
   async function histogram(query: string) {
     return emu.api<Histogram>(`${HISTOGRAM}?${query}`);
@@ -108,18 +102,8 @@ describe('Reporting API date_histogram (docs/authy-api.md §3.5)', () => {
     );
     expect(verified.length).toBeGreaterThan(100);
     expect(approved.length).toBeGreaterThan(100);
-    expect(body.reports.verified).toEqual(
-      bucketsOf(
-        verified.map((e) => Date.parse(e.time)),
-        HOUR_MS,
-      ),
-    );
-    expect(body.reports.approved).toEqual(
-      bucketsOf(
-        approved.map((e) => Date.parse(e.time)),
-        HOUR_MS,
-      ),
-    );
+    expect(body.reports.verified).toEqual(bucketsOfEvents(verified, HOUR_MS));
+    expect(body.reports.approved).toEqual(bucketsOfEvents(approved, HOUR_MS));
     // The emulator's ground truth agrees bucket by bucket.
     for (const bucket of body.reports.verified!) {
       const start = Date.parse(bucket.time);
@@ -170,19 +154,9 @@ describe('Reporting API date_histogram (docs/authy-api.md §3.5)', () => {
     );
     const verified = inScope.filter((e) => e.event === 'token_verified');
     expect(new Set(inScope.map((e) => e.event))).toEqual(new Set(['token_verified', 'token_invalid']));
-    expect(body.reports.verified).toEqual(
-      bucketsOf(
-        verified.map((e) => Date.parse(e.time)),
-        HOUR_MS,
-      ),
-    );
+    expect(body.reports.verified).toEqual(bucketsOfEvents(verified, HOUR_MS));
     // A series matching every name still sees only the scope: token_* events inside [lo, hi).
-    expect(body.reports.any).toEqual(
-      bucketsOf(
-        inScope.map((e) => Date.parse(e.time)),
-        HOUR_MS,
-      ),
-    );
+    expect(body.reports.any).toEqual(bucketsOfEvents(inScope, HOUR_MS));
     const total = body.reports.verified!.reduce((sum, b) => sum + b.count, 0);
     expect(total).toBe(await groundTruth(lo, hi, 'token_verified'));
     for (const bucket of body.reports.verified!) {
@@ -196,10 +170,7 @@ describe('Reporting API date_histogram (docs/authy-api.md §3.5)', () => {
     const from = Math.floor((NOW - 2 * DAY_MS) / MINUTE_MS) * MINUTE_MS;
     const to = from + 5 * HOUR_MS;
     await seed(4_000, from, to);
-    const expected = bucketsOf(
-      (await allEvents(from, to)).map((e) => Date.parse(e.time)),
-      MINUTE_MS,
-    );
+    const expected = bucketsOfEvents(await allEvents(from, to), MINUTE_MS);
     expect(expected.length).toBeGreaterThan(250);
     expect(expected.length).toBeLessThanOrEqual(300);
     const pages: Bucket[][] = [];
@@ -246,12 +217,8 @@ describe('Reporting API date_histogram (docs/authy-api.md §3.5)', () => {
     for (const query of ['', 'interval=week', 'interval=HOUR', 'interval[]=hour']) {
       const { status, body } = await histogramError(`report[a][event][eq]=user_added&${query}`);
       expect({ query, status }).toEqual({ query, status: 400 });
-      expect(body).toEqual({
-        message: expect.stringContaining('interval') as unknown,
-        errors: { message: body.message },
-        success: false,
-        error_code: '60094',
-      });
+      expect(body).toEqual(authyError('60094', body.message));
+      expect(body.message).toContain('interval');
     }
   });
 
@@ -271,12 +238,7 @@ describe('Reporting API date_histogram (docs/authy-api.md §3.5)', () => {
     for (const query of invalid) {
       const { status, body } = await histogramError(query);
       expect({ query, status, code: body.error_code }).toEqual({ query, status: 400, code: '60095' });
-      expect(body).toEqual({
-        message: body.message,
-        errors: { message: body.message },
-        success: false,
-        error_code: '60095',
-      });
+      expect(body).toEqual(authyError('60095', body.message));
     }
   });
 
@@ -292,12 +254,8 @@ describe('Reporting API date_histogram (docs/authy-api.md §3.5)', () => {
     ]) {
       const { status, body } = await histogramError(`${series}&${query}`);
       expect({ query, status }).toEqual({ query, status: 400 });
-      expect(body).toEqual({
-        message: expect.stringContaining('Invalid reporting query') as unknown,
-        errors: { message: body.message },
-        success: false,
-        error_code: '60089',
-      });
+      expect(body).toEqual(authyError('60089', body.message));
+      expect(body.message).toContain('Invalid reporting query');
     }
     expect((await histogram(`${series}&page=100`)).status).toBe(200);
   });
@@ -308,12 +266,7 @@ describe('Reporting API date_histogram (docs/authy-api.md §3.5)', () => {
         headers: { 'X-Authy-API-Key': key },
       });
       expect(answer.status).toBe(401);
-      expect(answer.body).toEqual({
-        message: 'Invalid API key',
-        errors: { message: 'Invalid API key' },
-        success: false,
-        error_code: '60001',
-      });
+      expect(answer.body).toEqual(authyError('60001', 'Invalid API key'));
     }
   });
 

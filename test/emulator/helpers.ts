@@ -91,6 +91,24 @@ export async function registerUser(
   return created.body.user.id;
 }
 
+/** Seeds `count` synthetic events between `from` and `to` (ms) through the control API; answers its body. */
+export async function seedEvents(
+  emu: RunningEmulator,
+  count: number,
+  from: number,
+  to: number,
+  extra: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const { status, body } = await emu.control('POST', '/_emulator/reporting/seed', {
+    count,
+    from: iso(from),
+    to: iso(to),
+    ...extra,
+  });
+  expect(status).toBe(200);
+  return body;
+}
+
 /**
  * The error answer docs/authy-api.md#12-error-answers describes: `message`, the same again as
  * `errors.message`, `success: false` and the `error_code`.

@@ -1,6 +1,6 @@
 import type { ReportingEvent } from '../../src/authy-emulator/event-objects';
-import { DAY_MS, iso, startEmulator } from './helpers';
-import type { AuthyErrorBody, ControlErrorBody, RunningEmulator } from './helpers';
+import { DAY_MS, authyError, iso, seedEvents, startEmulator, useEmulator } from './helpers';
+import type { AuthyErrorBody, ControlErrorBody } from './helpers';
 
 // Reference: docs/authy-api.md#3-authy-reporting-api (Reporting API) and docs/contract.md#6-authy-emulator.
 const EVENTS = '/protected/json/reporting/events';
@@ -13,26 +13,10 @@ interface Page {
 type Count = { count: number };
 
 describe('Reporting API events (docs/authy-api.md §3)', () => {
-  let emu: RunningEmulator;
+  const emu = useEmulator();
   const now = Date.now();
-
-  beforeEach(async () => {
-    emu = await startEmulator();
-  });
-  afterEach(async () => {
-    await emu.close();
-  });
-
-  async function seed(count: number, from: number, to: number, extra: Record<string, unknown> = {}) {
-    const { status, body } = await emu.control('POST', '/_emulator/reporting/seed', {
-      count,
-      from: iso(from),
-      to: iso(to),
-      ...extra,
-    });
-    expect(status).toBe(200);
-    return body;
-  }
+  const seed = (count: number, from: number, to: number, extra?: Record<string, unknown>) =>
+    seedEvents(emu, count, from, to, extra);
 
   async function page(query: string) {
     return emu.api<Page>(`${EVENTS}?${query}`);
@@ -122,12 +106,7 @@ describe('Reporting API events (docs/authy-api.md §3)', () => {
       const { status, body } = await pageError(query);
       expect({ query, status }).toEqual({ query, status: 400 });
       expect(body.message).toContain('Invalid reporting query');
-      expect(body).toEqual({
-        message: body.message,
-        errors: { message: body.message },
-        success: false,
-        error_code: '60089',
-      });
+      expect(body).toEqual(authyError('60089', body.message));
     }
   });
 
@@ -204,12 +183,7 @@ describe('Reporting API events (docs/authy-api.md §3)', () => {
   it('when no API key or a wrong one is sent, then 401 with error_code "60001"; api_key in the query works (1.1)', async () => {
     const missing = await emu.api<AuthyErrorBody>(EVENTS, { headers: { 'X-Authy-API-Key': '' } });
     expect(missing.status).toBe(401);
-    expect(missing.body).toEqual({
-      message: 'Invalid API key',
-      errors: { message: 'Invalid API key' },
-      success: false,
-      error_code: '60001',
-    });
+    expect(missing.body).toEqual(authyError('60001', 'Invalid API key'));
     expect((await emu.api(EVENTS, { headers: { 'X-Authy-API-Key': 'wrong' } })).status).toBe(401);
     const byQuery = await fetch(`${emu.url}${EVENTS}?api_key=dev-authy-api-key-0000000000000000`);
     expect(byQuery.status).toBe(200);
