@@ -25,6 +25,7 @@ import { DEFAULT_DISPATCHER_OPTIONS, createDispatcher } from '../src/webhook-gat
 import { createGatewayMetrics } from '../src/webhook-gateway/metrics';
 import { createGatewayServer } from '../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../src/webhook-gateway/workflow-signaller';
+import { recordFigure } from './support';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -430,6 +431,9 @@ async function main(): Promise<void> {
       `${'  lag recorded → signalled'.padEnd(44)} ${fmt(pacedLag.n).padStart(8)} ok   p50 ${fmt(pacedLag.p50, 1).padStart(6)} ms   p99 ${fmt(pacedLag.p99, 1).padStart(6)} ms   max ${fmt(pacedLag.max, 0)} ms`,
     );
 
+    recordFigure({ name: 'gateway.delivery_lag_p50', value: pacedLag.p50, unit: 'ms', size: PACED_RATE });
+    recordFigure({ name: 'gateway.delivery_lag_p99', value: pacedLag.p99, unit: 'ms', size: PACED_RATE });
+
     // Drain rate: record a burst with the dispatcher stopped, then time how fast it empties the
     // backlog, next to bare signals measured just before.
     await pool.query('DELETE FROM webhook_inbox WHERE authy_id = ANY($1)', [targetIds]);
@@ -449,6 +453,13 @@ async function main(): Promise<void> {
       `${'  backlog drained by the dispatcher'.padEnd(44)} ${fmt(BURST / drainSeconds).padStart(8)} /s   (${fmt(BURST)} signals in ${fmt(drainSeconds, 1)} s)`,
     );
     line(`(d) bare Temporal signals, concurrency ${DISPATCH_CONCURRENCY}`, signalBaseline);
+    recordFigure({
+      name: 'gateway.drain_rate',
+      value: BURST / drainSeconds,
+      unit: 'signals/s',
+      baseline: signalBaseline.rate,
+      size: BURST,
+    });
     console.log(
       `ratio: dispatcher drain / bare signals ${fmt(BURST / drainSeconds / signalBaseline.rate, 2)}×`,
     );

@@ -1,13 +1,12 @@
 // Onboarding benchmarks (issue 3):
 //  (a) end-to-end onboardings per second with the emulator answering at once, against a baseline
 //      workflow with the same number of activities and signals, measured in the same run;
-//  (b) 10,000 onboardings waiting for the app install at once: start rate and worker peak RSS;
+//  (b) many onboardings waiting at once has a file of its own: waiting-onboardings.bench.ts;
 //  (c) payload encryption (issue 14): the same end-to-end onboardings with twofold's data converter
 //      (AES-256-GCM codec, encoded failure attributes) against the SDK's default one, in the same run.
 // Runs in its own namespace (twofold-bench) and terminates what it started.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { activityInfo } from '@temporalio/activity';
@@ -28,23 +27,14 @@ import { createDataConverter } from '../src/temporal/data-converter';
 import { approvalRespondedSignal, deviceRegisteredSignal } from '../src/workflows/onboarding/messages';
 import { createBaselineActivities } from './onboarding/baseline-activities';
 import { baselineStepSignal } from './onboarding/workflows';
-import { ensureBenchNamespace, machineFacts, mapConcurrent, report, timed } from './support';
+import { ensureBenchNamespace, machineFacts, mapConcurrent, recordFigure, report, timed } from './support';
 
 const NAMESPACE = 'twofold-bench';
 const E2E_COUNT = Number(process.env.BENCH_ONBOARDINGS ?? 300);
-const WAITING_COUNT = Number(process.env.BENCH_WAITING ?? 10_000);
 const CONCURRENCY = 50;
 /** Rounds of (c), each running both data converters, the first one alternating. */
 const CODEC_ROUNDS = Number(process.env.BENCH_CODEC_ROUNDS ?? 2);
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
-
-async function pollUntil<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * The real activities, but each push is answered at once: as the request goes out, the person
@@ -121,7 +111,6 @@ async function main(): Promise<void> {
   };
   const sealed = await setUp('sealed', createDataConverter(config.temporal.payloadKeys));
   const plain = await setUp('plain');
-  const { client } = sealed;
   let phone = 5_550_000_000;
   const slowTiming = {
     installReminderIntervalMs: 7 * 24 * 3600_000,
@@ -201,12 +190,16 @@ async function main(): Promise<void> {
     const baseline = await runBaseline(sealed);
     const onboarding = await runOnboarding(sealed);
     console.log(`(a) end-to-end, ${E2E_COUNT} each, ${CONCURRENCY} concurrent (payloads encrypted):`);
-    report(
-      '    onboardings/s',
-      (E2E_COUNT / onboarding.ms) * 1000,
-      (E2E_COUNT / baseline.ms) * 1000,
-      'per s',
-    );
+    const rate = (E2E_COUNT / onboarding.ms) * 1000;
+    const baselineRate = (E2E_COUNT / baseline.ms) * 1000;
+    report('    onboardings/s', rate, baselineRate, 'per s');
+    recordFigure({
+      name: 'onboarding.e2e_rate',
+      value: rate,
+      unit: 'per s',
+      baseline: baselineRate,
+      size: E2E_COUNT,
+    });
     // (c) Interleaved rounds, each setup first in turn, so drift in the machine's load hits both.
     // Wall time is what the goal is about; this process's CPU time (client and worker, both data
     // converters' work) is less disturbed by whatever else loads the machine.
@@ -245,63 +238,6 @@ async function main(): Promise<void> {
     for (const { worker } of [plain, sealed]) if (worker.getState() === 'RUNNING') worker.shutdown();
     await Promise.allSettled([...running, stopped]);
   }
-
-  // (b) Many onboardings waiting at once, on a separate worker process so its RSS is its own.
-  const waitingQueue = `bench-waiting-${randomUUID()}`;
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'twofold.js'), 'worker'], {
-    env: {
-      ...process.env,
-      TEMPORAL_NAMESPACE: NAMESPACE,
-      TEMPORAL_TASK_QUEUE: waitingQueue,
-      AUTHY_API_URL: authyUrl,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const marker = randomUUID().slice(0, 8);
-  const users = Array.from({ length: WAITING_COUNT }, (_, i) => ({
-    userId: `wait-${marker}-${i}`,
-    cellphone: String(phone++),
-  }));
-  const starts = await timed(() =>
-    mapConcurrent(users, 100, ({ userId, cellphone }) =>
-      client.workflow.start('onboardUser', {
-        workflowId: `onboarding-${userId}`,
-        taskQueue: waitingQueue,
-        args: [
-          withResolvedTiming({
-            userId,
-            email: 'bench@example.com',
-            countryCode: '1',
-            cellphone,
-            timing: slowTiming,
-          }),
-        ],
-      }),
-    ),
-  );
-  const settled = await timed(() =>
-    pollUntil(
-      async () =>
-        (
-          await pool.query<{ n: string }>(
-            `select count(*) as n from onboardings where user_id like $1 and stage = 'awaiting_device'`,
-            [`wait-${marker}-%`],
-          )
-        ).rows[0]!.n,
-      (n) => Number(n) >= WAITING_COUNT,
-    ),
-  );
-  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-  console.log(`(b) ${WAITING_COUNT} onboardings waiting at once:`);
-  console.log(
-    `    start rate: ${((WAITING_COUNT / starts.ms) * 1000).toFixed(0)} starts/s (client), all awaiting the device ${((starts.ms + settled.ms) / 1000).toFixed(1)} s after the first start`,
-  );
-  console.log(
-    `    worker peak RSS: ${(peakKb / 1024).toFixed(0)} MiB (${((peakKb * 1024) / WAITING_COUNT / 1024).toFixed(1)} KiB per waiting onboarding, upper bound)`,
-  );
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
 
   // Clean up: nothing of the benchmark stays running.
   const temporalBin = path.join(

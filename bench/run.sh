@@ -1,19 +1,88 @@
 #!/usr/bin/env bash
-# Runs every benchmark under bench/ (files named *.bench.ts) against the local stack, one after the
-# other, and stops what it started. Each benchmark prints its figure, its baseline and their ratio.
+# Runs the benchmarks under bench/ (files named *.bench.ts) against the local stack, once per Temporal
+# backend, and stops what it started. Each benchmark prints its figure, its baseline measured in the
+# same run and their ratio; at the end one table puts the backends side by side (bench/summary.ts).
+#
+#   BENCH_BACKENDS  Temporal backends to measure, in order (default "dev postgres"; docs/temporal-backends.md)
+#   BENCH_ONLY      only these benchmarks, by name without .bench.ts (e.g. "waiting-onboardings")
+#
+# The first backend runs every benchmark; later ones run those whose figures depend on the Temporal
+# server (onboarding, gateway, waiting-onboardings). A backend other than the one already answering
+# on TEMPORAL_ADDRESS runs on ports and a run directory of its own, so a running `make up` is left
+# alone (BENCH_SECOND_TEMPORAL_PORT, default 7243, and BENCH_SECOND_UI_PORT, default 8243).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
-started=()
-cleanup() { ((${#started[@]})) && bash "$repo/scripts/stack.sh" down "${started[@]}" || true; }
+source "$repo/scripts/lib.sh"
+
+read -r -a backends <<<"${BENCH_BACKENDS:-dev postgres}"
+read -r -a only <<<"${BENCH_ONLY:-}"
+temporal_sensitive=" onboarding gateway waiting-onboardings "
+results="$(mktemp -t twofold-bench-XXXXXX.jsonl)"
+export BENCH_RESULTS="$results"
+
+# What each round started, to stop exactly that: "<run dir>|<services...>".
+round_started=""
+postgres_started=0
+stop_round() {
+  [ -n "$round_started" ] || return 0
+  local run_dir=${round_started%%|*} services=${round_started#*|}
+  # shellcheck disable=SC2086
+  [ -n "$services" ] && TWOFOLD_RUN_DIR="$run_dir" bash "$repo/scripts/stack.sh" down $services || true
+  round_started=""
+}
+cleanup() {
+  stop_round
+  ((postgres_started)) && bash "$repo/scripts/stack.sh" down postgres || true
+  rm -f "$results"
+}
 trap cleanup EXIT INT TERM
-while read -r verb name; do [ "$verb" = started ] && started+=("$name"); done < <(bash "$repo/scripts/stack.sh" up)
-node "$repo/bin/twofold.js" db migrate >/dev/null
+
+# The backend of the server these scripts started on TEMPORAL_ADDRESS (dev when unknown).
+backend_answering() {
+  local pidfile="$TWOFOLD_RUN_DIR/temporal-server.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then echo postgres; else echo dev; fi
+}
+
+wanted() {
+  local name=$1 first=$2
+  if ((${#only[@]})); then [[ " ${only[*]} " == *" $name "* ]] || return 1; fi
+  ((first)) || [[ "$temporal_sensitive" == *" $name "* ]]
+}
 
 shopt -s nullglob
 benches=("$here"/*.bench.ts)
 if ((${#benches[@]} == 0)); then echo "no benchmarks under bench/ yet"; exit 0; fi
-for bench in "${benches[@]}"; do
-  echo "== $(basename "$bench")"
-  npx tsx "$bench"
+
+first=1
+for backend in "${backends[@]}"; do
+  case "$backend" in dev | postgres) ;; *) die "BENCH_BACKENDS: unknown backend '$backend' (dev or postgres)" ;; esac
+  address="$TEMPORAL_ADDRESS" ui_port="$TEMPORAL_UI_PORT" run_dir="$TWOFOLD_RUN_DIR"
+  if port_open "$(temporal_host)" "$(temporal_port)" && [ "$(backend_answering)" != "$backend" ]; then
+    # The other backend (a `make up`, the previous round's reused server) holds the usual port:
+    # this one gets ports and pid files of its own.
+    address="127.0.0.1:${BENCH_SECOND_TEMPORAL_PORT:-7243}" ui_port="${BENCH_SECOND_UI_PORT:-8243}"
+    run_dir="$TWOFOLD_HOME/run-bench-$backend"
+  fi
+  echo "=================== Temporal backend: $backend ($address)"
+  services=()
+  while read -r verb name; do
+    if [ "$verb" = started ]; then
+      if [ "$name" = postgres ]; then postgres_started=1; else services+=("$name"); fi
+    fi
+  done < <(TEMPORAL_BACKEND=$backend TEMPORAL_ADDRESS=$address TEMPORAL_UI_PORT=$ui_port TWOFOLD_RUN_DIR=$run_dir \
+    bash "$repo/scripts/stack.sh" up)
+  round_started="$run_dir|${services[*]}"
+  node "$repo/bin/twofold.js" db migrate >/dev/null
+
+  for bench in "${benches[@]}"; do
+    name=$(basename "$bench" .bench.ts)
+    wanted "$name" "$first" || continue
+    echo "== $name.bench.ts [$backend]"
+    TEMPORAL_BACKEND=$backend TEMPORAL_ADDRESS=$address npx tsx "$bench"
+  done
+  stop_round
+  first=0
 done
+
+npx tsx "$here/summary.ts" "$results"

@@ -1,4 +1,5 @@
 // Shared helpers for benchmarks: timing, percentiles, machine facts, a scratch Temporal namespace.
+import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -40,6 +41,29 @@ export async function mapConcurrent<T, R>(
 export function machineFacts(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+}
+
+/** One measured figure, as `make bench` collects them for its side-by-side summary of the backends. */
+export interface Figure {
+  /** Stable id, `<benchmark>.<figure>`, e.g. `waiting.start_rate`. */
+  name: string;
+  value: number;
+  unit: string;
+  /** The same run's baseline in the same unit, when the figure has one. */
+  baseline?: number;
+  /** The workload size the figure is for (runs, deliveries…), when it varies by setting. */
+  size?: number;
+}
+
+/**
+ * Appends a figure to the JSON-lines file named by BENCH_RESULTS (set by bench/run.sh), tagged with
+ * the Temporal backend it was measured on; does nothing when the benchmark runs on its own.
+ */
+export function recordFigure(figure: Figure): void {
+  const file = process.env.BENCH_RESULTS;
+  if (!file) return;
+  const backend = process.env.TEMPORAL_BACKEND === 'postgres' ? 'postgres' : 'dev';
+  appendFileSync(file, `${JSON.stringify({ backend, ...figure })}\n`);
 }
 
 /** Prints a figure against its baseline as a ratio. */

@@ -1,0 +1,209 @@
+// Many onboardings waiting at once (issues 3 and 16): BENCH_WAITING onboardings (default 10,000) are
+// started with day-long timings and left waiting in `awaiting_device`, on a separate worker process
+// (`twofold worker --max-cached-workflows BENCH_WORKER_CACHE`) so its memory is its own. Measured:
+// the client's start rate, the time until every run waits (counted in the customer record), the
+// worker's peak RSS, and the Temporal store's growth per waiting run (the PostgreSQL databases on
+// TEMPORAL_BACKEND=postgres, the SQLite file on the dev server). Progress is printed every 10 s.
+// Runs in its own namespace (twofold-bench) and terminates what it started.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { createAuthyEmulator } from '../src/authy-emulator';
+import { loadConfig } from '../src/config';
+import { createPool } from '../src/db/pool';
+import type { DbPool } from '../src/db/pool';
+import { withResolvedTiming } from '../src/shared/onboarding';
+import { connectClientConnection, createClient } from '../src/temporal/connection';
+import { ensureBenchNamespace, machineFacts, mapConcurrent, recordFigure, timed } from './support';
+
+const NAMESPACE = 'twofold-bench';
+const WAITING_COUNT = Number(process.env.BENCH_WAITING ?? 10_000);
+/** The worker's sticky cache: runs kept in memory between tasks; the rest are replayed on demand. */
+const WORKER_CACHE = Number(process.env.BENCH_WORKER_CACHE ?? 2_000);
+const BACKEND = process.env.TEMPORAL_BACKEND === 'postgres' ? 'postgres' : 'dev';
+const twofoldHome = process.env.TWOFOLD_HOME ?? path.join(os.homedir(), '.cache', 'twofold');
+
+/** Day-long waits: nothing but the start happens during the benchmark. */
+const SLOW_TIMING = {
+  installReminderIntervalMs: 7 * 24 * 3600_000,
+  deviceStatusPollIntervalMs: 24 * 3600_000,
+  approvalStatusPollIntervalMs: 24 * 3600_000,
+  approvalExpiryMs: 24 * 3600_000,
+};
+
+function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+}
+
+/** Bytes the Temporal server's store takes now: its databases, or the dev server's SQLite files. */
+async function temporalStoreBytes(pool: DbPool): Promise<number> {
+  if (BACKEND === 'postgres') {
+    const { rows } = await pool.query<{ bytes: string }>(
+      `SELECT sum(pg_database_size(datname))::text AS bytes FROM pg_database
+        WHERE datname IN ('temporal', 'temporal_visibility')`,
+    );
+    return Number(rows[0]!.bytes);
+  }
+  const file = process.env.TEMPORAL_DB_FILE ?? path.join(twofoldHome, 'data', 'temporal.sqlite');
+  let bytes = 0;
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      bytes += statSync(file + suffix).size;
+    } catch {
+      // the WAL and shared-memory files exist only while the server runs in WAL mode
+    }
+  }
+  return bytes;
+}
+
+async function waitingCount(pool: DbPool, marker: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM onboardings WHERE user_id LIKE $1 AND stage = 'awaiting_device'`,
+    [`wait-${marker}-%`],
+  );
+  return rows[0]!.n;
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const config = loadConfig();
+  console.log(`machine: ${machineFacts()}; Temporal backend: ${BACKEND}`);
+  await ensureBenchNamespace(config.temporal.address, NAMESPACE);
+  const emulator = createAuthyEmulator({ seed: 11 });
+  const { url: authyUrl, close: closeEmulator } = await emulator.listen(0);
+  const pool = createPool(config.databaseUrl, { max: 4 });
+  const connection = await connectClientConnection(config.temporal);
+  const client = createClient(connection, { namespace: NAMESPACE, payloadKeys: config.temporal.payloadKeys });
+
+  const taskQueue = `bench-waiting-${randomUUID()}`;
+  const worker = spawn(
+    process.execPath,
+    [
+      path.join(__dirname, '..', 'bin', 'twofold.js'),
+      'worker',
+      '--max-cached-workflows',
+      String(WORKER_CACHE),
+    ],
+    {
+      env: {
+        ...process.env,
+        TEMPORAL_NAMESPACE: NAMESPACE,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        AUTHY_API_URL: authyUrl,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const workerExited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+  let workerRssPeakSampled = 0;
+  const sampleWorker = (): number => {
+    const kb = procStatusKb(worker.pid!, 'VmRSS');
+    workerRssPeakSampled = Math.max(workerRssPeakSampled, kb);
+    return kb;
+  };
+
+  const storeBefore = await temporalStoreBytes(pool);
+  const marker = randomUUID().slice(0, 8);
+  let started = 0;
+  const firstStart = performance.now();
+  const progress = setInterval(() => {
+    void waitingCount(pool, marker).then((waiting) => {
+      const elapsed = (performance.now() - firstStart) / 1000;
+      console.log(
+        `    ${elapsed.toFixed(0)} s: ${started} started, ${waiting} waiting, worker RSS ${(sampleWorker() / 1024).toFixed(0)} MiB`,
+      );
+    });
+  }, 10_000);
+
+  let phone = 5_560_000_000;
+  const starts = await timed(() =>
+    mapConcurrent(
+      Array.from({ length: WAITING_COUNT }, (_, i) => i),
+      100,
+      async (i) => {
+        const userId = `wait-${marker}-${i}`;
+        await client.workflow.start('onboardUser', {
+          workflowId: `onboarding-${userId}`,
+          taskQueue,
+          args: [
+            withResolvedTiming({
+              userId,
+              email: 'bench@example.com',
+              countryCode: '1',
+              cellphone: String(phone++),
+              timing: SLOW_TIMING,
+            }),
+          ],
+        });
+        started += 1;
+      },
+    ),
+  );
+  for (;;) {
+    if (worker.exitCode !== null) throw new Error(`the benchmark worker exited with ${worker.exitCode}`);
+    if ((await waitingCount(pool, marker)) >= WAITING_COUNT) break;
+    sampleWorker();
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // a progress poll, not a synchronisation
+  }
+  clearInterval(progress);
+  const allWaitingSeconds = (performance.now() - firstStart) / 1000;
+  const peakKb = Math.max(procStatusKb(worker.pid!, 'VmHWM'), workerRssPeakSampled);
+  const storeGrowth = (await temporalStoreBytes(pool)) - storeBefore;
+
+  const startRate = (WAITING_COUNT / starts.ms) * 1000;
+  console.log(
+    `${WAITING_COUNT} onboardings waiting at once (worker --max-cached-workflows ${WORKER_CACHE}):`,
+  );
+  console.log(`    start rate: ${startRate.toFixed(0)} starts/s (client)`);
+  console.log(
+    `    all awaiting the device ${allWaitingSeconds.toFixed(1)} s after the first start (${(WAITING_COUNT / allWaitingSeconds).toFixed(1)} runs/s)`,
+  );
+  console.log(`    worker peak RSS: ${(peakKb / 1024).toFixed(0)} MiB (goal ≤ 1,024 MiB)`);
+  console.log(
+    `    Temporal store (${BACKEND}): +${(storeGrowth / 2 ** 20).toFixed(0)} MiB, ${(storeGrowth / WAITING_COUNT / 1024).toFixed(1)} KiB per waiting run`,
+  );
+  recordFigure({ name: 'waiting.start_rate', value: startRate, unit: 'starts/s', size: WAITING_COUNT });
+  recordFigure({ name: 'waiting.all_waiting_s', value: allWaitingSeconds, unit: 's', size: WAITING_COUNT });
+  recordFigure({ name: 'waiting.worker_peak_rss', value: peakKb / 1024, unit: 'MiB', size: WAITING_COUNT });
+  recordFigure({
+    name: 'waiting.store_per_run',
+    value: storeGrowth / WAITING_COUNT / 1024,
+    unit: 'KiB',
+    size: WAITING_COUNT,
+  });
+
+  worker.kill('SIGTERM');
+  await workerExited;
+  // Nothing of the benchmark stays running: one server-side batch terminates every run it started.
+  execFileSync(
+    path.join(twofoldHome, 'temporal-1.5.1', 'temporal'),
+    [
+      'workflow',
+      'terminate',
+      '--address',
+      config.temporal.address,
+      '--namespace',
+      NAMESPACE,
+      '--query',
+      `ExecutionStatus='Running' AND WorkflowId STARTS_WITH 'onboarding-wait-${marker}-'`,
+      '--reason',
+      'benchmark done',
+      '--yes',
+    ],
+    { stdio: 'ignore' },
+  );
+  await connection.close();
+  await pool.end();
+  await closeEmulator();
+  await emulator.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
