@@ -1,9 +1,10 @@
 import authy from 'authy';
 import { Client } from 'authy-client';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
-import { startEmulator } from './helpers';
-import { waitForDefined } from '../harness/wait-for';
+import { startEmulator, useEmulator } from './helpers';
+import { closeAfterEach } from '../harness/lifecycle';
 import type { RunningEmulator } from './helpers';
+import { oneTouchCallbackOf } from './authy-client-callback';
 import { startReceiver } from './receiver';
 import type { Receiver } from './receiver';
 
@@ -26,13 +27,7 @@ function legacy<T extends unknown[]>(
 }
 
 describe('npm `authy` (legacy client, api_key in the query, form bodies) against the emulator (1.8)', () => {
-  let emu: RunningEmulator;
-  beforeEach(async () => {
-    emu = await startEmulator();
-  });
-  afterEach(async () => {
-    await emu.close();
-  });
+  const emu = useEmulator();
 
   it('when it registers, reads status, sends an SMS, verifies, runs OneTouch and deletes, then every call succeeds', async () => {
     const client = authy(DEV_AUTHY_API_KEY, emu.url);
@@ -102,13 +97,10 @@ describe('npm `authy` (legacy client, api_key in the query, form bodies) against
 describe('npm `authy-client` (strict response checks, JSON bodies) against the emulator (1.8)', () => {
   let emu: RunningEmulator;
   let receiver: Receiver;
+  const closeAfter = closeAfterEach();
   beforeEach(async () => {
-    receiver = await startReceiver();
-    emu = await startEmulator({ oneTouchCallbackUrl: `${receiver.url}/authy/callback` });
-  });
-  afterEach(async () => {
-    await emu.close();
-    await receiver.close();
+    receiver = await closeAfter(startReceiver());
+    emu = await closeAfter(startEmulator({ oneTouchCallbackUrl: `${receiver.url}/authy/callback` }));
   });
 
   it('when it registers, reads status, sends an SMS, verifies, runs OneTouch and deletes, then its assertions all pass', async () => {
@@ -153,31 +145,14 @@ describe('npm `authy-client` (strict response checks, JSON bodies) against the e
   });
 
   it("when the emulator sends a OneTouch callback, then authy-client's verifyCallback accepts it", async () => {
-    const client = new Client({ key: DEV_AUTHY_API_KEY }, { host: emu.url });
-    const { user } = await client.registerUser({
-      countryCode: 'US',
-      email: 'cb@example.com',
-      phone: '7754615610',
-    });
-    await emu.control('POST', `/_emulator/users/${user.id}/install`);
-    const { approval_request } = await client.createApprovalRequest({
-      authyId: user.id,
+    const { client, callback } = await oneTouchCallbackOf(emu, receiver, {
+      user: { email: 'cb@example.com', phone: '7754615610' },
       message: 'Sign in',
-      details: { visible: { Username: 'carol', Location: 'Porto, PT' } },
-    });
-    await emu.control('POST', `/_emulator/approval_requests/${approval_request.uuid}/respond`, {
+      visible: { Username: 'carol', Location: 'Porto, PT' },
       status: 'denied',
     });
-    const callback = await waitForDefined(() => receiver.received[0], { what: 'the OneTouch callback' });
-    const request = {
-      body: JSON.parse(callback.body) as unknown,
-      headers: callback.headers as Record<string, unknown>,
-      method: callback.method,
-      protocol: 'http',
-      url: callback.url,
-    };
-    await expect(client.verifyCallback(request)).resolves.toBe(request);
-    const tampered = { ...request, body: { ...(request.body as Answer), status: 'approved' } };
+    await expect(client.verifyCallback(callback)).resolves.toBe(callback);
+    const tampered = { ...callback, body: { ...(callback.body as Answer), status: 'approved' } };
     await expect(client.verifyCallback(tampered)).rejects.toThrow();
   });
 });

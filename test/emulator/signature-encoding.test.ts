@@ -1,9 +1,7 @@
-import { Client } from 'authy-client';
 import qs from 'qs';
 import { computeAuthySignature, sortedParamString } from '../../src/authy/signature';
-import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
 import { startEmulator } from './helpers';
-import { waitForDefined } from '../harness/wait-for';
+import { oneTouchCallbackOf } from './authy-client-callback';
 import { independentSignature } from './independent-signature';
 import { startReceiver } from './receiver';
 
@@ -25,30 +23,12 @@ describe('Authy signature encoding of parentheses (docs/authy-api.md §1.7 step 
     const receiver = await startReceiver();
     const emu = await startEmulator({ oneTouchCallbackUrl: `${receiver.url}/cb` });
     try {
-      const client = new Client({ key: DEV_AUTHY_API_KEY }, { host: emu.url });
-      const { user } = await client.registerUser({
-        countryCode: 'US',
-        email: 'p@example.com',
-        phone: '7754615611',
-      });
-      await emu.control('POST', `/_emulator/users/${user.id}/install`);
-      const { approval_request } = await client.createApprovalRequest({
-        authyId: user.id,
+      const { client, callback } = await oneTouchCallbackOf(emu, receiver, {
+        user: { email: 'p@example.com', phone: '7754615611' },
         message: 'Sign in (web)',
-      });
-      await emu.control('POST', `/_emulator/approval_requests/${approval_request.uuid}/respond`, {
         status: 'approved',
       });
-      const callback = await waitForDefined(() => receiver.received[0], { what: 'the OneTouch callback' });
-      await expect(
-        client.verifyCallback({
-          body: JSON.parse(callback.body) as unknown,
-          headers: callback.headers,
-          method: 'POST',
-          protocol: 'http',
-          url: callback.url,
-        }),
-      ).resolves.toBeDefined();
+      await expect(client.verifyCallback(callback)).resolves.toBeDefined();
     } finally {
       await emu.close();
       await receiver.close();
