@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startOnboarding } from '../../src/client/onboarding';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
 import type { OnboardingStatus } from '../../src/shared/onboarding';
 import { verifyIdentity } from '../../src/verify/identity';
 import { getEnrollmentUpdate, statusQuery } from '../../src/workflows/onboarding/messages';
 import { registerGatewayWebhook } from '../harness/full-stack';
 import type { IsolatedDatabase } from '../harness/isolated-database';
-import { FAST_TIMING, uniquePhone } from '../harness/onboarding';
 import { unusedPort } from '../harness/ports';
 import { waitFor } from '../harness/wait-for';
 import { startVerifyGatewayStack } from './gateway';
@@ -47,17 +44,7 @@ const stageOf = (handle: WorkflowHandle, accept: (s: OnboardingStatus) => boolea
   waitFor(() => handle.query(statusQuery), accept, { timeoutMs: 55_000, intervalMs: 100, what });
 
 it('when an Authy and a Verify push onboarding run on one worker and one gateway, then the deliveries of each provider bring both to enabled', async () => {
-  const authy = await startOnboarding(
-    h.temporal.client,
-    {
-      userId: `both-authy-${randomUUID()}`,
-      email: `both-${randomUUID().slice(0, 8)}@example.com`,
-      countryCode: '1',
-      cellphone: uniquePhone(),
-      timing: FAST_TIMING,
-    },
-    { taskQueue: h.taskQueue, provider: 'authy' },
-  );
+  const authy = await h.start({ provider: 'authy' });
   const verify = await h.start({ factorType: 'push' });
   const identity = verifyIdentity(verify.input.userId);
 
