@@ -4,11 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createWebhooksApi } from '../../src/authy/webhooks-api';
-import {
-  DEV_AUTHY_ACCESS_KEY,
-  DEV_AUTHY_API_KEY,
-  DEV_AUTHY_API_SIGNING_KEY,
-} from '../../src/shared/dev-keys';
+import { DEV_AUTHY_KEYS } from '../../src/shared/dev-keys';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { runServicesScript } from '../harness/cli';
@@ -59,13 +55,7 @@ describe('scripts/services.sh (the app processes of make up / make demo)', () =>
     rmSync(home, { recursive: true, force: true });
   });
 
-  const webhooks = () =>
-    createWebhooksApi({
-      baseUrl: emulatorUrl,
-      apiKey: DEV_AUTHY_API_KEY,
-      accessKey: DEV_AUTHY_ACCESS_KEY,
-      apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
-    }).list();
+  const webhooks = () => createWebhooksApi({ baseUrl: emulatorUrl, ...DEV_AUTHY_KEYS }).list();
 
   it('when started, then the emulator and the gateway run in the background with pid files and logs, and the gateway webhook is registered through the Webhooks API', async () => {
     const up = await runServicesScript(['up', 'emulator', 'gateway'], env);

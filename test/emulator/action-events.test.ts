@@ -1,6 +1,5 @@
 import type { ReportingEvent } from '../../src/authy-emulator/event-objects';
-import { startEmulator } from './helpers';
-import type { RunningEmulator } from './helpers';
+import { useEmulator } from './helpers';
 
 // Reference: docs/authy-api.md sections 2.3 (event names), 2.5 and 3.4 (object
 // shapes, unprefixed keys, hashed phone numbers). Every action taken through the emulator must show
@@ -10,13 +9,7 @@ const USER_KEYS = ['authy_id', 'authy_ids', 'banned', 'country_code', 'locale', 
 const APP_KEYS = ['account_sid', 'device_app', 'id', 'name', 'type'];
 
 describe('events of actions (docs/authy-api.md §2.3, §2.5, §3.4)', () => {
-  let emu: RunningEmulator;
-  beforeEach(async () => {
-    emu = await startEmulator();
-  });
-  afterEach(async () => {
-    await emu.close();
-  });
+  const emu = useEmulator();
 
   it('when a person goes through every action, then each appears once, newest first, with the documented objects', async () => {
     const created = await emu.api<{ user: { id: number } }>('/protected/json/users/new', {

@@ -17,6 +17,12 @@ import type { Receiver } from './receiver';
 // sections 1.1/1.3 (429 with error_code 60003; Retry-After UNCONFIRMED, so both variants exist), 3.3, 5.
 const STATUS = (id: number) => `/protected/json/users/${id}/status`;
 
+/** The clock of the emulators that take it: the real time at the start of each test, then moved by the test. */
+let clock: number;
+beforeEach(() => {
+  clock = Date.now();
+});
+
 async function setFaults(emu: RunningEmulator, faults: unknown) {
   const answer = await emu.control('POST', '/_emulator/faults', faults);
   expect(answer.status).toBe(200);
@@ -24,10 +30,6 @@ async function setFaults(emu: RunningEmulator, faults: unknown) {
 }
 
 describe('API faults (docs/contract.md §6)', () => {
-  let clock: number;
-  beforeEach(() => {
-    clock = Date.now();
-  });
   const emu = useEmulator({ now: () => clock });
 
   it('when an endpoint has errorRate 1, then it answers the chosen 5xx with an Authy body; other endpoints are untouched', async () => {
@@ -214,10 +216,6 @@ describe('webhook delivery faults (docs/contract.md §6)', () => {
 });
 
 describe('request log and reset (docs/contract.md §6)', () => {
-  let clock: number;
-  beforeEach(() => {
-    clock = Date.now();
-  });
   const emu = useEmulator({ now: () => clock });
 
   it('when API calls arrive, then the log lists method, path, status and time, without keys or tokens', async () => {

@@ -1,29 +1,13 @@
 import { createWebhooksApi, WEBHOOK_EVENTS } from '../../src/authy/webhooks-api';
-import {
-  DEV_AUTHY_ACCESS_KEY,
-  DEV_AUTHY_API_KEY,
-  DEV_AUTHY_API_SIGNING_KEY,
-} from '../../src/shared/dev-keys';
-import { startEmulator } from '../harness/emulator';
-import type { EmulatorHarness } from '../harness/emulator';
+import { DEV_AUTHY_KEYS } from '../../src/shared/dev-keys';
+import { useEmulator } from './helpers';
 
 // Reference 2.1/2.3: a webhook may subscribe to all 23 events, sent form-encoded as events[]=….
 describe('emulator: long form-encoded arrays', () => {
-  let emulator: EmulatorHarness;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-  afterAll(async () => {
-    await emulator.close();
-  });
+  const emulator = useEmulator();
 
   it('when a webhook subscribes to all 23 events in one form, then the signature verifies and every event is kept', async () => {
-    const api = createWebhooksApi({
-      baseUrl: emulator.url,
-      apiKey: DEV_AUTHY_API_KEY,
-      accessKey: DEV_AUTHY_ACCESS_KEY,
-      apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
-    });
+    const api = createWebhooksApi({ baseUrl: emulator.url, ...DEV_AUTHY_KEYS });
     const created = await api.create({
       url: 'http://127.0.0.1:9/hook',
       name: 'all-events',

@@ -1,11 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import { createAuthyHttp } from '../../src/authy/http';
 import { ONBOARDING_WEBHOOK_EVENTS, createWebhooksApi } from '../../src/authy/webhooks-api';
-import {
-  DEV_AUTHY_ACCESS_KEY,
-  DEV_AUTHY_API_KEY,
-  DEV_AUTHY_API_SIGNING_KEY,
-} from '../../src/shared/dev-keys';
+import { DEV_AUTHY_API_KEY, DEV_AUTHY_KEYS } from '../../src/shared/dev-keys';
 import { startTestGateway } from '../gateway/support/gateway';
 import type { TestGateway } from '../gateway/support/gateway';
 import { startEmulator } from './emulator';
@@ -33,12 +29,11 @@ export async function registerGatewayWebhook(
   publicUrl: string,
   name: string,
 ): Promise<string> {
-  const { webhook } = await createWebhooksApi({
-    baseUrl: emulatorUrl,
-    apiKey: DEV_AUTHY_API_KEY,
-    accessKey: DEV_AUTHY_ACCESS_KEY,
-    apiSigningKey: DEV_AUTHY_API_SIGNING_KEY,
-  }).create({ url: `${publicUrl}/webhooks/authy`, name, events: ONBOARDING_WEBHOOK_EVENTS });
+  const { webhook } = await createWebhooksApi({ baseUrl: emulatorUrl, ...DEV_AUTHY_KEYS }).create({
+    url: `${publicUrl}/webhooks/authy`,
+    name,
+    events: ONBOARDING_WEBHOOK_EVENTS,
+  });
   return webhook.signing_key;
 }
 
