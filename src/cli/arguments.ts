@@ -1,4 +1,5 @@
 import { msToNumber } from '@temporalio/common';
+import { Option } from 'commander';
 import { CliError, EXIT } from './context';
 
 /**
@@ -73,4 +74,56 @@ export function portArgument(flag: string, options: { allowZero?: boolean } = {}
     }
     return Number(value);
   };
+}
+
+/** The long flag of commander's `flags` ("--reminder-every <duration>" → "--reminder-every"). */
+function flagOf(flags: string): string {
+  return /--[\w-]+/.exec(flags)?.[0] ?? flags;
+}
+
+const DURATION_UNITS = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+] as const;
+
+/** Milliseconds in the largest unit they are a whole number of ("6s", "5m", "1d"), as the help shows a default. */
+function durationText(ms: number): string {
+  const unit = DURATION_UNITS.find(([, size]) => ms >= size && ms % size === 0);
+  return unit ? `${ms / unit[1]}${unit[0]}` : String(ms);
+}
+
+/**
+ * An option whose value is a duration in milliseconds ({@link durationArgument}, named by its flag);
+ * with `defaultMs`, the help shows that default as a duration.
+ */
+export function durationOption(
+  flags: string,
+  description: string,
+  options: { minMs?: number; examples?: string; defaultMs?: number } = {},
+): Option {
+  const { defaultMs, ...limits } = options;
+  const option = new Option(flags, description).argParser(durationArgument(flagOf(flags), limits));
+  return defaultMs === undefined ? option : option.default(defaultMs, durationText(defaultMs));
+}
+
+/** An option whose value is a whole number from `min` to `max` ({@link integerArgument}, named by its flag). */
+export function integerOption(
+  flags: string,
+  description: string,
+  range: { min: number; max: number; default?: number },
+): Option {
+  const option = new Option(flags, description).argParser(
+    integerArgument(flagOf(flags), range.min, range.max),
+  );
+  return range.default === undefined ? option : option.default(range.default);
+}
+
+/** The names a variadic flag was given (`--events a b,c`): space- or comma-separated, blanks dropped. */
+export function listedNames(values: readonly string[]): string[] {
+  return values
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { findOnboarding } from '../../db/onboardings';
 import { createPool } from '../../db/pool';
 import type { DbPool } from '../../db/pool';
@@ -7,7 +6,7 @@ import { errorText, readOnboardingStatus } from '../../client/onboarding-status'
 import type { RecordedStatus, StatusAnswer } from '../../client/onboarding-status';
 import { onboardingWorkflowId } from '../../shared/onboarding';
 import type { OnboardingStatus } from '../../shared/onboarding';
-import { durationArgument } from '../arguments';
+import { durationOption } from '../arguments';
 import { CliError, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 import { printStatusRows, statusRows } from './status-rows';
@@ -59,9 +58,14 @@ export function registerOnboardingStatusCommand(onboarding: Command): void {
     )
     .argument('<userId>')
     .addOption(
-      new Option('--query-timeout <duration>', 'give up on the query after this long (no worker answering)')
-        .argParser(durationArgument('--query-timeout', { minMs: 100 }))
-        .default(10_000, '10s'),
+      durationOption(
+        '--query-timeout <duration>',
+        'give up on the query after this long (no worker answering)',
+        {
+          minMs: 100,
+          defaultMs: 10_000,
+        },
+      ),
     )
     .option(
       '--json',

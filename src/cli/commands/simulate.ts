@@ -8,12 +8,10 @@ import { formatProgress, formatSimulationReport } from '../../simulation/report'
 import { SimulationTimeoutError, runSimulation } from '../../simulation/run-simulation';
 import type { SimulationProgress } from '../../simulation/types';
 import { SIMULATION_TIMING } from '../../simulation/timing';
-import { durationArgument, integerArgument } from '../arguments';
+import { durationOption, integerOption } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 import { runVerifySimulateCommand } from './simulate-verify';
-
-const seconds = (ms: number) => `${ms / 1000}s`;
 
 interface SimulateOptions {
   users: number;
@@ -61,63 +59,56 @@ export function registerSimulateCommand(program: Command): void {
     .description(
       'start N onboardings and play their people through the Authy emulator: most install and approve, some deny, ignore the push, change phone or never install',
     )
+    .addOption(integerOption('--users <n>', 'people in the cohort', { min: 1, max: 10_000, default: 20 }))
     .addOption(
-      new Option('--users <n>', 'people in the cohort')
-        .argParser(integerArgument('--users', 1, 10_000))
-        .default(20),
-    )
-    .addOption(
-      new Option('--seed <n>', 'seed of the persona mix and delays')
-        .argParser(integerArgument('--seed', 0, 2 ** 31))
-        .default(1),
+      integerOption('--seed <n>', 'seed of the persona mix and delays', { min: 0, max: 2 ** 31, default: 1 }),
     )
     .option('--id-prefix <prefix>', 'user ids are <prefix>-<run>-<nnn>', 'sim')
     .addOption(
-      new Option('--reminder-every <duration>', 'install-link reminder interval')
-        .argParser(durationArgument('--reminder-every', { minMs: 1000 }))
-        .default(
-          SIMULATION_TIMING.installReminderIntervalMs,
-          seconds(SIMULATION_TIMING.installReminderIntervalMs),
-        ),
+      durationOption('--reminder-every <duration>', 'install-link reminder interval', {
+        minMs: 1000,
+        defaultMs: SIMULATION_TIMING.installReminderIntervalMs,
+      }),
     )
     .addOption(
-      new Option('--reminders <n>', 'install-link reminders before the final wait')
-        .argParser(integerArgument('--reminders', 0, 100))
-        .default(SIMULATION_TIMING.maxInstallReminders),
+      integerOption('--reminders <n>', 'install-link reminders before the final wait', {
+        min: 0,
+        max: 100,
+        default: SIMULATION_TIMING.maxInstallReminders,
+      }),
     )
     .addOption(
-      new Option(
+      durationOption(
         '--give-up-after <duration>',
         'final wait for the install after the last reminder (then expired)',
-      )
-        .argParser(durationArgument('--give-up-after', { minMs: 1000 }))
-        .default(SIMULATION_TIMING.installGiveUpAfterMs, '1h'),
+        { minMs: 1000, defaultMs: SIMULATION_TIMING.installGiveUpAfterMs },
+      ),
     )
     .addOption(
-      new Option('--approval-expiry <duration>', 'lifetime of each OneTouch approval request')
-        .argParser(durationArgument('--approval-expiry', { minMs: 1000 }))
-        .default(SIMULATION_TIMING.approvalExpiryMs, seconds(SIMULATION_TIMING.approvalExpiryMs)),
+      durationOption('--approval-expiry <duration>', 'lifetime of each OneTouch approval request', {
+        minMs: 1000,
+        defaultMs: SIMULATION_TIMING.approvalExpiryMs,
+      }),
     )
     .addOption(
-      new Option('--approval-attempts <n>', 'approval requests sent before expired')
-        .argParser(integerArgument('--approval-attempts', 1, 100))
-        .default(SIMULATION_TIMING.maxApprovalAttempts),
+      integerOption('--approval-attempts <n>', 'approval requests sent before expired', {
+        min: 1,
+        max: 100,
+        default: SIMULATION_TIMING.maxApprovalAttempts,
+      }),
     )
     .addOption(
-      new Option(
+      durationOption(
         '--poll-every <duration>',
         'status polls (the safety net when no gateway delivers callbacks)',
-      )
-        .argParser(durationArgument('--poll-every', { minMs: 100 }))
-        .default(
-          SIMULATION_TIMING.deviceStatusPollIntervalMs,
-          seconds(SIMULATION_TIMING.deviceStatusPollIntervalMs),
-        ),
+        { minMs: 100, defaultMs: SIMULATION_TIMING.deviceStatusPollIntervalMs },
+      ),
     )
     .addOption(
-      new Option('--timeout <duration>', 'fail if the cohort has not settled by then')
-        .argParser(durationArgument('--timeout', { minMs: 1000 }))
-        .default(180_000, '3m'),
+      durationOption('--timeout <duration>', 'fail if the cohort has not settled by then', {
+        minMs: 1000,
+        defaultMs: 180_000,
+      }),
     )
     .option(
       '--cancel-previous',

@@ -1,4 +1,5 @@
 import { VERIFY_WEBHOOK_EVENTS } from '../../shared/verify-events';
+import { listedNames } from '../arguments';
 import { CliError, EXIT } from '../context';
 import { explainVerify, verifyApi } from './verify-api';
 
@@ -11,10 +12,7 @@ export const ONBOARDING_VERIFY_EVENTS = [
 
 function parseVerifyEvents(values: string[] | undefined): string[] {
   if (values === undefined) return [...ONBOARDING_VERIFY_EVENTS];
-  const names = values
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
+  const names = listedNames(values);
   if (names.includes('all')) return ['*'];
   const known = new Set<string>(VERIFY_WEBHOOK_EVENTS);
   const unknown = names.filter((n) => !known.has(n));

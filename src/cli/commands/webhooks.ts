@@ -9,6 +9,7 @@ import {
 } from '../../authy/webhooks-api';
 import type { WebhookEvent, WebhooksApi } from '../../authy/webhooks-api';
 import type { Config } from '../../config';
+import { listedNames } from '../arguments';
 import { CliError, EXIT, commandContext } from '../context';
 import { deleteVerifyWebhook, listVerifyWebhooks, registerVerifyWebhook } from './verify-webhooks';
 
@@ -54,10 +55,7 @@ function explain(config: Config, action: string) {
 
 function parseEvents(values: string[] | undefined): WebhookEvent[] {
   if (values === undefined) return [...ONBOARDING_WEBHOOK_EVENTS];
-  const names = values
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
+  const names = listedNames(values);
   if (names.includes('all')) return [...WEBHOOK_EVENTS];
   if (names.length === 0) throw new CliError('--events needs at least one event name', EXIT.usage);
   const unknown = names.filter((name) => !isWebhookEvent(name));
