@@ -69,22 +69,28 @@ export async function ensureReportingSchedule(
   return { ...result, outcome: 'updated' };
 }
 
+/** Which schedule {@link pauseReportingSchedule} and its siblings act on, and the note the Web UI shows. */
+export interface ScheduleActionOptions {
+  /** Default: the live sync's, {@link REPORTING_SCHEDULE_ID}. */
+  scheduleId?: string;
+  /** Why (pause and unpause only); default: the `twofold schedule` command that did it. */
+  note?: string;
+}
+
 /** Pauses the schedule (running syncs finish; no new ones start) with a note shown in the Web UI. */
 export async function pauseReportingSchedule(
   client: Client,
-  note = 'paused with twofold schedule pause',
-  scheduleId = REPORTING_SCHEDULE_ID,
+  options: ScheduleActionOptions = {},
 ): Promise<void> {
-  await client.schedule.getHandle(scheduleId).pause(note);
+  await handleOf(client, options).pause(options.note ?? 'paused with twofold schedule pause');
 }
 
 /** Resumes a paused schedule. */
 export async function unpauseReportingSchedule(
   client: Client,
-  note = 'unpaused with twofold schedule unpause',
-  scheduleId = REPORTING_SCHEDULE_ID,
+  options: ScheduleActionOptions = {},
 ): Promise<void> {
-  await client.schedule.getHandle(scheduleId).unpause(note);
+  await handleOf(client, options).unpause(options.note ?? 'unpaused with twofold schedule unpause');
 }
 
 /**
@@ -94,7 +100,11 @@ export async function unpauseReportingSchedule(
  */
 export async function triggerReportingSchedule(
   client: Client,
-  scheduleId = REPORTING_SCHEDULE_ID,
+  options: ScheduleActionOptions = {},
 ): Promise<void> {
-  await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
+  await handleOf(client, options).trigger(ScheduleOverlapPolicy.SKIP);
+}
+
+function handleOf(client: Client, options: ScheduleActionOptions) {
+  return client.schedule.getHandle(options.scheduleId ?? REPORTING_SCHEDULE_ID);
 }

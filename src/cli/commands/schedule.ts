@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { Client } from '@temporalio/client';
 import {
+  DEFAULT_REPORTING_INTERVAL_MS,
   ensureReportingSchedule,
   pauseReportingSchedule,
   triggerReportingSchedule,
   unpauseReportingSchedule,
 } from '../../client/reporting-schedule';
 import { REPORTING_SCHEDULE_ID } from '../../shared/reporting';
-import { durationArgument } from '../arguments';
+import { durationArgument, durationOption } from '../arguments';
 import { CliError, commandContext } from '../context';
 import { withTemporalClient } from '../temporal-client';
 
@@ -44,15 +46,13 @@ export function registerScheduleCommands(program: Command): void {
     .description('create the schedule, or update it in place when it exists (safe to re-run)')
     .addOption(scheduleIdOption())
     .addOption(
-      new Option('--interval <duration>', 'time between syncs')
-        .argParser(durationArgument('--interval', { minMs: 1000 }))
-        .default(5 * 60 * 1000, '5m'),
+      durationOption('--interval <duration>', 'time between syncs', {
+        minMs: 1000,
+        defaultMs: DEFAULT_REPORTING_INTERVAL_MS,
+      }),
     )
     .addOption(
-      new Option(
-        '--catchup-window <duration>',
-        'how late a missed sync may still start (default 1h)',
-      ).argParser(durationArgument('--catchup-window')),
+      durationOption('--catchup-window <duration>', 'how late a missed sync may still start (default 1h)'),
     )
     .option('--source <name>', 'watermark key, one per Authy application (default "authy")')
     .option(
@@ -89,44 +89,54 @@ export function registerScheduleCommands(program: Command): void {
         );
     });
 
-  schedule
-    .command('pause')
-    .description('stop starting syncs (a running one finishes)')
-    .addOption(scheduleIdOption())
-    .option('--note <text>', 'why, shown in the Web UI')
-    .action(async (options: { scheduleId: string; note?: string }) => {
-      const { config } = commandContext();
-      await withTemporalClient(config, (client) =>
-        pauseReportingSchedule(client, options.note, options.scheduleId).catch(
-          scheduleMissing(options.scheduleId),
-        ),
-      );
-      console.log(`schedule ${options.scheduleId} paused`);
-    });
+  scheduleAction(schedule, {
+    name: 'pause',
+    description: 'stop starting syncs (a running one finishes)',
+    done: 'paused',
+    act: pauseReportingSchedule,
+  }).option('--note <text>', 'why, shown in the Web UI');
+  scheduleAction(schedule, {
+    name: 'unpause',
+    description: 'start syncing on schedule again',
+    done: 'unpaused',
+    act: unpauseReportingSchedule,
+  });
+  scheduleAction(schedule, {
+    name: 'trigger',
+    description: 'start a sync now (skipped when one is already running)',
+    done: 'triggered',
+    act: triggerReportingSchedule,
+  });
+}
 
-  schedule
-    .command('unpause')
-    .description('start syncing on schedule again')
-    .addOption(scheduleIdOption())
-    .action(async (options: { scheduleId: string }) => {
-      const { config } = commandContext();
-      await withTemporalClient(config, (client) =>
-        unpauseReportingSchedule(client, undefined, options.scheduleId).catch(
-          scheduleMissing(options.scheduleId),
-        ),
-      );
-      console.log(`schedule ${options.scheduleId} unpaused`);
-    });
+/** Options of a `twofold schedule <name>` command that acts on an existing schedule. */
+interface ActionOptions {
+  scheduleId: string;
+  note?: string;
+}
 
-  schedule
-    .command('trigger')
-    .description('start a sync now (skipped when one is already running)')
+/**
+ * `twofold schedule <name>`: `act` on the schedule `--schedule-id` names, then print
+ * `schedule <id> <done>`; a schedule that does not exist is reported with the command that creates it.
+ */
+function scheduleAction(
+  schedule: Command,
+  command: {
+    name: string;
+    description: string;
+    done: string;
+    act: (client: Client, options: ActionOptions) => Promise<void>;
+  },
+): Command {
+  return schedule
+    .command(command.name)
+    .description(command.description)
     .addOption(scheduleIdOption())
-    .action(async (options: { scheduleId: string }) => {
+    .action(async (options: ActionOptions) => {
       const { config } = commandContext();
       await withTemporalClient(config, (client) =>
-        triggerReportingSchedule(client, options.scheduleId).catch(scheduleMissing(options.scheduleId)),
+        command.act(client, options).catch(scheduleMissing(options.scheduleId)),
       );
-      console.log(`schedule ${options.scheduleId} triggered`);
+      console.log(`schedule ${options.scheduleId} ${command.done}`);
     });
 }
