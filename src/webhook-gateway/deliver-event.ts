@@ -103,32 +103,34 @@ type Routing =
   | { kind: 'finished'; all: OnboardingTargetRow[] }
   | { kind: 'unknown'; retryReason: string; settleNote: string; unroutable: boolean };
 
+type UnknownTarget = Extract<Routing, { kind: 'unknown' }>;
+
+/** To the running onboardings among `found`; when none runs, `finished` if any was found, else `unknown`. */
+function routeTo(found: OnboardingTargetRow[], unknown: UnknownTarget): Routing {
+  const running = found.filter(isRunning);
+  if (running.length > 0) return { kind: 'targets', running, all: found };
+  if (found.length > 0) return { kind: 'finished', all: found };
+  return unknown;
+}
+
 /** An approval answer goes to the one run that issued that request, never by authy id. */
 async function routeApproval(pool: DbPool, row: InboxEventRow, approvalUuid: string): Promise<Routing> {
   // A signed answer naming another Authy user than the push went to concerns no onboarding.
-  const issuers = await findApprovalTargets(pool, approvalUuid, row.authyId ?? undefined);
-  const running = issuers.filter(isRunning);
-  if (running.length > 0) return { kind: 'targets', running, all: issuers };
-  if (issuers.length > 0) return { kind: 'finished', all: issuers };
-  return {
+  return routeTo(await findApprovalTargets(pool, approvalUuid, row.authyId ?? undefined), {
     kind: 'unknown',
     retryReason: 'no onboarding has issued this approval request yet',
     settleNote: 'no onboarding run issued this approval request',
     unroutable: true,
-  };
+  });
 }
 
 async function routeByAuthyId(pool: DbPool, authyId: string | null): Promise<Routing> {
-  const targets = authyId === null ? [] : await findOnboardingTargets(pool, authyId);
-  const running = targets.filter(isRunning);
-  if (running.length > 0) return { kind: 'targets', running, all: targets };
-  if (targets.length > 0) return { kind: 'finished', all: targets };
-  return {
+  return routeTo(authyId === null ? [] : await findOnboardingTargets(pool, authyId), {
     kind: 'unknown',
     retryReason: 'no onboarding has this authy id yet',
     settleNote: 'no onboarding has this authy id',
     unroutable: false,
-  };
+  });
 }
 
 /**
