@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { createPool } from './pool';
 import type { DbPool } from './pool';
 
 /** Options of {@link createDashboardPool}; each has a default sized for a handful of operators. */
@@ -14,17 +14,14 @@ export interface DashboardPoolOptions {
 /**
  * The dashboard's own small pool, apart from the gateway's intake pool: a flood of dashboard
  * requests (or one slow funnel query) can then only exhaust these few connections, never the ones
- * webhook deliveries are recorded with. Callers own it and must `end()` it on shutdown.
+ * webhook deliveries are recorded with. Like every pool of {@link createPool}, a dropped connection
+ * does not crash the gateway. Callers own it and must `end()` it on shutdown.
  */
 export function createDashboardPool(databaseUrl: string, options: DashboardPoolOptions = {}): DbPool {
-  const pool = new Pool({
-    connectionString: databaseUrl,
+  return createPool(databaseUrl, {
     max: options.max ?? 3,
-    statement_timeout: options.statementTimeoutMs ?? 10_000,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 3_000,
-    application_name: 'twofold-dashboard',
+    statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
+    applicationName: 'twofold-dashboard',
   });
-  // A dropped idle connection (server restart) must not crash the gateway: the next query reconnects.
-  pool.on('error', () => undefined);
-  return pool;
 }

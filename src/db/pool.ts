@@ -14,6 +14,10 @@ export interface PoolOptions {
    * included, so one stuck statement cannot hold up the work queued behind it. Default: none.
    */
   statementTimeoutMs?: number;
+  /** A query waiting longer than this for a free connection fails instead of queueing. Default: none. */
+  connectionTimeoutMs?: number;
+  /** The `application_name` PostgreSQL shows for its connections (`pg_stat_activity`). */
+  applicationName?: string;
 }
 
 /** Creates a pool for `databaseUrl`. Callers own it and must `end()` it on shutdown. */
@@ -22,6 +26,10 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): DbPo
     connectionString: databaseUrl,
     max: options.max ?? 10,
     ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
+    ...(options.connectionTimeoutMs === undefined
+      ? {}
+      : { connectionTimeoutMillis: options.connectionTimeoutMs }),
+    ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
   });
   // An idle client losing its connection (server restart) must not crash the process: the pool
   // drops it and the next query opens a fresh one.
