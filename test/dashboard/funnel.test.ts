@@ -1,5 +1,5 @@
 import type { FunnelResponse } from '../../src/dashboard/funnel';
-import { privateDays, recordRun, uniqueUserId } from './support/data';
+import { privateDays, recordRuns, uniqueUserId } from './support/data';
 import { useDashboardServer } from './support/server';
 
 describe('GET /dashboard/api/funnel', () => {
@@ -9,71 +9,26 @@ describe('GET /dashboard/api/funnel', () => {
     const period = privateDays(2);
     const at = (hours: number) => new Date(period.from.getTime() + hours * 3_600_000);
     const retried = uniqueUserId('retried');
-    // A run started before the period: its later stages fall inside it, but it is not the period's.
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('earlier'),
-      start: new Date(period.from.getTime() - 60_000),
-      stages: 'awaiting_device@120 awaiting_approval@180 enabled@240',
-      authyId: '1',
-    });
-    // The retried user's first run failed before Authy knew them; the second one got enabled.
-    await recordRun(dashboard.pool, { userId: retried, start: at(1), stages: 'failed@5' });
-    await recordRun(dashboard.pool, {
-      userId: retried,
-      start: at(2),
-      stages: 'awaiting_device@10 awaiting_approval@60 enabled@120',
-      authyId: '101',
-    });
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('enabled'),
-      start: at(3),
-      stages: 'awaiting_device@10 awaiting_approval@200 enabled@300',
-      authyId: '102',
-    });
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('denied'),
-      start: at(4),
-      stages: 'awaiting_device@10 awaiting_approval@20 denied@30',
-      authyId: '103',
-    });
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('expired'),
-      start: at(5),
+    const before = new Date(period.from.getTime() - 60_000);
+    await recordRuns(dashboard.pool, [
+      // A run started before the period: its later stages fall inside it, but it is not the period's.
+      [uniqueUserId('earlier'), before, 'awaiting_device@120 awaiting_approval@180 enabled@240', '1'],
+      // The retried user's first run failed before Authy knew them; the second one got enabled.
+      [retried, at(1), 'failed@5'],
+      [retried, at(2), 'awaiting_device@10 awaiting_approval@60 enabled@120', '101'],
+      [uniqueUserId('enabled'), at(3), 'awaiting_device@10 awaiting_approval@200 enabled@300', '102'],
+      [uniqueUserId('denied'), at(4), 'awaiting_device@10 awaiting_approval@20 denied@30', '103'],
       // The second awaiting_device row is a reminder re-recording the same stage.
-      stages: 'awaiting_device@10 awaiting_device@3600 expired@7200',
-      authyId: '104',
-    });
-    // Failed right after Authy registered the user: registered through the record's authy id.
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('failed-late'),
-      start: at(6),
-      stages: 'failed@5',
-      authyId: '105',
-    });
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('failed-early'),
-      start: at(7),
-      stages: 'failed@5',
-    });
-    // The app was already installed: straight to the approval, still open.
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('open'),
-      start: at(8),
-      stages: 'awaiting_approval@10',
-      authyId: '106',
-    });
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('cancelled'),
-      start: at(30),
-      stages: 'awaiting_device@10 cancelled@50',
-      authyId: '107',
-    });
-    // Started exactly at the end of the period: excluded (to is exclusive).
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('next'),
-      start: period.to,
-      stages: 'awaiting_device@1',
-    });
+      [uniqueUserId('expired'), at(5), 'awaiting_device@10 awaiting_device@3600 expired@7200', '104'],
+      // Failed right after Authy registered the user: registered through the record's authy id.
+      [uniqueUserId('failed-late'), at(6), 'failed@5', '105'],
+      [uniqueUserId('failed-early'), at(7), 'failed@5'],
+      // The app was already installed: straight to the approval, still open.
+      [uniqueUserId('open'), at(8), 'awaiting_approval@10', '106'],
+      [uniqueUserId('cancelled'), at(30), 'awaiting_device@10 cancelled@50', '107'],
+      // Started exactly at the end of the period: excluded (to is exclusive).
+      [uniqueUserId('next'), period.to, 'awaiting_device@1'],
+    ]);
 
     const { status, body } = await dashboard.get<FunnelResponse>(
       `/dashboard/api/funnel?from=${period.day(0)}&to=${period.day(2)}`,

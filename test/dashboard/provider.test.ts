@@ -1,9 +1,10 @@
 import type { FunnelResponse } from '../../src/dashboard/funnel';
+import type { ProviderFilter } from '../../src/dashboard/params';
 import type { StuckResponse } from '../../src/dashboard/stuck';
 import { findOnboarding } from '../../src/db/onboardings';
 import { waitFor } from '../harness/wait-for';
 import { createVerifyOnboardingHarness } from '../verify/harness';
-import { privateDays, recordRun, uniqueUserId } from './support/data';
+import { privateDays, recordRuns, uniqueUserId } from './support/data';
 import { useDashboardOverWorker, useDashboardServer } from './support/server';
 
 describe('the dashboard by provider: GET /dashboard/api/funnel?provider=…', () => {
@@ -12,33 +13,14 @@ describe('the dashboard by provider: GET /dashboard/api/funnel?provider=…', ()
   it('when a period holds Authy and Verify runs, then the funnel splits them by provider and each filter counts only its own', async () => {
     const period = privateDays(1);
     const at = (minutes: number) => new Date(period.from.getTime() + minutes * 60_000);
-    // Authy: one enabled, one still waiting for the install. Written without a provider, as Authy runs are.
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('authy-enabled'),
-      start: at(1),
-      stages: 'awaiting_device@10 awaiting_approval@20 enabled@30',
-      authyId: '201',
-    });
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('authy-waiting'),
-      start: at(2),
-      stages: 'awaiting_device@10',
-      authyId: '202',
-    });
-    // Verify: a TOTP run enabled by its first code (awaiting_approval skipped), and one that failed.
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('verify-enabled'),
-      start: at(3),
-      stages: 'awaiting_device@5 enabled@65',
-      authyId: 'verify-identity-1',
-      provider: 'verify',
-    });
-    await recordRun(dashboard.pool, {
-      userId: uniqueUserId('verify-failed'),
-      start: at(4),
-      stages: 'failed@5',
-      provider: 'verify',
-    });
+    await recordRuns(dashboard.pool, [
+      // Authy: one enabled, one still waiting for the install. Written without a provider, as Authy runs are.
+      [uniqueUserId('authy-enabled'), at(1), 'awaiting_device@10 awaiting_approval@20 enabled@30', '201'],
+      [uniqueUserId('authy-waiting'), at(2), 'awaiting_device@10', '202'],
+      // Verify: a TOTP run enabled by its first code (awaiting_approval skipped), and one that failed.
+      [uniqueUserId('verify-enabled'), at(3), 'awaiting_device@5 enabled@65', 'verify-identity-1', 'verify'],
+      [uniqueUserId('verify-failed'), at(4), 'failed@5', undefined, 'verify'],
+    ]);
 
     const range = `from=${period.day(0)}&to=${period.day(1)}`;
     const funnel = async (filter: string) =>
@@ -46,44 +28,39 @@ describe('the dashboard by provider: GET /dashboard/api/funnel?provider=…', ()
     const all = await funnel('');
     expect(all).toEqual(await funnel('&provider=all'));
 
-    // Per filter: its runs, the counts of the steps started, registered, installed and enabled, the
-    // label of the registered step, the median seconds to enabled and, for one provider, its outcomes.
-    const expected = [
-      {
-        provider: 'all',
-        runs: 4,
-        runsByProvider: { authy: 2, verify: 2 },
-        steps: [4, 3, 2, 2],
-        registered: 'Registered with the provider',
-        median: 47.5, // 30 s (Authy) and 65 s (Verify)
-      },
-      {
-        provider: 'authy',
-        runs: 2,
-        runsByProvider: { authy: 2, verify: 0 },
-        steps: [2, 2, 1, 1],
-        registered: 'Registered with Authy',
-        median: 30,
-        outcomes: { enabled: 1, failed: 0, inProgress: { awaiting_device: 1 } },
-      },
-      {
-        provider: 'verify',
-        runs: 2,
-        runsByProvider: { authy: 0, verify: 2 },
-        steps: [2, 1, 1, 1],
-        registered: 'Registered with Verify',
-        median: 65,
-        outcomes: { enabled: 1, failed: 1, inProgress: { awaiting_device: 0 } },
-      },
+    // Per filter: its runs of each provider (Authy, Verify), the counts of the steps started,
+    // registered, installed and enabled, the label of the registered step and the median seconds to
+    // enabled.
+    const expected: [ProviderFilter, [number, number], number[], string, number][] = [
+      ['all', [2, 2], [4, 3, 2, 2], 'Registered with the provider', 47.5], // 30 s (Authy), 65 s (Verify)
+      ['authy', [2, 0], [2, 2, 1, 1], 'Registered with Authy', 30],
+      ['verify', [0, 2], [2, 1, 1, 1], 'Registered with Verify', 65],
     ];
-    for (const { provider, steps, registered, median, ...counts } of expected) {
-      const body = provider === 'all' ? all : await funnel(`&provider=${provider}`);
-      expect(body).toMatchObject({ provider, medianSecondsToEnabled: median, ...counts });
+    const bodies = new Map([['all', all]]);
+    for (const [provider, [authy, verify], steps, registered, median] of expected) {
+      const body = bodies.get(provider) ?? (await funnel(`&provider=${provider}`));
+      bodies.set(provider, body);
+      expect(body).toMatchObject({
+        provider,
+        runs: authy + verify,
+        runsByProvider: { authy, verify },
+        medianSecondsToEnabled: median,
+      });
       expect(body.steps.map((s) => [s.key, s.count])).toEqual(
         ['started', 'registered', 'installed', 'enabled'].map((key, i) => [key, steps[i]]),
       );
       expect(body.steps[1]!.label).toBe(registered);
     }
+    expect(bodies.get('authy')!.outcomes).toMatchObject({
+      enabled: 1,
+      failed: 0,
+      inProgress: { awaiting_device: 1 },
+    });
+    expect(bodies.get('verify')!.outcomes).toMatchObject({
+      enabled: 1,
+      failed: 1,
+      inProgress: { awaiting_device: 0 },
+    });
   });
 
   it.each([

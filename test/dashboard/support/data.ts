@@ -94,5 +94,29 @@ export async function recordRun(pool: DbPool, run: RunSpec): Promise<string> {
   return runId;
 }
 
+/**
+ * One run as a row of a table: user id, start, its `stage@seconds` path ({@link RunSpec.stages}),
+ * then the Authy id it carries and its provider, if any.
+ */
+export type RunRow = [
+  userId: string,
+  start: Date,
+  stages: string,
+  authyId?: string,
+  provider?: OnboardingProvider,
+];
+
+/** Records the runs of a table, in order ({@link recordRun}). */
+export async function recordRuns(pool: DbPool, rows: readonly RunRow[]): Promise<void> {
+  for (const [userId, start, stages, authyId, provider] of rows)
+    await recordRun(pool, {
+      userId,
+      start,
+      stages,
+      ...(authyId ? { authyId } : {}),
+      ...(provider ? { provider } : {}),
+    });
+}
+
 /** A user id no other test uses. */
 export const uniqueUserId = (tag: string) => `dash-${tag}-${randomUUID()}`;
