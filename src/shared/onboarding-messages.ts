@@ -43,14 +43,21 @@ function check<T>(payload: unknown, problems: (record: Record<string, unknown>) 
   return problem ? ({ ok: false, problem } as const) : ({ ok: true, value: payload as T } as const);
 }
 
-/** `deviceRegistered`: an event id and the Authy id whose device was registered. */
-export function checkDeviceRegistered(payload: unknown): Checked<DeviceRegisteredInput> {
-  return check<DeviceRegisteredInput>(payload, (p) => [
+/** An Authy event about one user's app: an event id, the Authy id and, optionally, when it happened. */
+function checkAuthyUserEvent(payload: unknown): Checked<DeviceRegisteredInput & PhoneChangedInput> {
+  return check<DeviceRegisteredInput & PhoneChangedInput>(payload, (p) => [
     id(p.eventId, 'eventId'),
     id(p.authyId, 'authyId'),
     optionalInstant(p.occurredAt, 'occurredAt'),
   ]);
 }
+
+/** `deviceRegistered`: an event id and the Authy id whose device was registered. */
+export const checkDeviceRegistered: (payload: unknown) => Checked<DeviceRegisteredInput> =
+  checkAuthyUserEvent;
+
+/** `phoneChanged`: an event id and the Authy id whose phone changed. */
+export const checkPhoneChanged: (payload: unknown) => Checked<PhoneChangedInput> = checkAuthyUserEvent;
 
 /** `approvalResponded`: an event id, the approval request's uuid and the answer. */
 export function checkApprovalResponded(payload: unknown): Checked<ApprovalRespondedInput> {
@@ -58,15 +65,6 @@ export function checkApprovalResponded(payload: unknown): Checked<ApprovalRespon
     id(p.eventId, 'eventId'),
     id(p.approvalUuid, 'approvalUuid'),
     p.status === 'approved' || p.status === 'denied' ? undefined : 'status must be "approved" or "denied"',
-    optionalInstant(p.occurredAt, 'occurredAt'),
-  ]);
-}
-
-/** `phoneChanged`: an event id and the Authy id whose phone changed. */
-export function checkPhoneChanged(payload: unknown): Checked<PhoneChangedInput> {
-  return check<PhoneChangedInput>(payload, (p) => [
-    id(p.eventId, 'eventId'),
-    id(p.authyId, 'authyId'),
     optionalInstant(p.occurredAt, 'occurredAt'),
   ]);
 }
