@@ -5,10 +5,7 @@
 //  (c) payload encryption (issue 14): the same end-to-end onboardings with twofold's data converter
 //      (AES-256-GCM codec, encoded failure attributes) against the SDK's default one, in the same run.
 // Runs in its own namespace (twofold-bench) and terminates what it started.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
 import { activityInfo } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -20,14 +17,22 @@ import { createAuthyUsersClient } from '../src/authy/users';
 import { loadConfig } from '../src/config';
 import { createPool } from '../src/db/pool';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
-import { withResolvedTiming } from '../src/shared/onboarding';
 import type { OnboardingStatus } from '../src/shared/onboarding';
 import { connectClientConnection, connectWorkerConnection, createClient } from '../src/temporal/connection';
 import { createDataConverter } from '../src/temporal/data-converter';
 import { approvalRespondedSignal, deviceRegisteredSignal } from '../src/workflows/onboarding/messages';
 import { createBaselineActivities } from './onboarding/baseline-activities';
 import { baselineStepSignal } from './onboarding/workflows';
-import { ensureBenchNamespace, machineFacts, mapConcurrent, recordFigure, report, timed } from './support';
+import {
+  ensureBenchNamespace,
+  machineFacts,
+  mapConcurrent,
+  onboardingStart,
+  recordFigure,
+  report,
+  terminateBenchRuns,
+  timed,
+} from './support';
 
 const NAMESPACE = 'twofold-bench';
 const E2E_COUNT = Number(process.env.BENCH_ONBOARDINGS ?? 300);
@@ -64,7 +69,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${machineFacts()}`);
   await ensureBenchNamespace(config.temporal.address, NAMESPACE);
   const emulator = createAuthyEmulator({ seed: 7 });
-  const { url: authyUrl, close: closeEmulator } = await emulator.listen(0);
+  const { url: authyUrl } = await emulator.listen(0);
   const pool = createPool(config.databaseUrl, { max: 20 });
   const connection = await connectClientConnection(config.temporal);
   const nativeConnection = await connectWorkerConnection(config.temporal);
@@ -112,12 +117,6 @@ async function main(): Promise<void> {
   const sealed = await setUp('sealed', createDataConverter(config.temporal.payloadKeys));
   const plain = await setUp('plain');
   let phone = 5_550_000_000;
-  const slowTiming = {
-    installReminderIntervalMs: 7 * 24 * 3600_000,
-    deviceStatusPollIntervalMs: 24 * 3600_000,
-    approvalStatusPollIntervalMs: 24 * 3600_000,
-    approvalExpiryMs: 24 * 3600_000,
-  };
 
   const runBaseline = async ({ client, taskQueue }: Setup) => {
     const ids = Array.from({ length: E2E_COUNT }, () => `bench-baseline-${randomUUID()}`);
@@ -160,17 +159,7 @@ async function main(): Promise<void> {
     return timed(() =>
       mapConcurrent(users, CONCURRENCY, async ({ userId, cellphone }) => {
         const handle = await client.workflow.signalWithStart('onboardUser', {
-          workflowId: `onboarding-${userId}`,
-          taskQueue,
-          args: [
-            withResolvedTiming({
-              userId,
-              email: 'bench@example.com',
-              countryCode: '1',
-              cellphone,
-              timing: slowTiming,
-            }),
-          ],
+          ...onboardingStart(taskQueue, userId, cellphone),
           signal: deviceRegisteredSignal,
           signalArgs: [{ eventId: randomUUID(), authyId: authyIds.get(userId)! }],
         });
@@ -240,32 +229,10 @@ async function main(): Promise<void> {
   }
 
   // Clean up: nothing of the benchmark stays running.
-  const temporalBin = path.join(
-    process.env.TWOFOLD_HOME ?? path.join(os.homedir(), '.cache', 'twofold'),
-    'temporal-1.5.1',
-    'temporal',
-  );
-  execFileSync(
-    temporalBin,
-    [
-      'workflow',
-      'terminate',
-      '--address',
-      config.temporal.address,
-      '--namespace',
-      NAMESPACE,
-      '--query',
-      "ExecutionStatus='Running'",
-      '--reason',
-      'benchmark done',
-      '--yes',
-    ],
-    { stdio: 'ignore' },
-  );
+  terminateBenchRuns(config.temporal.address, NAMESPACE, "ExecutionStatus='Running'");
   await nativeConnection.close();
   await connection.close();
   await pool.end();
-  await closeEmulator();
   await emulator.close();
 }
 

@@ -5,35 +5,34 @@
 // worker's peak RSS, and the Temporal store's growth per waiting run (the PostgreSQL databases on
 // TEMPORAL_BACKEND=postgres, the SQLite file on the dev server). Progress is printed every 10 s.
 // Runs in its own namespace (twofold-bench) and terminates what it started.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { createAuthyEmulator } from '../src/authy-emulator';
 import { loadConfig } from '../src/config';
 import { createPool } from '../src/db/pool';
 import type { DbPool } from '../src/db/pool';
-import { withResolvedTiming } from '../src/shared/onboarding';
 import { connectClientConnection, createClient } from '../src/temporal/connection';
-import { ensureBenchNamespace, machineFacts, mapConcurrent, recordFigure, timed } from './support';
+import {
+  ensureBenchNamespace,
+  machineFacts,
+  mapConcurrent,
+  onboardingStart,
+  recordFigure,
+  terminateBenchRuns,
+  timed,
+  TWOFOLD_HOME,
+} from './support';
 
 const NAMESPACE = 'twofold-bench';
 const WAITING_COUNT = Number(process.env.BENCH_WAITING ?? 10_000);
 /** The worker's sticky cache: runs kept in memory between tasks; the rest are replayed on demand. */
 const WORKER_CACHE = Number(process.env.BENCH_WORKER_CACHE ?? 2_000);
 const BACKEND = process.env.TEMPORAL_BACKEND === 'postgres' ? 'postgres' : 'dev';
-const twofoldHome = process.env.TWOFOLD_HOME ?? path.join(os.homedir(), '.cache', 'twofold');
 
 /** Day-long waits: nothing but the start happens during the benchmark. */
-const SLOW_TIMING = {
-  installReminderIntervalMs: 7 * 24 * 3600_000,
-  deviceStatusPollIntervalMs: 24 * 3600_000,
-  approvalStatusPollIntervalMs: 24 * 3600_000,
-  approvalExpiryMs: 24 * 3600_000,
-};
-
 function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -48,7 +47,7 @@ async function temporalStoreBytes(pool: DbPool): Promise<number> {
     );
     return Number(rows[0]!.bytes);
   }
-  const file = process.env.TEMPORAL_DB_FILE ?? path.join(twofoldHome, 'data', 'temporal.sqlite');
+  const file = process.env.TEMPORAL_DB_FILE ?? path.join(TWOFOLD_HOME, 'data', 'temporal.sqlite');
   let bytes = 0;
   for (const suffix of ['', '-wal', '-shm']) {
     try {
@@ -74,7 +73,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${machineFacts()}; Temporal backend: ${BACKEND}`);
   await ensureBenchNamespace(config.temporal.address, NAMESPACE);
   const emulator = createAuthyEmulator({ seed: 11 });
-  const { url: authyUrl, close: closeEmulator } = await emulator.listen(0);
+  const { url: authyUrl } = await emulator.listen(0);
   const pool = createPool(config.databaseUrl, { max: 4 });
   const connection = await connectClientConnection(config.temporal);
   const client = createClient(connection, { namespace: NAMESPACE, payloadKeys: config.temporal.payloadKeys });
@@ -127,19 +126,7 @@ async function main(): Promise<void> {
       100,
       async (i) => {
         const userId = `wait-${marker}-${i}`;
-        await client.workflow.start('onboardUser', {
-          workflowId: `onboarding-${userId}`,
-          taskQueue,
-          args: [
-            withResolvedTiming({
-              userId,
-              email: 'bench@example.com',
-              countryCode: '1',
-              cellphone: String(phone++),
-              timing: SLOW_TIMING,
-            }),
-          ],
-        });
+        await client.workflow.start('onboardUser', onboardingStart(taskQueue, userId, String(phone++)));
         started += 1;
       },
     ),
@@ -180,26 +167,13 @@ async function main(): Promise<void> {
   worker.kill('SIGTERM');
   await workerExited;
   // Nothing of the benchmark stays running: one server-side batch terminates every run it started.
-  execFileSync(
-    path.join(twofoldHome, 'temporal-1.5.1', 'temporal'),
-    [
-      'workflow',
-      'terminate',
-      '--address',
-      config.temporal.address,
-      '--namespace',
-      NAMESPACE,
-      '--query',
-      `ExecutionStatus='Running' AND WorkflowId STARTS_WITH 'onboarding-wait-${marker}-'`,
-      '--reason',
-      'benchmark done',
-      '--yes',
-    ],
-    { stdio: 'ignore' },
+  terminateBenchRuns(
+    config.temporal.address,
+    NAMESPACE,
+    `ExecutionStatus='Running' AND WorkflowId STARTS_WITH 'onboarding-wait-${marker}-'`,
   );
   await connection.close();
   await pool.end();
-  await closeEmulator();
   await emulator.close();
 }
 
