@@ -1,49 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError } from '../../src/config';
 import { createPool } from '../../src/db/pool';
 import { createLogger } from '../../src/logger';
 import { startGateway } from '../../src/webhook-gateway/main';
 import type { RunningGateway } from '../../src/webhook-gateway/main';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
+import { useIsolatedDatabase } from '../harness/isolated-database';
 import { unusedPort } from '../harness/ports';
 import { waitFor } from '../harness/wait-for';
-import { startTestGateway } from './support/gateway';
+import { startTestGateway, testGatewayConfig } from './support/gateway';
 import { postJson, send } from './support/http';
-import {
-  API_KEY,
-  PUBLIC_URL,
-  WEBHOOK_KEY,
-  signWebhook,
-  uniqueAuthyId,
-  webhookClaims,
-} from './support/signing';
+import { signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
+import { useForAll } from '../harness/lifecycle';
 
 const TOKEN = randomBytes(32).toString('hex');
 const log = createLogger(process.env.GATEWAY_TEST_LOG_LEVEL ?? 'silent', 'admin-listener-test');
 
-let db: IsolatedDatabase;
-
-beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-});
-
-afterAll(async () => {
-  await db.drop();
-});
-
-function gatewayConfig(env: Record<string, string> = {}) {
-  return loadConfig({
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    AUTHY_API_URL: 'http://127.0.0.1:4010',
-    AUTHY_API_KEY: API_KEY,
-    AUTHY_WEBHOOK_SIGNING_KEY: WEBHOOK_KEY,
-    GATEWAY_PUBLIC_URL: PUBLIC_URL,
-    ...env,
-  });
-}
+const db = useIsolatedDatabase('gw');
 
 /** Starts the real composition root on free ports, Temporal unreachable (not needed here). */
 function start(
@@ -51,7 +24,7 @@ function start(
   admin: { host?: string } = {},
   port = 0,
 ): Promise<RunningGateway> {
-  return startGateway(gatewayConfig(env), log, {
+  return startGateway(testGatewayConfig(db.url, env), log, {
     port,
     admin: { port: 0, ...admin },
     connectTemporal: () => Promise.reject(new Error('no Temporal in this test')),
@@ -77,13 +50,7 @@ const ADMIN_PATHS = [
 ];
 
 describe('two listeners (startGateway)', () => {
-  let gateway: RunningGateway;
-  beforeAll(async () => {
-    gateway = await start();
-  });
-  afterAll(async () => {
-    await gateway.close();
-  });
+  const gateway = useForAll(start);
 
   it('when the dashboard, its API, /metrics or /readyz is asked on the public port, then 404, with nosniff', async () => {
     for (const path of ADMIN_PATHS) {
@@ -189,7 +156,7 @@ describe('the admin listener beyond loopback', () => {
   });
 
   it('when TWOFOLD_ADMIN_TOKEN is shorter than 32 characters, then the configuration is refused', () => {
-    expect(() => gatewayConfig({ TWOFOLD_ADMIN_TOKEN: 'short-token' })).toThrow(
+    expect(() => testGatewayConfig(db.url, { TWOFOLD_ADMIN_TOKEN: 'short-token' })).toThrow(
       /TWOFOLD_ADMIN_TOKEN: too short/,
     );
   });
@@ -267,7 +234,7 @@ describe('the admin app without a token, reachable beyond loopback (as a misconf
 describe('webhook JWT age and the inbox retention', () => {
   it('when AUTHY_WEBHOOK_MAX_AGE_SECONDS is longer than the inbox retention, then the gateway refuses to start', async () => {
     const refused = await startGateway(
-      gatewayConfig({ AUTHY_WEBHOOK_MAX_AGE_SECONDS: String(3 * 86_400) }),
+      testGatewayConfig(db.url, { AUTHY_WEBHOOK_MAX_AGE_SECONDS: String(3 * 86_400) }),
       log,
       {
         port: 0,

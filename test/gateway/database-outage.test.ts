@@ -10,7 +10,7 @@ import { inboxRowsFor } from './support/inbox';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
-import { seedOnboarding, signalsOf, startSignalTarget, terminateSignalTargets } from './support/targets';
+import { seedRunningOnboarding, signalsOf, terminateSignalTargets } from './support/targets';
 import { unusedPort } from '../harness/ports';
 
 let db: IsolatedDatabase;
@@ -40,13 +40,7 @@ afterAll(async () => {
 describe('PostgreSQL unavailable', () => {
   it('when a valid delivery cannot be recorded, then it answers 503 with Retry-After and nothing is signalled', async () => {
     const authyId = uniqueAuthyId();
-    const target = await startSignalTarget(temporal.client);
-    await seedOnboarding(db.pool, {
-      userId: target.userId,
-      workflowId: target.workflowId,
-      authyId,
-      stage: 'awaiting_device',
-    });
+    const target = await seedRunningOnboarding(temporal.client, db.pool, authyId);
 
     const response = await postJson(gateway.url, '/webhooks/authy', {
       body: signWebhook(webhookClaims('device_registration_completed', authyId)),

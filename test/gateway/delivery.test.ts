@@ -12,12 +12,11 @@ import type { IsolatedDatabase } from '../harness/isolated-database';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
 import {
   seedApprovalRequest,
-  seedOnboarding,
+  seedRunningOnboarding,
   signalsOf,
-  startSignalTarget,
   terminateSignalTargets,
 } from './support/targets';
-import type { SignalTarget } from './support/targets';
+import type { RunningOnboardingRecord, SignalTarget } from './support/targets';
 import { waitFor } from '../harness/wait-for';
 
 const WEBHOOK = '/webhooks/authy';
@@ -40,28 +39,12 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function runningOnboarding(authyId: string): Promise<SignalTarget> {
-  const target = await startSignalTarget(temporal.client);
-  await seedOnboarding(db.pool, {
-    userId: target.userId,
-    workflowId: target.workflowId,
-    runId: target.runId,
-    authyId,
-    stage: 'awaiting_device',
-  });
-  return target;
-}
+const runningOnboarding = (authyId: string, record?: RunningOnboardingRecord) =>
+  seedRunningOnboarding(temporal.client, db.pool, authyId, record);
 
 /** A running onboarding that sent the push `approvalUuid` (recorded as requestApproval records it). */
 async function askingOnboarding(authyId: string, approvalUuid: string): Promise<SignalTarget> {
-  const target = await startSignalTarget(temporal.client);
-  await seedOnboarding(db.pool, {
-    userId: target.userId,
-    workflowId: target.workflowId,
-    runId: target.runId,
-    authyId,
-    stage: 'awaiting_approval',
-  });
+  const target = await runningOnboarding(authyId, { stage: 'awaiting_approval' });
   await seedApprovalRequest(db.pool, { runId: target.runId, attempt: 1, approvalUuid, authyId });
   return target;
 }
@@ -167,15 +150,7 @@ describe('dispatcher → workflows (real Temporal)', () => {
   it('when the customer record names the approval (a run from before approval_requests), then that run gets the answer', async () => {
     const authyId = uniqueAuthyId();
     const uuid = randomUUID();
-    const asker = await startSignalTarget(temporal.client);
-    await seedOnboarding(db.pool, {
-      userId: asker.userId,
-      workflowId: asker.workflowId,
-      runId: asker.runId,
-      authyId,
-      stage: 'awaiting_approval',
-      approvalUuid: uuid,
-    });
+    const asker = await runningOnboarding(authyId, { stage: 'awaiting_approval', approvalUuid: uuid });
     const callback = oneTouchBody(authyId, uuid, 'approved');
     await postJson(gateway.url, ONETOUCH, callback, oneTouchHeaders(callback));
 
@@ -187,13 +162,7 @@ describe('dispatcher → workflows (real Temporal)', () => {
 
   it('when the onboarding has finished, then the event settles as no_target and nothing is signalled', async () => {
     const authyId = uniqueAuthyId();
-    const target = await startSignalTarget(temporal.client);
-    await seedOnboarding(db.pool, {
-      userId: target.userId,
-      workflowId: target.workflowId,
-      authyId,
-      stage: 'enabled',
-    });
+    const target = await runningOnboarding(authyId, { stage: 'enabled' });
     await postJson(gateway.url, WEBHOOK, {
       body: signWebhook(webhookClaims('device_registration_completed', authyId)),
     });

@@ -1,37 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { startOnboarding } from '../../src/client/onboarding';
 import type { StartedOnboarding } from '../../src/client/onboarding';
 import type { OnboardingStage, OnboardingStatus } from '../../src/shared/onboarding';
 import { statusQuery } from '../../src/workflows/onboarding/messages';
 import { createFullStackHarness } from '../harness/full-stack';
-import type { FullStackHarness } from '../harness/full-stack';
-import { FAST_TIMING, uniquePhone } from '../harness/onboarding';
+import { useForAll } from '../harness/lifecycle';
+import { freshOnboardingInput, uniquePhone } from '../harness/onboarding';
 import { signalsOf } from './support/targets';
 import { waitFor } from '../harness/wait-for';
 
-let h: FullStackHarness;
-
-beforeAll(async () => {
-  h = await createFullStackHarness({ name: 'gateway-e2e', databaseLabel: 'gw' });
-});
-
-afterAll(async () => {
-  await h.close();
-});
+const h = useForAll(() => createFullStackHarness({ name: 'gateway-e2e', databaseLabel: 'gw' }));
 
 async function startUser(): Promise<StartedOnboarding> {
-  return startOnboarding(
-    h.temporal.client,
-    {
-      userId: `gw-e2e-${randomUUID()}`,
-      email: `gw-${randomUUID().slice(0, 8)}@example.com`,
-      countryCode: '1',
-      cellphone: uniquePhone(),
-      // Status polls every minute: within these tests only the gateway's signals can move a run.
-      timing: FAST_TIMING,
-    },
-    { taskQueue: h.taskQueue },
-  );
+  // FAST_TIMING polls every minute: within these tests only the gateway's signals can move a run.
+  return startOnboarding(h.temporal.client, freshOnboardingInput('gw-e2e'), { taskQueue: h.taskQueue });
 }
 
 /**
@@ -59,6 +40,29 @@ function registered(started: StartedOnboarding) {
 
 const atStage = (stage: OnboardingStage) => (status: OnboardingStatus) => status.stage === stage;
 
+/**
+ * The person installs the app and answers the push in the emulator; the deliveries reach the run only
+ * through the gateway. Resolves with the status that showed the push, once the run ends `answer`ed.
+ */
+async function installAndAnswer(
+  started: StartedOnboarding,
+  authyId: string,
+  answer: 'approved' | 'denied',
+): Promise<OnboardingStatus> {
+  await h.emulator.control('POST', `/users/${authyId}/install`);
+  const approving = await stageOf(
+    started,
+    (s) => s.stage === 'awaiting_approval' && s.approvalUuid !== undefined,
+    'an approval request',
+  );
+  await h.emulator.control('POST', `/approval_requests/${approving.approvalUuid!}/respond`, {
+    status: answer,
+  });
+  const end = answer === 'approved' ? 'enabled' : 'denied';
+  await stageOf(started, atStage(end), end);
+  return approving;
+}
+
 async function inboxStates(authyId: string): Promise<{ event: string; state: string }[]> {
   const { rows } = await h.db.pool.query<{ event: string; state: string }>(
     'SELECT event, state FROM webhook_inbox WHERE authy_id = $1 ORDER BY event',
@@ -75,17 +79,7 @@ describe('emulator → gateway → onboarding workflow (end to end)', () => {
     const waiting = await registered(started);
     const authyId = waiting.authyId!;
 
-    await h.emulator.control('POST', `/users/${authyId}/install`);
-    const approving = await stageOf(
-      started,
-      (s) => s.stage === 'awaiting_approval' && s.approvalUuid !== undefined,
-      'an approval request',
-    );
-
-    await h.emulator.control('POST', `/approval_requests/${approving.approvalUuid!}/respond`, {
-      status: 'approved',
-    });
-    await stageOf(started, atStage('enabled'), 'enabled');
+    const approving = await installAndAnswer(started, authyId, 'approved');
 
     const settled = await waitFor(
       () => inboxStates(authyId),
@@ -128,15 +122,6 @@ describe('emulator → gateway → onboarding workflow (end to end)', () => {
     expect(rows[0]!.masked_phone).toBeNull();
     expect(rows[0]!.user_id).toBe(started.workflowId.replace(/^onboarding-/, ''));
 
-    await h.emulator.control('POST', `/users/${authyId}/install`);
-    const approving = await stageOf(
-      started,
-      (s) => s.stage === 'awaiting_approval' && s.approvalUuid !== undefined,
-      'an approval request',
-    );
-    await h.emulator.control('POST', `/approval_requests/${approving.approvalUuid!}/respond`, {
-      status: 'denied',
-    });
-    await stageOf(started, atStage('denied'), 'denied');
+    await installAndAnswer(started, authyId, 'denied');
   });
 });

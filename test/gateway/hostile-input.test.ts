@@ -2,10 +2,7 @@ import { request } from 'node:http';
 import { stringify } from 'qs';
 import { createLogger } from '../../src/logger';
 import { assertJsonWithinLimits, assertFormWithinLimits } from '../../src/webhook-gateway/input-limits';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
-import { startTestGateway } from './support/gateway';
-import type { TestGateway } from './support/gateway';
+import { useGatewayOnOwnDatabase } from './support/gateway';
 import { expectErrorResponse, send } from './support/http';
 import type { SentResponse } from './support/http';
 import { inboxCount } from './support/inbox';
@@ -15,18 +12,7 @@ const ONETOUCH = '/webhooks/authy/onetouch';
 const WEBHOOK = '/webhooks/authy';
 const log = createLogger(process.env.GATEWAY_TEST_LOG_LEVEL ?? 'silent', 'hostile-input-test');
 
-let db: IsolatedDatabase;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-  gateway = await startTestGateway({ pool: db.pool });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await db.drop();
-});
+const { db, gateway } = useGatewayOnOwnDatabase();
 
 /** `depth` nested arrays: `[[[…]]]`. */
 const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);

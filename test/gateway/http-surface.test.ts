@@ -1,29 +1,14 @@
 import { connect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { startTestGateway } from './support/gateway';
-import type { TestGateway } from './support/gateway';
+import { useGatewayOnOwnDatabase } from './support/gateway';
 import { postJson, send } from './support/http';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
 import { signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
 
-let db: IsolatedDatabase;
-let gateway: TestGateway;
-
-beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-  gateway = await startTestGateway({
-    pool: db.pool,
-    connectTemporal: async () =>
-      new Client({
-        connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
-      }),
-  });
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await db.drop();
+const { gateway } = useGatewayOnOwnDatabase({
+  connectTemporal: async () =>
+    new Client({
+      connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
+    }),
 });
 
 /** Writes raw bytes to the gateway and returns everything it answers. */

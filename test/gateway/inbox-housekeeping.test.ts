@@ -4,20 +4,11 @@ import { createDispatcher } from '../../src/webhook-gateway/dispatcher';
 import { createGatewayMetrics } from '../../src/webhook-gateway/metrics';
 import type { GatewayMetrics } from '../../src/webhook-gateway/metrics';
 import type { WorkflowSignaller } from '../../src/webhook-gateway/workflow-signaller';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
+import { useIsolatedDatabase } from '../harness/isolated-database';
 import { waitFor } from '../harness/wait-for';
 import { seedOnboarding } from './support/targets';
 
-let db: IsolatedDatabase;
-
-beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-});
-
-afterAll(async () => {
-  await db.drop();
-});
+const db = useIsolatedDatabase('gw');
 
 /** Inserts pending `device_registration_completed` rows for `authyId`, due now or only tomorrow. */
 async function pendingRows(authyId: string, count: number, due: 'now' | 'tomorrow'): Promise<void> {

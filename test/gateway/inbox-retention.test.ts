@@ -4,19 +4,10 @@ import { createLogger } from '../../src/logger';
 import { createDispatcher } from '../../src/webhook-gateway/dispatcher';
 import { createGatewayMetrics } from '../../src/webhook-gateway/metrics';
 import { createWorkflowSignaller } from '../../src/webhook-gateway/workflow-signaller';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
+import { useIsolatedDatabase } from '../harness/isolated-database';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-let db: IsolatedDatabase;
-
-beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-});
-
-afterAll(async () => {
-  await db.drop();
-});
+const db = useIsolatedDatabase('gw');
 
 /** Inserts an inbox row received `ageDays` ago; a pending one is due only tomorrow (mid-retry). */
 async function row(state: string, ageDays: number): Promise<string> {

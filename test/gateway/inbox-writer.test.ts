@@ -3,18 +3,9 @@ import type { NewInboxEvent } from '../../src/db/webhook-inbox';
 import { createPool } from '../../src/db/pool';
 import { createInboxWriter } from '../../src/webhook-gateway/inbox-writer';
 import { inboxCount } from './support/inbox';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
+import { useIsolatedDatabase } from '../harness/isolated-database';
 
-let db: IsolatedDatabase;
-
-beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-});
-
-afterAll(async () => {
-  await db.drop();
-});
+const db = useIsolatedDatabase('gw');
 
 function delivery(deliveryId = `jwt:${randomUUID()}`): NewInboxEvent {
   return { deliveryId, source: 'webhook', event: 'user_added', payload: {}, state: 'not_actionable' };

@@ -1,44 +1,17 @@
 import { connect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startGateway } from '../../src/webhook-gateway/main';
+import { testGatewayConfig } from './support/gateway';
 import { inboxRowsFor } from './support/inbox';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
-import {
-  API_KEY,
-  PUBLIC_URL,
-  WEBHOOK_KEY,
-  signWebhook,
-  uniqueAuthyId,
-  webhookClaims,
-} from './support/signing';
+import { useIsolatedDatabase } from '../harness/isolated-database';
+import { signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
 
-let db: IsolatedDatabase;
-
-beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-});
-
-afterAll(async () => {
-  await db.drop();
-});
-
-function gatewayConfig() {
-  return loadConfig({
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    AUTHY_API_URL: 'http://127.0.0.1:4010',
-    AUTHY_API_KEY: API_KEY,
-    AUTHY_WEBHOOK_SIGNING_KEY: WEBHOOK_KEY,
-    GATEWAY_PUBLIC_URL: PUBLIC_URL,
-  });
-}
+const db = useIsolatedDatabase('gw');
 
 describe('startGateway / graceful shutdown', () => {
   it('when close() is called while a delivery is in flight, then that delivery still completes and is recorded, and new connections are refused', async () => {
-    const config = gatewayConfig();
+    const config = testGatewayConfig(db.url);
     const gateway = await startGateway(config, createLogger('silent'), {
       port: 0,
       admin: { port: 0 },
@@ -84,7 +57,7 @@ describe('startGateway / graceful shutdown', () => {
   });
 
   it('when started on a migrated database, then it serves /healthz on the chosen port', async () => {
-    const gateway = await startGateway(gatewayConfig(), createLogger('silent'), {
+    const gateway = await startGateway(testGatewayConfig(db.url), createLogger('silent'), {
       port: 0,
       admin: { port: 0 },
       connectTemporal: () => Promise.reject(new Error('not needed')),

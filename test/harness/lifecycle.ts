@@ -40,6 +40,29 @@ export interface Closable {
 }
 
 /**
+ * What `opened` holds, read as the thing itself (`h.start()` rather than `h().start()`): every
+ * property is read from what is open at that moment, methods bound to it. Like `opened()`, reading
+ * it outside a test throws.
+ */
+export function forwardTo<T extends object>(opened: Opened<T>): T {
+  return new Proxy({} as T, {
+    get(_target, key) {
+      const current = opened();
+      const value: unknown = Reflect.get(current, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
+  });
+}
+
+/**
+ * Opens something once before the tests of the calling describe block and closes it (its own
+ * `close()`) after them; read as the thing itself ({@link forwardTo}): `const h = useForAll(create)`.
+ */
+export function useForAll<T extends Closable>(open: () => Promise<T> | T): T {
+  return forwardTo(openForAll(open, (value) => value.close()));
+}
+
+/**
  * For what the tests of the calling describe block open themselves (each with options of its own):
  * returns `closeAfter`, which passes the opened thing through and closes it once the test is over,
  * the last opened first, and only what was opened.

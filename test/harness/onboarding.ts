@@ -11,7 +11,7 @@ import type {
   OnboardingStatus,
   OnboardingTiming,
 } from '../../src/shared/onboarding';
-import { statusQuery } from '../../src/workflows/onboarding/messages';
+import { approvalRespondedSignal, statusQuery } from '../../src/workflows/onboarding/messages';
 import { createTestPool } from './database';
 import { startEmulator } from './emulator';
 import type { EmulatorHarness } from './emulator';
@@ -41,6 +41,35 @@ export function uniquePhone(): string {
 /** What a test may change of a fresh user's onboarding input; `timing` is merged into FAST_TIMING. */
 export type OnboardingOverrides = Partial<OnboardUserInput> & { timing?: Partial<OnboardingTiming> };
 
+/**
+ * The onboarding input of a fresh user: user id `<prefix>-<uuid>`, an email and a phone no other
+ * test uses, FAST_TIMING merged with `overrides.timing`.
+ */
+export function freshOnboardingInput(prefix = 'user', overrides: OnboardingOverrides = {}): OnboardUserInput {
+  return {
+    userId: `${prefix}-${randomUUID()}`,
+    email: `person-${randomUUID().slice(0, 8)}@example.com`,
+    countryCode: '1',
+    cellphone: uniquePhone(),
+    ...overrides,
+    timing: { ...FAST_TIMING, ...overrides.timing },
+  };
+}
+
+/**
+ * The person answers push `approvalUuid` in the emulator, and the answer reaches the run as the
+ * gateway signals it (approvalResponded, docs/onboarding.md#messages).
+ */
+export async function answerPush(
+  emulator: EmulatorHarness,
+  handle: StartedOnboarding['handle'],
+  approvalUuid: string,
+  status: 'approved' | 'denied',
+): Promise<void> {
+  await emulator.control('POST', `/approval_requests/${approvalUuid}/respond`, { status });
+  await handle.signal(approvalRespondedSignal, { eventId: randomUUID(), approvalUuid, status });
+}
+
 /** Real Temporal + PostgreSQL + an in-process emulator + a worker on a unique task queue. */
 export interface OnboardingHarness {
   temporal: TemporalHarness;
@@ -48,6 +77,8 @@ export interface OnboardingHarness {
   pool: DbPool;
   worker: Worker;
   taskQueue: string;
+  /** Shuts the worker down and waits for it (for tests of a task queue nobody polls any more). */
+  stopWorker(): Promise<void>;
   /** Starts an onboarding for a fresh user with FAST_TIMING merged with `timing`. */
   start(overrides?: OnboardingOverrides): Promise<StartedOnboarding & { input: OnboardUserInput }>;
   /** Polls the status query until the run awaits an answer to an approval request it has sent. */
@@ -61,6 +92,7 @@ export interface OnboardingHarness {
     stage: OnboardingStage,
     timeoutMs?: number,
   ): Promise<OnboardingStatus>;
+  /** Stops the worker unless a test did, and closes the rest. */
   close(): Promise<void>;
 }
 
@@ -89,19 +121,19 @@ export function runOnboardingHarness(
   },
 ): OnboardingHarness {
   const { temporal, emulator, pool, worker, taskQueue } = parts;
-  const running = worker.run();
+  let running: Promise<void> | undefined = worker.run();
+  const stopWorker = async () => {
+    if (!running) return;
+    const stopping = running;
+    running = undefined;
+    worker.shutdown();
+    await stopping;
+  };
   const startOptions = { taskQueue, ...(options.provider ? { provider: options.provider } : {}) };
   return {
     ...parts,
     async start(overrides = {}) {
-      const input: OnboardUserInput = {
-        userId: `user-${randomUUID()}`,
-        email: `person-${randomUUID().slice(0, 8)}@example.com`,
-        countryCode: '1',
-        cellphone: uniquePhone(),
-        ...overrides,
-        timing: { ...FAST_TIMING, ...overrides.timing },
-      };
+      const input = freshOnboardingInput('user', overrides);
       const started = await startOnboarding(temporal.client, input, startOptions);
       return { ...started, input };
     },
@@ -120,9 +152,9 @@ export function runOnboardingHarness(
       );
       return { ...status, approvalUuid: status.approvalUuid! };
     },
+    stopWorker,
     async close() {
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await emulator.close();
       if (options.ownsPool) await pool.end();
       await temporal.close();
@@ -130,11 +162,14 @@ export function runOnboardingHarness(
   };
 }
 
-export async function createOnboardingHarness(): Promise<OnboardingHarness> {
+/** An {@link OnboardingHarness} on the shared test database; its task queue starts with `taskQueuePrefix`. */
+export async function createOnboardingHarness(
+  options: { taskQueuePrefix?: string } = {},
+): Promise<OnboardingHarness> {
   const temporal = await connectTemporal();
   const emulator = await startEmulator();
   const pool = createTestPool();
-  const taskQueue = temporal.uniqueTaskQueue('onboarding');
+  const taskQueue = temporal.uniqueTaskQueue(options.taskQueuePrefix ?? 'onboarding');
   const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey, timeoutMs: 5_000 });
   const worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
   return runOnboardingHarness(

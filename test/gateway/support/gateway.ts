@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { DbPool } from '../../../src/db/pool';
+import { loadConfig } from '../../../src/config';
+import type { Config } from '../../../src/config';
 import { createLogger } from '../../../src/logger';
 import { createAdminApp } from '../../../src/webhook-gateway/admin-app';
 import { createApp } from '../../../src/webhook-gateway/app';
@@ -12,7 +14,26 @@ import { createGatewayMetrics } from '../../../src/webhook-gateway/metrics';
 import { closeGracefully, createGatewayServer } from '../../../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../../../src/webhook-gateway/workflow-signaller';
 import type { WorkflowSignaller } from '../../../src/webhook-gateway/workflow-signaller';
+import { createIsolatedDatabase } from '../../harness/isolated-database';
+import type { IsolatedDatabase } from '../../harness/isolated-database';
+import { forwardTo, openForAll } from '../../harness/lifecycle';
 import { API_KEY, PUBLIC_URL, WEBHOOK_KEY } from './signing';
+
+/**
+ * The configuration of the real composition root (`startGateway`) over `databaseUrl` with the test
+ * keys; `env` adds or overrides variables.
+ */
+export function testGatewayConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    AUTHY_API_URL: 'http://127.0.0.1:4010',
+    AUTHY_API_KEY: API_KEY,
+    AUTHY_WEBHOOK_SIGNING_KEY: WEBHOOK_KEY,
+    GATEWAY_PUBLIC_URL: PUBLIC_URL,
+    ...env,
+  });
+}
 
 /** Dispatcher timings that keep tests fast. */
 export const FAST_DISPATCH: Partial<DispatcherOptions> = {
@@ -103,6 +124,28 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       await signaller.close();
     },
   };
+}
+
+/**
+ * For the tests of the calling describe block: a database of their own (dispatchers claim every due
+ * row they see) and a test gateway on it with `options`, started before them; after them the gateway
+ * is closed and the database dropped.
+ */
+export function useGatewayOnOwnDatabase(options: Omit<TestGatewayOptions, 'pool'> = {}): {
+  db: Omit<IsolatedDatabase, 'drop'>;
+  gateway: TestGateway;
+} {
+  const opened = openForAll(
+    async () => {
+      const db = await createIsolatedDatabase('gw');
+      return { db, gateway: await startTestGateway({ ...options, pool: db.pool }) };
+    },
+    async ({ db, gateway }) => {
+      await gateway.close();
+      await db.drop();
+    },
+  );
+  return { db: forwardTo(() => opened().db), gateway: forwardTo(() => opened().gateway) };
 }
 
 /** The gateway's verification-failure counter for one route and reason. */

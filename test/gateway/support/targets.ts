@@ -61,6 +61,30 @@ export async function seedOnboarding(
   );
 }
 
+/** What the customer record of a {@link seedRunningOnboarding} says besides its run and authy id. */
+export interface RunningOnboardingRecord {
+  /** Default `awaiting_device`. */
+  stage?: OnboardingStage;
+  /** The push the record names (runs from before `approval_requests` kept it there). */
+  approvalUuid?: string;
+}
+
+/**
+ * A running onboarding for `authyId`: a {@link startSignalTarget} target and its customer record
+ * (stage `awaiting_device` unless `record` says another) naming the target's own run.
+ */
+export async function seedRunningOnboarding(
+  client: Client,
+  pool: DbPool,
+  authyId: string,
+  record: RunningOnboardingRecord = {},
+): Promise<SignalTarget> {
+  const target = await startSignalTarget(client);
+  const { userId, workflowId, runId } = target;
+  await seedOnboarding(pool, { userId, workflowId, runId, authyId, stage: 'awaiting_device', ...record });
+  return target;
+}
+
 /** Records a push the run sent, as the requestApproval activity does (`approval_requests`). */
 export async function seedApprovalRequest(
   pool: DbPool,
