@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
 import { createAuthyHttp } from '../../src/authy/http';
 import { createDashboardRouter } from '../../src/dashboard';
@@ -15,10 +14,10 @@ import { createGatewayServer } from '../../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../../src/webhook-gateway/workflow-signaller';
 import type { syncReportingEvents } from '../../src/workflows/reporting/sync-reporting-events';
 import { startEmulator } from '../harness/emulator';
-import type { EmulatorHarness } from '../harness/emulator';
+import { runOnboardingHarness } from '../harness/onboarding';
+import type { OnboardingHarness } from '../harness/onboarding';
 import { connectTemporal } from '../harness/temporal';
 import { waitFor } from '../harness/wait-for';
-import type { TemporalHarness } from '../harness/temporal';
 import { launchChromium } from './support/browser';
 import { runCohort } from './support/cohort';
 import type { CohortResult } from './support/cohort';
@@ -42,10 +41,8 @@ const en = (n: number) => n.toLocaleString('en-US');
  */
 describe('the dashboard page in a browser', () => {
   let db: IsolatedDatabase;
-  let temporal: TemporalHarness;
-  let emulator: EmulatorHarness;
-  let worker: Worker;
-  let running: Promise<void>;
+  /** The worker recording into `db`, with its Temporal connection and emulator. */
+  let h: OnboardingHarness;
   let server: Server;
   let url: string;
   let browser: Browser;
@@ -58,11 +55,14 @@ describe('the dashboard page in a browser', () => {
 
   beforeAll(async () => {
     db = await createIsolatedDatabase('dash');
-    temporal = await connectTemporal();
-    emulator = await startEmulator({ seed: 20_260_301 });
+    const temporal = await connectTemporal();
+    const emulator = await startEmulator({ seed: 20_260_301 });
     const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey, timeoutMs: 5_000 });
-    worker = await temporal.createWorker(taskQueue, { pool: db.pool, authyHttp });
-    running = worker.run();
+    const worker = await temporal.createWorker(taskQueue, { pool: db.pool, authyHttp });
+    h = runOnboardingHarness(
+      { temporal, emulator, pool: db.pool, worker, taskQueue },
+      { stageTimeoutMs: 20_000, ownsPool: false },
+    );
 
     // Three weeks of synthetic Authy history, then today's cohort on top of it.
     await emulator.control('POST', '/reporting/seed', {
@@ -118,10 +118,7 @@ describe('the dashboard page in a browser', () => {
     });
     const open = cohort ? [...cohort.ignorePush, ...cohort.neverInstall] : [];
     await Promise.all(open.map((m) => m.handle.terminate('dashboard page test done').catch(() => undefined)));
-    worker?.shutdown();
-    await running;
-    await emulator?.close();
-    await temporal?.close();
+    await h?.close();
     await db?.drop();
     if (screenshotDir) rmSync(screenshotDir, { recursive: true, force: true });
   });
@@ -356,7 +353,7 @@ describe('the dashboard page in a browser', () => {
     const waiting = [...cohort.neverInstall, ...cohort.ignorePush].map((m) => m.workflowId);
     expect(links.map(([id]) => id).sort()).toEqual([...waiting].sort());
     for (const [id, href] of links) {
-      expect(href).toBe(`${UI}/namespaces/${temporal.namespace}/workflows/${id}`);
+      expect(href).toBe(`${UI}/namespaces/${h.temporal.namespace}/workflows/${id}`);
     }
     // Each listed run names its provider (from its customer record): all Authy here.
     const providers = await read(page, '#stuck .waits .provider', ['data-provider']);
