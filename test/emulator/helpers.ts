@@ -1,7 +1,7 @@
 import { createAuthyEmulator } from '../../src/authy-emulator';
 import type { AuthyEmulator, AuthyEmulatorOptions } from '../../src/authy-emulator';
 import { DEV_AUTHY_API_KEY } from '../../src/shared/dev-keys';
-import { openForEach } from '../harness/lifecycle';
+import { forwardTo, openForEach } from '../harness/lifecycle';
 
 /** A started emulator and small fetch helpers for its API and control surface. */
 export interface RunningEmulator {
@@ -60,21 +60,12 @@ export async function startEmulator(options: AuthyEmulatorOptions = {}): Promise
  * after it), read as `emu.…` inside the tests.
  */
 export function useEmulator(options: AuthyEmulatorOptions = {}): RunningEmulator {
-  const current = openForEach(
-    () => startEmulator(options),
-    (emu) => emu.close(),
+  return forwardTo(
+    openForEach(
+      () => startEmulator(options),
+      (emu) => emu.close(),
+    ),
   );
-  return {
-    get emulator() {
-      return current().emulator;
-    },
-    get url() {
-      return current().url;
-    },
-    api: <T>(path: string, init?: RequestInit) => current().api<T>(path, init),
-    control: <T>(method: string, path: string, body?: unknown) => current().control<T>(method, path, body),
-    close: () => current().close(),
-  };
 }
 
 /** Registers a user through `POST /protected/json/users/new` (docs/authy-api.md#14-users); returns the authy id. */

@@ -3,7 +3,7 @@ import { migrateUp } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import type { DbPool } from '../../src/db/pool';
 import { testDatabaseUrl } from './database';
-import { openForAll } from './lifecycle';
+import { forwardTo, openForAll } from './lifecycle';
 
 /** A migrated database of the run's PostgreSQL that only this test file uses. */
 export interface IsolatedDatabase {
@@ -46,16 +46,10 @@ export async function createIsolatedDatabase(
  * after them. Its `url` and `pool` are read inside the tests.
  */
 export function useIsolatedDatabase(label?: string): Omit<IsolatedDatabase, 'drop'> {
-  const db = openForAll(
-    () => createIsolatedDatabase(label),
-    (created) => created.drop(),
+  return forwardTo(
+    openForAll(
+      () => createIsolatedDatabase(label),
+      (created) => created.drop(),
+    ),
   );
-  return {
-    get url() {
-      return db().url;
-    },
-    get pool() {
-      return db().pool;
-    },
-  };
 }

@@ -5,8 +5,7 @@ import { createDashboardRouter } from '../../../src/dashboard/router';
 import type { DashboardDeps } from '../../../src/dashboard/router';
 import type { DbPool } from '../../../src/db/pool';
 import { createTestPool } from '../../harness/database';
-import { openForAll } from '../../harness/lifecycle';
-import type { Opened } from '../../harness/lifecycle';
+import { useForAll } from '../../harness/lifecycle';
 import type { OnboardingHarness } from '../../harness/onboarding';
 
 /** The dashboard router alone on a bare Koa app, listening on a free port. */
@@ -63,39 +62,23 @@ export interface DashboardApi extends Omit<DashboardServer, 'close'> {
   pool: DbPool;
 }
 
-/** The {@link DashboardApi} of an opened dashboard, with `extra` properties (getters kept as getters). */
-function dashboardApi<X extends object>(
-  opened: Opened<{ pool: DbPool; server: DashboardServer }>,
-  extra: X,
-): DashboardApi & X {
-  const api: DashboardApi = {
-    get pool() {
-      return opened().pool;
-    },
-    get url() {
-      return opened().server.url;
-    },
-    get: <T>(path: string) => opened().server.get<T>(path),
-  };
-  return Object.defineProperties(api, Object.getOwnPropertyDescriptors(extra)) as DashboardApi & X;
-}
-
 /**
  * Starts the dashboard on the shared test database before the describe block's tests and closes it
  * (and its pool) after them; `deps` as for {@link startDashboardServer}, less the pool.
  */
 export function useDashboardServer(deps: Partial<DashboardDeps> = {}): DashboardApi {
-  const opened = openForAll(
-    async () => {
-      const pool = createTestPool();
-      return { pool, server: await startDashboardServer({ ...deps, pool }) };
-    },
-    async ({ pool, server }) => {
-      await server.close();
-      await pool.end();
-    },
-  );
-  return dashboardApi(opened, {});
+  return useForAll(async () => {
+    const pool = createTestPool();
+    const server = await startDashboardServer({ ...deps, pool });
+    return {
+      ...server,
+      pool,
+      async close() {
+        await server.close();
+        await pool.end();
+      },
+    };
+  });
 }
 
 /** A run the tests started; terminated after them (it would wait for days otherwise). */
@@ -120,33 +103,30 @@ export function useDashboardOverWorker<H extends OnboardingHarness>(
   uiUrl = 'http://ui.test',
 ): DashboardOverWorker<H> {
   const runs: StartedRun[] = [];
-  const opened = openForAll(
-    async () => {
-      const h = await createHarness();
-      const server = await startDashboardServer({
-        pool: h.pool,
-        temporal: () => Promise.resolve(h.temporal.client),
-        uiUrl,
-        namespace: h.temporal.namespace,
-        // Only this file's onboardings: other tests run theirs in the same namespace.
-        taskQueue: h.taskQueue,
-      });
-      return { h, pool: h.pool, server };
-    },
-    async ({ h, server }) => {
-      await Promise.all(
-        runs.map((run) => run.handle.terminate('dashboard test done').catch(() => undefined)),
-      );
-      await server.close();
-      await h.close();
-    },
-  );
-  return dashboardApi(opened, {
-    get h() {
-      return opened().h;
-    },
-    terminateAfterAll(run: StartedRun) {
-      runs.push(run);
-    },
+  return useForAll(async () => {
+    const h = await createHarness();
+    const server = await startDashboardServer({
+      pool: h.pool,
+      temporal: () => Promise.resolve(h.temporal.client),
+      uiUrl,
+      namespace: h.temporal.namespace,
+      // Only this file's onboardings: other tests run theirs in the same namespace.
+      taskQueue: h.taskQueue,
+    });
+    return {
+      ...server,
+      pool: h.pool,
+      h,
+      terminateAfterAll(run: StartedRun) {
+        runs.push(run);
+      },
+      async close() {
+        await Promise.all(
+          runs.map((run) => run.handle.terminate('dashboard test done').catch(() => undefined)),
+        );
+        await server.close();
+        await h.close();
+      },
+    };
   });
 }
