@@ -9,32 +9,20 @@ import { randomUUID } from 'node:crypto';
 import { activityInfo } from '@temporalio/activity';
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
-import { createAuthyEmulator } from '../src/authy-emulator';
 import { createAuthyHttp } from '../src/authy/http';
 import { createAuthyUsersClient } from '../src/authy/users';
-import { loadConfig } from '../src/config';
-import { createPool } from '../src/db/pool';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
 import type { OnboardingStatus } from '../src/shared/onboarding';
-import { connectClientConnection, connectWorkerConnection, createClient } from '../src/temporal/connection';
+import { connectWorkerConnection, createClient } from '../src/temporal/connection';
 import { createDataConverter } from '../src/temporal/data-converter';
 import { approvalRespondedSignal, deviceRegisteredSignal } from '../src/workflows/onboarding/messages';
 import { createBaselineActivities } from './onboarding/baseline-activities';
+import { BENCH_NAMESPACE, onboardingStart, openOnboardingBench } from './onboarding/setup';
 import { baselineStepSignal } from './onboarding/workflows';
-import {
-  ensureBenchNamespace,
-  machineFacts,
-  mapConcurrent,
-  onboardingStart,
-  recordFigure,
-  report,
-  terminateBenchRuns,
-  timed,
-} from './support';
+import { machineFacts, mapConcurrent, recordFigure, report, terminateBenchRuns, timed } from './support';
 
-const NAMESPACE = 'twofold-bench';
 const E2E_COUNT = Number(process.env.BENCH_ONBOARDINGS ?? 300);
 const CONCURRENCY = 50;
 /** Rounds of (c), each running both data converters, the first one alternating. */
@@ -64,14 +52,8 @@ function answeredAtOnce(activities: ReturnType<typeof createActivities>, client:
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const config = loadConfig();
+  const { config, authyUrl, pool, connection, close } = await openOnboardingBench({ seed: 7, poolMax: 20 });
   console.log(`machine: ${machineFacts()}`);
-  await ensureBenchNamespace(config.temporal.address, NAMESPACE);
-  const emulator = createAuthyEmulator({ seed: 7 });
-  const { url: authyUrl } = await emulator.listen(0);
-  const pool = createPool(config.databaseUrl, { max: 20 });
-  const connection = await connectClientConnection(config.temporal);
   const nativeConnection = await connectWorkerConnection(config.temporal);
   const workflowsPath = require.resolve('./onboarding/workflows');
 
@@ -84,9 +66,9 @@ async function main(): Promise<void> {
   }
   const setUp = async (name: string, dataConverter?: DataConverter): Promise<Setup> => {
     const client = dataConverter
-      ? createClient(connection, { namespace: NAMESPACE, payloadKeys: config.temporal.payloadKeys })
+      ? createClient(connection, { namespace: BENCH_NAMESPACE, payloadKeys: config.temporal.payloadKeys })
       : // The comparison's baseline only: payloads in clear, as before issue 14.
-        new Client({ connection, namespace: NAMESPACE });
+        new Client({ connection, namespace: BENCH_NAMESPACE });
     const taskQueue = `bench-onboarding-${name}-${randomUUID()}`;
     const { code } = await bundleWorkflowCode({
       workflowsPath,
@@ -97,7 +79,7 @@ async function main(): Promise<void> {
     });
     const worker = await Worker.create({
       connection: nativeConnection,
-      namespace: NAMESPACE,
+      namespace: BENCH_NAMESPACE,
       taskQueue,
       workflowBundle: { code },
       ...(dataConverter ? { dataConverter } : {}),
@@ -229,11 +211,9 @@ async function main(): Promise<void> {
   }
 
   // Clean up: nothing of the benchmark stays running.
-  terminateBenchRuns(config.temporal.address, NAMESPACE, "ExecutionStatus='Running'");
+  terminateBenchRuns(config.temporal.address, BENCH_NAMESPACE, "ExecutionStatus='Running'");
   await nativeConnection.close();
-  await connection.close();
-  await pool.end();
-  await emulator.close();
+  await close();
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,11 @@
 // Shared helpers for benchmarks: timing, percentiles, machine facts, a scratch Temporal namespace,
-// onboardings that wait without timers firing, and the clean-up of what a benchmark started.
+// and the clean-up of what a benchmark started.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { onboardingWorkflowId, withResolvedTiming } from '../src/shared/onboarding';
 
 /** Wall time of `work` in ms. */
 export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
@@ -108,31 +107,6 @@ export async function ensureBenchNamespace(address: string, namespace: string): 
   } finally {
     await connection.close();
   }
-}
-
-/** Onboarding timings under which no reminder, status poll or approval expiry fires during a benchmark. */
-export const SLOW_TIMING = {
-  installReminderIntervalMs: 7 * 24 * 3600_000,
-  deviceStatusPollIntervalMs: 24 * 3600_000,
-  approvalStatusPollIntervalMs: 24 * 3600_000,
-  approvalExpiryMs: 24 * 3600_000,
-};
-
-/** How a benchmark starts one person's `onboardUser` run on `taskQueue` ({@link SLOW_TIMING}). */
-export function onboardingStart(taskQueue: string, userId: string, cellphone: string) {
-  return {
-    workflowId: onboardingWorkflowId(userId),
-    taskQueue,
-    args: [
-      withResolvedTiming({
-        userId,
-        email: 'bench@example.com',
-        countryCode: '1',
-        cellphone,
-        timing: SLOW_TIMING,
-      }),
-    ],
-  };
 }
 
 /** Where `make toolchain` puts its tools (the Temporal CLI, the dev server's SQLite file). */

@@ -9,24 +9,18 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { createAuthyEmulator } from '../src/authy-emulator';
-import { loadConfig } from '../src/config';
-import { createPool } from '../src/db/pool';
 import type { DbPool } from '../src/db/pool';
-import { connectClientConnection, createClient } from '../src/temporal/connection';
+import { createClient } from '../src/temporal/connection';
+import { BENCH_NAMESPACE, onboardingStart, openOnboardingBench } from './onboarding/setup';
 import {
-  ensureBenchNamespace,
   machineFacts,
   mapConcurrent,
-  onboardingStart,
   recordFigure,
   terminateBenchRuns,
   timed,
   TWOFOLD_HOME,
 } from './support';
 
-const NAMESPACE = 'twofold-bench';
 const WAITING_COUNT = Number(process.env.BENCH_WAITING ?? 10_000);
 /** The worker's sticky cache: runs kept in memory between tasks; the rest are replayed on demand. */
 const WORKER_CACHE = Number(process.env.BENCH_WORKER_CACHE ?? 2_000);
@@ -68,15 +62,12 @@ async function waitingCount(pool: DbPool, marker: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const config = loadConfig();
+  const { config, authyUrl, pool, connection, close } = await openOnboardingBench({ seed: 11, poolMax: 4 });
   console.log(`machine: ${machineFacts()}; Temporal backend: ${BACKEND}`);
-  await ensureBenchNamespace(config.temporal.address, NAMESPACE);
-  const emulator = createAuthyEmulator({ seed: 11 });
-  const { url: authyUrl } = await emulator.listen(0);
-  const pool = createPool(config.databaseUrl, { max: 4 });
-  const connection = await connectClientConnection(config.temporal);
-  const client = createClient(connection, { namespace: NAMESPACE, payloadKeys: config.temporal.payloadKeys });
+  const client = createClient(connection, {
+    namespace: BENCH_NAMESPACE,
+    payloadKeys: config.temporal.payloadKeys,
+  });
 
   const taskQueue = `bench-waiting-${randomUUID()}`;
   const worker = spawn(
@@ -90,7 +81,7 @@ async function main(): Promise<void> {
     {
       env: {
         ...process.env,
-        TEMPORAL_NAMESPACE: NAMESPACE,
+        TEMPORAL_NAMESPACE: BENCH_NAMESPACE,
         TEMPORAL_TASK_QUEUE: taskQueue,
         AUTHY_API_URL: authyUrl,
         LOG_LEVEL: 'warn',
@@ -169,12 +160,10 @@ async function main(): Promise<void> {
   // Nothing of the benchmark stays running: one server-side batch terminates every run it started.
   terminateBenchRuns(
     config.temporal.address,
-    NAMESPACE,
+    BENCH_NAMESPACE,
     `ExecutionStatus='Running' AND WorkflowId STARTS_WITH 'onboarding-wait-${marker}-'`,
   );
-  await connection.close();
-  await pool.end();
-  await emulator.close();
+  await close();
 }
 
 main().catch((error: unknown) => {
