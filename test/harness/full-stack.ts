@@ -1,4 +1,3 @@
-import type { Worker } from '@temporalio/worker';
 import { createAuthyHttp } from '../../src/authy/http';
 import { ONBOARDING_WEBHOOK_EVENTS, createWebhooksApi } from '../../src/authy/webhooks-api';
 import { DEV_AUTHY_API_KEY, DEV_AUTHY_KEYS } from '../../src/shared/dev-keys';
@@ -8,9 +7,10 @@ import { startEmulator } from './emulator';
 import type { EmulatorHarness } from './emulator';
 import { createIsolatedDatabase } from './isolated-database';
 import type { IsolatedDatabase } from './isolated-database';
+import { runOnboardingHarness } from './onboarding';
+import type { OnboardingHarness } from './onboarding';
 import { unusedPort } from './ports';
 import { connectTemporal } from './temporal';
-import type { TemporalHarness } from './temporal';
 
 /** An emulator that sends its OneTouch callbacks and webhook deliveries to a gateway at `publicUrl`. */
 export interface EmulatorForGateway {
@@ -45,22 +45,19 @@ export async function startEmulatorForGateway(publicUrl: string, name: string): 
 
 /**
  * The whole pipeline in one process: emulator → (registered webhook) → gateway with its dispatcher →
- * Temporal → a worker on a unique task queue, recording into a database of the caller's own.
+ * Temporal → a worker on a unique task queue, recording into a database of the caller's own; runs
+ * are started and awaited as on the {@link OnboardingHarness}.
  */
-export interface FullStackHarness {
+export interface FullStackHarness extends OnboardingHarness {
   db: IsolatedDatabase;
-  temporal: TemporalHarness;
-  emulator: EmulatorHarness;
   gateway: TestGateway;
-  worker: Worker;
-  taskQueue: string;
-  /** Stops the worker, then closes the gateway, the emulator, Temporal and drops the database. */
-  close(): Promise<void>;
 }
 
 /**
  * Builds a {@link FullStackHarness}. `name` prefixes the task queue and names the webhook;
  * `databaseLabel` names the isolated database (its dispatcher claims only this file's inbox rows).
+ * `close()` stops the worker and closes the emulator and Temporal, then the gateway, and drops the
+ * database.
  */
 export async function createFullStackHarness(options: {
   name: string;
@@ -84,22 +81,19 @@ export async function createFullStackHarness(options: {
   const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: DEV_AUTHY_API_KEY, timeoutMs: 5_000 });
   // The worker writes the customer record into the same database the gateway reads it from.
   const worker = await temporal.createWorker(taskQueue, { pool: db.pool, authyHttp });
-  const running = worker.run();
+  const h = runOnboardingHarness(
+    { temporal, emulator, pool: db.pool, worker, taskQueue },
+    { stageTimeoutMs: 20_000, ownsPool: false },
+  );
   return {
+    ...h,
     db,
-    temporal,
-    emulator,
     gateway,
-    worker,
-    taskQueue,
     async close() {
       try {
-        worker.shutdown();
-        await running;
+        await h.close();
       } finally {
         await gateway.close();
-        await emulator.close();
-        await temporal.close();
         await db.drop();
       }
     },
