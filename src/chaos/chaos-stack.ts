@@ -10,6 +10,13 @@ import { freePorts } from './free-port';
 import { ManagedProcess } from './managed-process';
 import type { ManagedProcessSpec } from './managed-process';
 import { httpOk } from './poll';
+import {
+  chaosTemporalBackend,
+  namespaceServes,
+  prepareTemporalPostgres,
+  registerNamespace,
+} from './temporal-postgres-backend';
+import type { PreparedTemporalPostgres } from './temporal-postgres-backend';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -55,6 +62,8 @@ export interface ChaosStack {
  * a PostgreSQL cluster (own port and data directory, created by scripts/stack.sh), the Authy emulator
  * with a journal (src/chaos/durable-emulator.ts), the webhook gateway and the worker
  * (`bin/twofold.js gateway|worker`), each on free ports and each a child process of the caller.
+ * With `TEMPORAL_BACKEND=postgres` the Temporal server 1.29.1 and its Web UI server replace the dev
+ * server, keeping Temporal's state in that same cluster (docs/temporal-backends.md, "make chaos").
  */
 export async function startChaosStack(options: ChaosStackOptions): Promise<ChaosStack> {
   const dir = path.resolve(options.dir);
@@ -73,7 +82,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     number,
     number,
   ];
-  const temporalAddress = `127.0.0.1:${temporalPort}`;
+  const backend = chaosTemporalBackend(process.env);
   const databaseUrl = `postgres://twofold:twofold@127.0.0.1:${pgPort}/twofold`;
   const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -86,7 +95,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     TWOFOLD_LOG_DIR: logDir,
     TWOFOLD_PG_PORT: String(pgPort),
     TWOFOLD_PG_DATA: pgData,
-    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     TEMPORAL_UI_PORT: String(uiPort),
     TEMPORAL_DB_FILE: path.join(dir, 'temporal.sqlite'),
   };
@@ -96,7 +105,16 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   const pgBin = (await script('ensure-postgres.sh')).stdout.trim();
   const temporalBin = (await script('ensure-temporal-cli.sh')).stdout.trim();
   await script('stack.sh', 'up', 'postgres');
-  await script('stack.sh', 'down', 'postgres');
+  // The postgres backend: scripts/temporal-postgres.sh renders the server's configuration and sets
+  // Temporal's schemas up in this cluster (the one place that does either), then prints the server's
+  // and the Web UI server's command lines for the suite to run as its children.
+  let temporalPostgres: PreparedTemporalPostgres | undefined;
+  try {
+    if (backend === 'postgres') temporalPostgres = await prepareTemporalPostgres(scriptEnv);
+  } finally {
+    await script('stack.sh', 'down', 'postgres');
+  }
+  const temporalAddress = temporalPostgres?.address ?? `127.0.0.1:${temporalPort}`;
 
   const asRoot = process.getuid?.() === 0;
   const pgUser = asRoot
@@ -132,6 +150,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     ...rest,
   });
   const twofold = (...args: string[]) => [path.join(repoRoot, 'bin', 'twofold.js'), ...args];
+  let namespaceRegistered = false;
 
   const processes: Record<ChaosService, ManagedProcess> = {
     postgres: new ManagedProcess(
@@ -155,35 +174,48 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       }),
     ),
     temporal: new ManagedProcess(
-      spec('temporal', {
-        command: temporalBin,
-        args: [
-          'server',
-          'start-dev',
-          '--ip',
-          '127.0.0.1',
-          '--port',
-          String(temporalPort),
-          '--ui-port',
-          String(uiPort),
-          '--db-filename',
-          path.join(dir, 'temporal.sqlite'),
-          '--namespace',
-          'default',
-          '--search-attribute',
-          'OnboardingStage=Keyword',
-          '--search-attribute',
-          'AuthyId=Keyword',
-          '--search-attribute',
-          'OnboardingStageEnteredAt=Datetime',
-          '--dynamic-config-value',
-          'limit.maxIDLength=255',
-          '--log-level',
-          'warn',
-        ],
-        ready: () => temporalServes(temporalAddress),
-        readyTimeoutMs: 90_000,
-      }),
+      spec(
+        'temporal',
+        temporalPostgres
+          ? {
+              ...temporalPostgres.server,
+              // Once registered, serving means the namespace answers a query on SQL visibility.
+              ready: () =>
+                namespaceRegistered
+                  ? namespaceServes(temporalAddress, 'default')
+                  : temporalServes(temporalAddress),
+              readyTimeoutMs: 120_000,
+            }
+          : {
+              command: temporalBin,
+              args: [
+                'server',
+                'start-dev',
+                '--ip',
+                '127.0.0.1',
+                '--port',
+                String(temporalPort),
+                '--ui-port',
+                String(uiPort),
+                '--db-filename',
+                path.join(dir, 'temporal.sqlite'),
+                '--namespace',
+                'default',
+                '--search-attribute',
+                'OnboardingStage=Keyword',
+                '--search-attribute',
+                'AuthyId=Keyword',
+                '--search-attribute',
+                'OnboardingStageEnteredAt=Datetime',
+                '--dynamic-config-value',
+                'limit.maxIDLength=255',
+                '--log-level',
+                'warn',
+              ],
+              ready: () => temporalServes(temporalAddress),
+              readyTimeoutMs: 90_000,
+            },
+      ),
     ),
     emulator: new ManagedProcess(
       spec('emulator', {
@@ -225,7 +257,20 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       }),
     ),
   };
-  const all = Object.values(processes);
+  // The postgres backend's Web UI server: a process of its own (the dev server has its UI built in),
+  // started once the namespace exists and not among the services killed.
+  const temporalUi =
+    temporalPostgres &&
+    new ManagedProcess({
+      name: 'temporal-ui',
+      ...temporalPostgres.ui,
+      env: serviceEnv,
+      cwd: repoRoot,
+      logPath: path.join(logDir, 'temporal-ui.log'),
+      ready: () => httpOk(`http://127.0.0.1:${uiPort}/`),
+      readyTimeoutMs: 60_000,
+    });
+  const all = [...Object.values(processes), ...(temporalUi ? [temporalUi] : [])];
   const killAll = () => {
     for (const p of all) if (p.pid !== undefined) process.kill(p.pid, 'SIGKILL');
   };
@@ -236,6 +281,11 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     // The worker and the gateway only check the schema: `twofold db migrate` is the one migrator.
     await run(process.execPath, twofold('db', 'migrate'), { env: serviceEnv, cwd: repoRoot });
     await processes.temporal.start();
+    if (temporalUi) {
+      await registerNamespace(temporalAddress, 'default', 60_000);
+      namespaceRegistered = true;
+      await temporalUi.start();
+    }
     await processes.emulator.start();
     const { webhook } = await createWebhooksApi({ baseUrl: emulatorUrl, ...DEV_AUTHY_KEYS }).create({
       url: `${gatewayUrl}/webhooks/authy`,
@@ -266,6 +316,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     unexpectedExits: () => all.flatMap((p) => p.unexpectedExits),
     async stop() {
       for (const name of ['gateway', 'worker', 'emulator', 'temporal', 'postgres'] as const) {
+        if (name === 'temporal') await temporalUi?.stop();
         await processes[name].stop();
       }
       process.off('exit', killAll);
