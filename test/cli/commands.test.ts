@@ -27,6 +27,22 @@ async function inBatches<T, R>(items: T[], limit: number, work: (item: T) => Pro
   return results;
 }
 
+/** The commands that print data: each offers --json (docs/contract.md §7). */
+const DATA_COMMANDS = [
+  'onboarding start',
+  'onboarding status',
+  'onboarding cancel',
+  'onboarding stuck',
+  'onboarding replay-check',
+  'webhooks register',
+  'webhooks list',
+  'webhooks delete',
+  'schedule ensure',
+  'sync backfill',
+  'simulate',
+  'stack check',
+];
+
 describe('the twofold command tree (docs/contract.md §7)', () => {
   const paths = commandPaths(buildProgram());
 
@@ -34,19 +50,9 @@ describe('the twofold command tree (docs/contract.md §7)', () => {
     const names = paths.map((p) => p.join(' '));
     expect(names).toEqual(
       expect.arrayContaining([
-        'onboarding start',
-        'onboarding status',
-        'onboarding cancel',
-        'onboarding stuck',
-        'onboarding replay-check',
-        'webhooks register',
-        'webhooks list',
-        'webhooks delete',
-        'schedule ensure',
+        ...DATA_COMMANDS,
         'schedule pause',
         'schedule trigger',
-        'sync backfill',
-        'simulate',
         'emulator',
         'worker',
         'gateway',
@@ -55,21 +61,7 @@ describe('the twofold command tree (docs/contract.md §7)', () => {
   });
 
   it('when a command prints data, then it offers --json', () => {
-    const dataCommands = [
-      'onboarding start',
-      'onboarding status',
-      'onboarding cancel',
-      'onboarding stuck',
-      'onboarding replay-check',
-      'webhooks register',
-      'webhooks list',
-      'webhooks delete',
-      'schedule ensure',
-      'sync backfill',
-      'simulate',
-      'stack check',
-    ];
-    for (const name of dataCommands) {
+    for (const name of DATA_COMMANDS) {
       const options = leaf(name.split(' ')).options.map((o) => o.long);
       expect({ name, json: options.includes('--json') }).toEqual({ name, json: true });
     }

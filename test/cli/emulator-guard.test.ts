@@ -1,10 +1,5 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { runCli } from '../harness/cli';
+import { runCli, runCliUntilReady } from '../harness/cli';
 import { unusedPort } from '../harness/ports';
-import { waitFor } from '../harness/wait-for';
-
-const BIN = path.join(__dirname, '..', '..', 'bin', 'twofold.js');
 
 /** A payload key for the production runs (production refuses the public dev key). */
 const PAYLOAD_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -18,28 +13,24 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** Starts `twofold emulator …`, waits for its banner, checks it serves, then stops it with SIGTERM. */
 async function startsAndServes(args: string[], env: Record<string, string>): Promise<void> {
   const port = await unusedPort();
-  const child = spawn(process.execPath, [BIN, 'emulator', ...args], {
-    env: cleanEnv({ AUTHY_EMULATOR_PORT: String(port), ...env }),
-    stdio: 'pipe',
+  let health: number | undefined;
+  const stopped = await runCliUntilReady(
+    ['emulator', ...args],
+    cleanEnv({ AUTHY_EMULATOR_PORT: String(port), ...env }),
+    'control API:',
+    {
+      timeoutMs: 30_000,
+      whileReady: async () => {
+        health = (await fetch(`http://127.0.0.1:${port}/_emulator/health`)).status;
+      },
+    },
+  );
+  expect({ ready: stopped.ready, stderr: stopped.stderr, health, code: stopped.code }).toEqual({
+    ready: true,
+    stderr: '',
+    health: 200,
+    code: 0,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  try {
-    await waitFor(
-      () => Promise.resolve(stdout + stderr),
-      (text) => text.includes('control API:') || child.exitCode !== null,
-      { timeoutMs: 30_000, what: 'the emulator banner' },
-    );
-    expect(stderr).toBe('');
-    const health = await fetch(`http://127.0.0.1:${port}/_emulator/health`);
-    expect(health.status).toBe(200);
-  } finally {
-    child.kill('SIGTERM');
-  }
-  expect(await exited).toBe(0);
 }
 
 describe('`twofold emulator` production guard', () => {

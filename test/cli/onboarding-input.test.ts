@@ -6,7 +6,7 @@ import { resolveContact } from '../../src/cli/commands/onboarding-contact';
 import type { CliError } from '../../src/cli/context';
 import { runCli } from '../harness/cli';
 import { createOnboardingHarness, uniquePhone } from '../harness/onboarding';
-import type { OnboardingHarness } from '../harness/onboarding';
+import { useForAll } from '../harness/lifecycle';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'twofold.js');
 
@@ -106,13 +106,7 @@ describe('onboarding start: contact details from --input-file or stdin (kept out
   });
 
   describe('through the real command', () => {
-    let h: OnboardingHarness;
-    beforeAll(async () => {
-      h = await createOnboardingHarness();
-    });
-    afterAll(async () => {
-      await h.close();
-    });
+    const h = useForAll(createOnboardingHarness);
 
     it('when the contact comes on stdin (--input-file -), then the onboarding starts with it and registers the user with Authy', async () => {
       const userId = `stdin-${Date.now()}`;

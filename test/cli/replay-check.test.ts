@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StartedOnboarding } from '../../src/client/onboarding';
 import type { ReplayCheckResult } from '../../src/client/replay-check';
-import { runCli } from '../harness/cli';
+import { runCli, runCliLine } from '../harness/cli';
+import { useForAll } from '../harness/lifecycle';
 import { createOnboardingHarness } from '../harness/onboarding';
-import type { OnboardingHarness } from '../harness/onboarding';
 import { waitFor } from '../harness/wait-for';
 import { cancelSignal } from '../../src/workflows/onboarding/messages';
 
@@ -105,16 +105,13 @@ describe('twofold onboarding replay-check', () => {
   });
 
   describe('against runs on the Temporal server', () => {
-    let harness: OnboardingHarness;
     const runIds: string[] = [];
     let open: StartedOnboarding | undefined;
-    beforeAll(async () => {
-      harness = await createOnboardingHarness();
-    });
+    // Declared before the harness, so it runs before the harness closes its Temporal client.
     afterAll(async () => {
       await open?.handle.terminate('test done').catch(() => undefined);
-      await harness?.close();
     });
+    const harness = useForAll(createOnboardingHarness);
 
     it('when onboardings ran on a task queue (one closed, one open), then --since finds both, replays them and exits 0', async () => {
       const closed = await harness.start();
@@ -167,17 +164,8 @@ describe('twofold onboarding replay-check', () => {
     });
 
     it('when no run started within --since on the task queue, then it says it checked none and exits 0', async () => {
-      const result = await runCli(
-        [
-          'onboarding',
-          'replay-check',
-          '--since',
-          '10m',
-          '--task-queue',
-          harness.temporal.uniqueTaskQueue('empty'),
-        ],
-        env(),
-      );
+      const empty = harness.temporal.uniqueTaskQueue('empty');
+      const result = await runCliLine(`onboarding replay-check --since 10m --task-queue ${empty}`, env());
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/checked 0 run\(s\): 0 replay, 0 do not/);
     });

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import {
   assertSchemaCurrent,
   knownMigrations,
@@ -8,15 +6,13 @@ import {
   pendingMigrations,
   SchemaBehindError,
 } from '../../src/db/migrate';
-import { runCli } from '../harness/cli';
+import { runCli, runCliUntilReady } from '../harness/cli';
 import { createIsolatedDatabase } from '../harness/isolated-database';
 import type { IsolatedDatabase } from '../harness/isolated-database';
 import { unusedPort } from '../harness/ports';
-import { waitFor } from '../harness/wait-for';
 
 // `twofold db migrate` is the one migrator: the worker and the gateway only check, at start, that
 // every migration is applied, and otherwise exit saying how to migrate (docs/contract.md).
-const bin = path.resolve(__dirname, '..', '..', 'bin', 'twofold.js');
 
 /** What a worker or gateway needs besides its database (the emulator URL only enables dev keys). */
 const serviceEnv = (databaseUrl: string, ports: { gateway: number; admin: number }) => ({
@@ -35,28 +31,10 @@ async function startsAndStops(
   env: NodeJS.ProcessEnv,
   ready: string,
 ): Promise<number | null> {
-  const child = spawn(process.execPath, [bin, command], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  try {
-    await waitFor(
-      () => Promise.resolve(output),
-      (text) => text.includes(ready) || child.exitCode !== null,
-      { timeoutMs: 90_000, what: `twofold ${command} to start` },
-    );
-    expect({ command, started: output.includes(ready), output: output.slice(-2000) }).toMatchObject({
-      command,
-      started: true,
-    });
-  } finally {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  }
-  return exited;
+  const stopped = await runCliUntilReady([command], { ...process.env, ...env }, ready, { timeoutMs: 90_000 });
+  const output = (stopped.stdout + stopped.stderr).slice(-2000);
+  expect({ command, started: stopped.ready, output }).toMatchObject({ command, started: true });
+  return stopped.code;
 }
 
 describe('the schema check of the worker and the gateway', () => {

@@ -1,14 +1,8 @@
-import type { Worker } from '@temporalio/worker';
-import { createAuthyHttp } from '../../src/authy/http';
-import type { DbPool } from '../../src/db/pool';
 import type { SimulationResult } from '../../src/simulation/types';
 import { EXPECTED_STAGE } from '../../src/simulation/personas';
-import { runCli } from '../harness/cli';
-import { createTestPool } from '../harness/database';
-import { startEmulator } from '../harness/emulator';
-import type { EmulatorHarness } from '../harness/emulator';
-import { connectTemporal } from '../harness/temporal';
-import type { TemporalHarness } from '../harness/temporal';
+import { runCli, runCliLine } from '../harness/cli';
+import { useForAll } from '../harness/lifecycle';
+import { createOnboardingHarness } from '../harness/onboarding';
 
 interface SimulationTimeoutReport {
   settled: boolean;
@@ -17,61 +11,29 @@ interface SimulationTimeoutReport {
 }
 
 describe('twofold simulate', () => {
-  let temporal: TemporalHarness;
-  let emulator: EmulatorHarness;
-  let pool: DbPool;
-  let worker: Worker;
-  let running: Promise<void>;
-  let env: NodeJS.ProcessEnv;
   const leftOpen: string[] = [];
-
-  beforeAll(async () => {
-    temporal = await connectTemporal();
-    emulator = await startEmulator();
-    pool = createTestPool();
-    const taskQueue = temporal.uniqueTaskQueue('cli-simulate');
-    const authyHttp = createAuthyHttp({ baseUrl: emulator.url, apiKey: emulator.apiKey, timeoutMs: 5_000 });
-    worker = await temporal.createWorker(taskQueue, { pool, authyHttp });
-    running = worker.run();
-    env = { AUTHY_API_URL: emulator.url, TEMPORAL_TASK_QUEUE: taskQueue };
-  });
+  // Declared before the harness, so it runs before the harness closes its Temporal client.
   afterAll(async () => {
+    const { client } = h.temporal;
     await Promise.all(
       leftOpen.map((id) =>
-        temporal.client.workflow
+        client.workflow
           .getHandle(id)
           .terminate('test done')
           .catch(() => undefined),
       ),
     );
-    worker.shutdown();
-    await running;
-    await emulator.close();
-    await pool.end();
-    await temporal.close();
   });
+  const h = useForAll(() => createOnboardingHarness({ taskQueuePrefix: 'cli-simulate' }));
+  /** The harness's emulator and worker. */
+  const env = () => ({ AUTHY_API_URL: h.emulator.url, TEMPORAL_TASK_QUEUE: h.taskQueue });
+  /** `twofold simulate <flags>` with `env()` and `overrides`. */
+  const simulate = (flags: string, overrides: NodeJS.ProcessEnv = {}) =>
+    runCliLine(`simulate ${flags}`, { ...env(), ...overrides });
 
   it('when a cohort of 8 is simulated without a gateway (status polls deliver), then every person ends where their persona leads and --json reports the counts', async () => {
-    const result = await runCli(
-      [
-        'simulate',
-        '--users',
-        '8',
-        '--seed',
-        '3',
-        '--id-prefix',
-        'cli-sim',
-        '--reminder-every',
-        '3s',
-        '--approval-expiry',
-        '10s',
-        '--poll-every',
-        '500ms',
-        '--give-up-after',
-        '5m',
-        '--json',
-      ],
-      env,
+    const result = await simulate(
+      '--users 8 --seed 3 --id-prefix cli-sim --reminder-every 3s --approval-expiry 10s --poll-every 500ms --give-up-after 5m --json',
     );
     expect(result.code).toBe(0);
     const simulation = JSON.parse(result.stdout) as SimulationResult;
@@ -84,37 +46,21 @@ describe('twofold simulate', () => {
     expect(simulation.stuck.length).toBeGreaterThan(0);
     expect(simulation.timing).toMatchObject({ installReminderIntervalMs: 3000, approvalExpiryMs: 10000 });
     // Every person of the cohort is a real onboarding whose status query agrees.
-    const stuckStatus = await temporal.client.workflow.getHandle(simulation.stuck[0]!).query('status');
+    const stuckStatus = await h.temporal.client.workflow.getHandle(simulation.stuck[0]!).query('status');
     expect(stuckStatus).toMatchObject({ stage: 'awaiting_device', remindersSent: 2 });
   });
 
   it('when the timings would poll a stuck person thousands of times, then it refuses with exit 2 and the fix, starting nothing', async () => {
     // The default 1 h give-up wait polled every 500 ms: over 7,000 polls.
-    const result = await runCli(
-      ['simulate', '--users', '2', '--id-prefix', 'cli-sim-refused', '--poll-every', '500ms', '--json'],
-      env,
-    );
+    const result = await simulate('--users 2 --id-prefix cli-sim-refused --poll-every 500ms --json');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/status polls .*Fix: a longer --poll-every/s);
     expect(result.stdout).toBe('');
   });
 
   it('when run on a terminal-less stderr without --json, then it prints progress lines and the per-stage table', async () => {
-    const result = await runCli(
-      [
-        'simulate',
-        '--users',
-        '2',
-        '--seed',
-        '5',
-        '--id-prefix',
-        'cli-sim-table',
-        '--poll-every',
-        '500ms',
-        '--give-up-after',
-        '5m',
-      ],
-      env,
+    const result = await simulate(
+      '--users 2 --seed 5 --id-prefix cli-sim-table --poll-every 500ms --give-up-after 5m',
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/\[\s*\d+\.\ds\] .*\d+\/2 settled/);
@@ -143,36 +89,29 @@ describe('twofold simulate', () => {
     [['simulate', '--id-prefix', 'has space'], /--id-prefix must be/],
     [['simulate', '--users'], /argument missing/],
   ])('when run with bad arguments %j, then it exits 2 and starts nothing', async (args, message) => {
-    const result = await runCli(args, env);
+    const result = await runCli(args, env());
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
   });
 
   it('when AUTHY_API_URL is the real API, then it exits 78: only the emulator has people to play', async () => {
-    const result = await runCli(['simulate', '--users', '1'], {
-      ...env,
-      AUTHY_API_URL: 'https://api.authy.com',
-    });
+    const result = await simulate('--users 1', { AUTHY_API_URL: 'https://api.authy.com' });
     expect(result.code).toBe(78);
     expect(result.stderr).toMatch(/not a local emulator/);
   });
 
   it('when no emulator answers at AUTHY_API_URL, then it exits 1 before starting anything and says how to start one', async () => {
-    const result = await runCli(['simulate', '--users', '1'], {
-      ...env,
-      AUTHY_API_URL: 'http://127.0.0.1:9',
-    });
+    const result = await simulate('--users 1', { AUTHY_API_URL: 'http://127.0.0.1:9' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot reach the Authy emulator/);
     expect(result.stderr).toMatch(/twofold emulator/);
   });
 
   it('when no worker polls the task queue, then it gives up at --timeout with exit 1 naming the onboardings, why they cannot be queried, and the fix', async () => {
-    const queue = temporal.uniqueTaskQueue('nobody-polls');
-    const result = await runCli(
-      ['simulate', '--users', '2', '--id-prefix', 'cli-sim-noworker', '--timeout', '3s'],
-      { ...env, TEMPORAL_TASK_QUEUE: queue },
-    );
+    const queue = h.temporal.uniqueTaskQueue('nobody-polls');
+    const result = await simulate('--users 2 --id-prefix cli-sim-noworker --timeout 3s', {
+      TEMPORAL_TASK_QUEUE: queue,
+    });
     const ids = [...result.stderr.matchAll(/(onboarding-cli-sim-noworker-\S+)/g)].map((m) => m[1]!);
     leftOpen.push(...ids);
     expect(result.code).toBe(1);
@@ -195,11 +134,10 @@ describe('twofold simulate', () => {
   });
 
   it('when no worker polls the task queue and --json is given, then the JSON on stdout lists each pending onboarding with its query error', async () => {
-    const queue = temporal.uniqueTaskQueue('nobody-polls');
-    const result = await runCli(
-      ['simulate', '--users', '1', '--id-prefix', 'cli-sim-noworker-json', '--timeout', '2s', '--json'],
-      { ...env, TEMPORAL_TASK_QUEUE: queue },
-    );
+    const queue = h.temporal.uniqueTaskQueue('nobody-polls');
+    const result = await simulate('--users 1 --id-prefix cli-sim-noworker-json --timeout 2s --json', {
+      TEMPORAL_TASK_QUEUE: queue,
+    });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as SimulationTimeoutReport;
     leftOpen.push(...report.pending.map((p) => p.workflowId));

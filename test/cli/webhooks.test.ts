@@ -8,7 +8,7 @@ import {
   DEV_AUTHY_API_KEY,
   DEV_AUTHY_API_SIGNING_KEY,
 } from '../../src/shared/dev-keys';
-import { runCli } from '../harness/cli';
+import { runCli, runCliLine } from '../harness/cli';
 import { startEmulator } from '../harness/emulator';
 import type { EmulatorHarness } from '../harness/emulator';
 
@@ -68,19 +68,8 @@ describe('twofold webhooks register|list|delete against the emulator (signed Web
   });
 
   it('when a webhook is registered, listed and deleted, then the emulator holds it in between and the JSON is the API object', async () => {
-    const register = await runCli(
-      [
-        'webhooks',
-        'register',
-        '--url',
-        'https://gateway.example.com/webhooks/authy',
-        '--events',
-        'user_added',
-        'device_registration_completed',
-        '--name',
-        'cli-test',
-        '--json',
-      ],
+    const register = await runCliLine(
+      'webhooks register --url https://gateway.example.com/webhooks/authy --events user_added device_registration_completed --name cli-test --json',
       env,
     );
     expect(register).toMatchObject({ code: 0, stderr: '' });

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { findStuckOnboardings } from '../../src/client/onboarding';
 import { ONBOARDING_STAGE } from '../../src/shared/search-attributes';
-import { runCli } from '../harness/cli';
+import { onboardingStartArgs, runCli, runCliUntilReady } from '../harness/cli';
 import { createOnboardingHarness } from '../harness/onboarding';
 import type { OnboardingHarness } from '../harness/onboarding';
 import { waitFor } from '../harness/wait-for';
@@ -74,19 +72,7 @@ describe('operating onboardings: visibility, stuck list and the CLI', () => {
   it('when an operator starts, inspects and cancels an onboarding with the CLI, then each command does it and prints JSON', async () => {
     const userId = `cli-${Date.now()}`;
     const start = await runCli(
-      [
-        'onboarding',
-        'start',
-        '--user-id',
-        userId,
-        '--email',
-        'cli@example.com',
-        '--country-code',
-        '1',
-        '--cellphone',
-        '555-010-7788',
-        '--json',
-      ],
+      onboardingStartArgs({ userId, email: 'cli@example.com', cellphone: '555-010-7788' }, '--json'),
       cliEnv,
     );
     expect(start.code).toBe(0);
@@ -114,34 +100,12 @@ describe('operating onboardings: visibility, stuck list and the CLI', () => {
   it.each([
     [['onboarding', 'start', '--user-id', 'u', '--email', 'a@b.co', '--country-code', '1'], 2, /cellphone/],
     [
-      [
-        'onboarding',
-        'start',
-        '--user-id',
-        'someone@example.com',
-        '--email',
-        'a@b.co',
-        '--country-code',
-        '1',
-        '--cellphone',
-        '5550101',
-      ],
+      onboardingStartArgs({ userId: 'someone@example.com', email: 'a@b.co', cellphone: '5550101' }),
       2,
       /userId/,
     ],
     [
-      [
-        'onboarding',
-        'start',
-        '--user-id',
-        '15551234567',
-        '--email',
-        'a@b.co',
-        '--country-code',
-        '1',
-        '--cellphone',
-        '5550101',
-      ],
+      onboardingStartArgs({ userId: '15551234567', email: 'a@b.co', cellphone: '5550101' }),
       2,
       /phone number/,
     ],
@@ -159,20 +123,13 @@ describe('operating onboardings: visibility, stuck list and the CLI', () => {
   );
 
   it('when the worker process gets SIGTERM, then it drains and exits 0', async () => {
-    const worker = spawn(process.execPath, [path.resolve(__dirname, '../../bin/twofold.js'), 'worker'], {
-      env: { ...process.env, ...cliEnv, TEMPORAL_TASK_QUEUE: `${h.taskQueue}-sigterm`, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    worker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(
-      () => Promise.resolve(output),
-      (o) => o.includes('worker started'),
-      { what: 'the worker to start' },
+    const worker = await runCliUntilReady(
+      ['worker'],
+      { ...process.env, ...cliEnv, TEMPORAL_TASK_QUEUE: `${h.taskQueue}-sigterm`, LOG_LEVEL: 'info' },
+      'worker started',
+      { timeoutMs: 20_000 },
     );
-    const exit = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
-    worker.kill('SIGTERM');
-    expect(await exit).toBe(0);
-    expect(output).toContain('worker stopped');
+    expect(worker).toMatchObject({ ready: true, code: 0 });
+    expect(worker.stdout).toContain('worker stopped');
   });
 });

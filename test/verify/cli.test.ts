@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { verifyIdentity } from '../../src/verify/identity';
-import { runCli } from '../harness/cli';
+import { onboardingStartArgs, runCli } from '../harness/cli';
 import { uniquePhone } from '../harness/onboarding';
 import { waitFor } from '../harness/wait-for';
 import { statusQuery } from '../../src/workflows/onboarding/messages';
@@ -81,24 +81,9 @@ describe('twofold verify and webhooks --provider verify', () => {
 describe('twofold onboarding start --provider verify, enrollment, submit-code', () => {
   it('when a TOTP onboarding is started and a wrong then the right code submitted, then the CLI reports each and the run is enabled', async () => {
     const userId = `cli-${randomUUID()}`;
+    const person = { userId, email: 'cli@example.com', cellphone: uniquePhone() };
     const start = await runCli(
-      [
-        'onboarding',
-        'start',
-        '--user-id',
-        userId,
-        '--email',
-        'cli@example.com',
-        '--country-code',
-        '1',
-        '--cellphone',
-        uniquePhone(),
-        '--provider',
-        'verify',
-        '--factor-type',
-        'totp',
-        '--json',
-      ],
+      onboardingStartArgs(person, '--provider', 'verify', '--factor-type', 'totp', '--json'),
       env(),
     );
     expect(start.code).toBe(0);
