@@ -63,7 +63,8 @@ export interface ChaosStack {
  * with a journal (src/chaos/durable-emulator.ts), the webhook gateway and the worker
  * (`bin/twofold.js gateway|worker`), each on free ports and each a child process of the caller.
  * With `TEMPORAL_BACKEND=postgres` the Temporal server 1.29.1 and its Web UI server replace the dev
- * server, keeping Temporal's state in that same cluster (docs/temporal-backends.md, "make chaos").
+ * server, keeping Temporal's state in that same cluster (docs/temporal-backends.md, "`make chaos` on
+ * the postgres backend").
  */
 export async function startChaosStack(options: ChaosStackOptions): Promise<ChaosStack> {
   const dir = path.resolve(options.dir);
