@@ -9,7 +9,7 @@
 # The first backend runs every benchmark; later ones run those whose figures depend on the Temporal
 # server (onboarding, gateway, waiting-onboardings). A backend other than the one already answering
 # on TEMPORAL_ADDRESS runs on ports and a run directory of its own, so a running `make up` is left
-# alone (BENCH_SECOND_TEMPORAL_PORT, default 7243, and BENCH_SECOND_UI_PORT, default 8243).
+# alone (BENCH_SECOND_TEMPORAL_PORT, default 7333, and BENCH_SECOND_UI_PORT, default 8333: clear of the ports a server on 7233 derives).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -61,7 +61,7 @@ for backend in "${backends[@]}"; do
   if port_open "$(temporal_host)" "$(temporal_port)" && [ "$(backend_answering)" != "$backend" ]; then
     # The other backend (a `make up`, the previous round's reused server) holds the usual port:
     # this one gets ports and pid files of its own.
-    address="127.0.0.1:${BENCH_SECOND_TEMPORAL_PORT:-7243}" ui_port="${BENCH_SECOND_UI_PORT:-8243}"
+    address="127.0.0.1:${BENCH_SECOND_TEMPORAL_PORT:-7333}" ui_port="${BENCH_SECOND_UI_PORT:-8333}"
     run_dir="$TWOFOLD_HOME/run-bench-$backend"
   fi
   echo "=================== Temporal backend: $backend ($address)"

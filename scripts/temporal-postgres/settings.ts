@@ -37,6 +37,26 @@ export const SERVER_PORT_OFFSETS = {
 
 export type ServerPortName = keyof typeof SERVER_PORT_OFFSETS;
 
+/**
+ * Temporal records each membership port in `cluster_membership.rpc_port`, a PostgreSQL `smallint`:
+ * a membership port above 32767 makes the server exit at start ("value … is out of range for type
+ * smallint"). Every other port only has to be a TCP port.
+ */
+const MAX_MEMBERSHIP_PORT = 32_767;
+
+function highestPortFor(name: string): number {
+  return name.endsWith('_MEMBERSHIP_PORT') ? MAX_MEMBERSHIP_PORT : 65_535;
+}
+
+/** The frontend ports for which every derived port is valid (301–33061 with the offsets above). */
+export function frontendPortRange(): { lowest: number; highest: number } {
+  const offsets = Object.entries(SERVER_PORT_OFFSETS);
+  return {
+    lowest: Math.max(...offsets.map(([, offset]) => 1 - offset)),
+    highest: Math.min(...offsets.map(([name, offset]) => highestPortFor(name) - offset)),
+  };
+}
+
 /** What the templates are filled with. */
 export interface TemporalPostgresSettings {
   /** The loopback address every listener binds to. */
@@ -81,12 +101,14 @@ export function temporalPostgresSettings(
       `TEMPORAL_ADDRESS must be 127.0.0.1:<port> or localhost:<port> to start the postgres backend here, got "${address}"`,
     );
   const frontend = port('the port of TEMPORAL_ADDRESS', match[2]!);
+  const { lowest, highest } = frontendPortRange();
   const ports = Object.fromEntries(
     Object.entries(SERVER_PORT_OFFSETS).map(([name, offset]) => {
       const value = frontend + offset;
-      if (value < 1 || value > 65_535)
+      const limit = highestPortFor(name);
+      if (value < 1 || value > limit)
         throw new TemporalPostgresSettingsError(
-          `TEMPORAL_ADDRESS port ${frontend} puts the server's ${name} at ${value}, outside 1–65535: choose a port between 301 and 64768`,
+          `TEMPORAL_ADDRESS port ${frontend} puts the server's ${name} at ${value}, outside 1–${limit}: choose a port between ${lowest} and ${highest}`,
         );
       return [name, value];
     }),

@@ -61,8 +61,16 @@ describe('the postgres backend settings (docs/temporal-backends.md)', () => {
 
   it.each([
     [{ TEMPORAL_ADDRESS: 'temporal.internal:7233' }, /TEMPORAL_ADDRESS must be 127\.0\.0\.1/],
-    [{ TEMPORAL_ADDRESS: '127.0.0.1:200' }, /outside 1–65535/],
-    [{ TEMPORAL_ADDRESS: '127.0.0.1:65000' }, /outside 1–65535/],
+    [
+      { TEMPORAL_ADDRESS: '127.0.0.1:200' },
+      /FRONTEND_MEMBERSHIP_PORT at -100, outside 1–32767: choose a port between 301 and 33061/,
+    ],
+    [{ TEMPORAL_ADDRESS: '127.0.0.1:65530' }, /WORKER_PORT at 65536, outside 1–65535/],
+    // membership ports live in a smallint column: 33062 would put the worker's at 32768
+    [
+      { TEMPORAL_ADDRESS: '127.0.0.1:33062' },
+      /WORKER_MEMBERSHIP_PORT at 32768, outside 1–32767: choose a port between 301 and 33061/,
+    ],
     [{ TEMPORAL_UI_PORT: '7234' }, /TEMPORAL_UI_PORT 7234 is the server's HISTORY_PORT/],
     [{ TEMPORAL_UI_PORT: '0' }, /TEMPORAL_UI_PORT must be a TCP port/],
     [{ TWOFOLD_PG_PORT: 'pg' }, /TWOFOLD_PG_PORT must be a TCP port/],
