@@ -2,39 +2,34 @@ import { randomUUID } from 'node:crypto';
 import { createPool } from '../../src/db/pool';
 import type { DbPool } from '../../src/db/pool';
 import { connectTemporal } from '../harness/temporal';
-import type { TemporalHarness } from '../harness/temporal';
 import { startTestGateway } from './support/gateway';
 import type { TestGateway } from './support/gateway';
 import { postJson, send } from './support/http';
 import { inboxRowsFor } from './support/inbox';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
+import { useIsolatedDatabase } from '../harness/isolated-database';
+import { useForAll } from '../harness/lifecycle';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
 import { seedRunningOnboarding, signalsOf, terminateSignalTargets } from './support/targets';
 import { unusedPort } from '../harness/ports';
 
-let db: IsolatedDatabase;
-let temporal: TemporalHarness;
 let deadPool: DbPool;
 let gateway: TestGateway;
+// afterAll hooks run in the order they are declared: these go before Temporal and the database close.
+afterAll(async () => {
+  await terminateSignalTargets();
+  await gateway.close();
+  await deadPool.end();
+});
+const temporal = useForAll(connectTemporal);
+const db = useIsolatedDatabase('gw');
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-  temporal = await connectTemporal();
   deadPool = createPool(`postgres://twofold:twofold@127.0.0.1:${await unusedPort()}/twofold`, { max: 2 });
   gateway = await startTestGateway({
     pool: deadPool,
     connectTemporal: () => temporal.connectOwnClient(),
     dispatch: true,
   });
-});
-
-afterAll(async () => {
-  await terminateSignalTargets();
-  await gateway.close();
-  await deadPool.end();
-  await temporal.close();
-  await db.drop();
 });
 
 describe('PostgreSQL unavailable', () => {

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { connectTemporal } from '../harness/temporal';
-import type { TemporalHarness } from '../harness/temporal';
 import { startTestGateway } from './support/gateway';
 import type { TestGateway } from './support/gateway';
 import { postJson, send } from './support/http';
 import { inboxRowsFor } from './support/inbox';
 import type { InboxRowView } from './support/inbox';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
+import { useIsolatedDatabase } from '../harness/isolated-database';
+import { useForAll } from '../harness/lifecycle';
 import { oneTouchBody, oneTouchHeaders, signWebhook, uniqueAuthyId, webhookClaims } from './support/signing';
 import {
   seedApprovalRequest,
@@ -22,22 +21,13 @@ import { waitFor } from '../harness/wait-for';
 const WEBHOOK = '/webhooks/authy';
 const ONETOUCH = '/webhooks/authy/onetouch';
 
-let db: IsolatedDatabase;
-let temporal: TemporalHarness;
-let gateway: TestGateway;
-
+// afterAll hooks run in the order they are declared: the targets go before Temporal closes.
+afterAll(terminateSignalTargets);
+const temporal = useForAll(connectTemporal);
+const db = useIsolatedDatabase('gw');
 // One gateway (and so one dispatcher) at a time per describe block: a dispatcher claims every due
 // row of the file's database, and the outage test must own its rows.
-beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-  temporal = await connectTemporal();
-});
-
-afterAll(async () => {
-  await terminateSignalTargets();
-  await temporal.close();
-  await db.drop();
-});
+let gateway: TestGateway;
 
 const runningOnboarding = (authyId: string, record?: RunningOnboardingRecord) =>
   seedRunningOnboarding(temporal.client, db.pool, authyId, record);

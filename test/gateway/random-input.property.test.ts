@@ -1,14 +1,13 @@
 import fc from 'fast-check';
 import { parse, stringify } from 'qs';
 import { connectTemporal } from '../harness/temporal';
-import type { TemporalHarness } from '../harness/temporal';
 import { startTestGateway } from './support/gateway';
 import type { TestGateway } from './support/gateway';
 import { send } from './support/http';
 import type { SentResponse } from './support/http';
 import { inboxCount } from './support/inbox';
-import { createIsolatedDatabase } from '../harness/isolated-database';
-import type { IsolatedDatabase } from '../harness/isolated-database';
+import { useIsolatedDatabase } from '../harness/isolated-database';
+import { useForAll } from '../harness/lifecycle';
 import {
   oneTouchHeaders,
   signRawHs256,
@@ -20,15 +19,18 @@ import {
 import { seedRunningOnboarding, signalsOf, terminateSignalTargets } from './support/targets';
 import type { SignalTarget } from './support/targets';
 
-let db: IsolatedDatabase;
-let temporal: TemporalHarness;
-let gateway: TestGateway;
-let target: SignalTarget;
 const authyId = uniqueAuthyId();
+let target: SignalTarget;
+let gateway: TestGateway;
+// afterAll hooks run in the order they are declared: these go before Temporal and the database close.
+afterAll(async () => {
+  await terminateSignalTargets();
+  await gateway.close();
+});
+const temporal = useForAll(connectTemporal);
+const db = useIsolatedDatabase('gw');
 
 beforeAll(async () => {
-  db = await createIsolatedDatabase('gw');
-  temporal = await connectTemporal();
   // A real running onboarding for the authy id the forged deliveries name: any signal would show.
   target = await seedRunningOnboarding(temporal.client, db.pool, authyId);
   gateway = await startTestGateway({
@@ -36,13 +38,6 @@ beforeAll(async () => {
     dispatch: true,
     connectTemporal: () => temporal.connectOwnClient(),
   });
-});
-
-afterAll(async () => {
-  await terminateSignalTargets();
-  await gateway.close();
-  await temporal.close();
-  await db.drop();
 });
 
 /**

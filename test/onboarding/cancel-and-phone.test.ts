@@ -2,17 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { cancelOnboarding, getOnboardingStatus } from '../../src/client/onboarding';
 import { cancelSignal, phoneChangedSignal } from '../../src/workflows/onboarding/messages';
 import { createOnboardingHarness } from '../harness/onboarding';
-import type { OnboardingHarness } from '../harness/onboarding';
 import { waitFor } from '../harness/wait-for';
+import { useForAll } from '../harness/lifecycle';
 
 describe('onboardUser: cancel and phone changes', () => {
-  let h: OnboardingHarness;
-  beforeAll(async () => {
-    h = await createOnboardingHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useForAll(createOnboardingHarness);
 
   it('when cancelled while awaiting the device (update), then it ends cancelled with the reason and the record says so', async () => {
     const started = await h.start();

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createOnboardingHarness } from '../harness/onboarding';
-import type { OnboardingHarness } from '../harness/onboarding';
+import { useForAll } from '../harness/lifecycle';
 import { replayHistory as replay } from '../harness/replay';
 import { withLateClock, withStaleClock } from './history-clock';
 import type { HistoryJson } from './history-clock';
@@ -11,16 +11,24 @@ function readHistory(file: string): HistoryJson {
   return JSON.parse(readFileSync(file, 'utf8')) as HistoryJson;
 }
 
+/** The replay errors of `history` with a stale clock and with one `lateByMs` late, under `label`. */
+async function replayWithOtherClocks(label: string, history: HistoryJson, lateByMs: number) {
+  return {
+    label,
+    stale: await replay(withStaleClock(history), `stale-${label}`),
+    late: await replay(withLateClock(history, lateByMs), `late-${label}`),
+  };
+}
+
 // The chaos run's history (test/fixtures) failed to replay because the workflow branched on
 // `Date.now()` compared with a deadline set in an earlier activation, and one activation's clock was
 // stale (docs/onboarding.md#durability). The waits now branch only on which timer fired: replaying
 // the same history with other clocks must make the same commands.
 describe('onboardUser decides from timers, not from the workflow clock', () => {
-  let h: OnboardingHarness;
+  const h = useForAll(createOnboardingHarness);
   const fresh: { name: string; history: HistoryJson }[] = [];
 
   beforeAll(async () => {
-    h = await createOnboardingHarness();
     // Runs of today's code through every timer: device polls, reminders and the give-up wait …
     const neverInstalls = await h.start({
       timing: {
@@ -45,20 +53,14 @@ describe('onboardUser decides from timers, not from the workflow clock', () => {
       fresh.push({ name, history });
     }
   }, 90_000);
-  afterAll(async () => {
-    await h.close();
-  });
 
   it('when a run of the current code is replayed with the recorded clock, a stale clock and a late clock, then all three replay', async () => {
     for (const { name, history } of fresh) {
       expect({ name, error: await replay(history, `recorded-${name}`) }).toEqual({ name, error: undefined });
-      expect({ name, error: await replay(withStaleClock(history), `stale-${name}`) }).toEqual({
-        name,
-        error: undefined,
-      });
-      expect({ name, error: await replay(withLateClock(history, 3_600_000), `late-${name}`) }).toEqual({
-        name,
-        error: undefined,
+      expect(await replayWithOtherClocks(name, history, 3_600_000)).toEqual({
+        label: name,
+        stale: undefined,
+        late: undefined,
       });
     }
   });
@@ -69,13 +71,10 @@ describe('onboardUser decides from timers, not from the workflow clock', () => {
     expect(files.length).toBeGreaterThanOrEqual(5);
     for (const file of files) {
       const history = readHistory(path.join(dir, file));
-      expect({ file, error: await replay(withStaleClock(history), `stale-${file}`) }).toEqual({
-        file,
-        error: undefined,
-      });
-      expect({ file, error: await replay(withLateClock(history, 86_400_000), `late-${file}`) }).toEqual({
-        file,
-        error: undefined,
+      expect(await replayWithOtherClocks(file, history, 86_400_000)).toEqual({
+        label: file,
+        stale: undefined,
+        late: undefined,
       });
     }
   });

@@ -3,21 +3,14 @@ import { createAuthyHttp } from '../../src/authy/http';
 import { createAuthyUsersClient } from '../../src/authy/users';
 import { findOnboarding } from '../../src/db/onboardings';
 import { withResolvedTiming } from '../../src/shared/onboarding';
-import type { OnboardUserInput } from '../../src/shared/onboarding';
 import { AUTHY_ID, ONBOARDING_STAGE } from '../../src/shared/search-attributes';
 import { approvalRespondedSignal, deviceRegisteredSignal } from '../../src/workflows/onboarding/messages';
-import { FAST_TIMING, createOnboardingHarness, uniquePhone } from '../harness/onboarding';
-import type { OnboardingHarness } from '../harness/onboarding';
+import { answerPush, createOnboardingHarness, freshOnboardingInput } from '../harness/onboarding';
 import { waitFor } from '../harness/wait-for';
+import { useForAll } from '../harness/lifecycle';
 
 describe('onboardUser: the paths to enabled', () => {
-  let h: OnboardingHarness;
-  beforeAll(async () => {
-    h = await createOnboardingHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useForAll(createOnboardingHarness);
 
   it('when the person installs the app and approves (signals, as the gateway sends them), then the onboarding is enabled and recorded', async () => {
     const started = await h.start();
@@ -29,14 +22,7 @@ describe('onboardUser: the paths to enabled', () => {
     const approving = await h.waitForApprovalRequest(started);
     expect(approving.approvalUuid).toBeDefined();
 
-    await h.emulator.control('POST', `/approval_requests/${approving.approvalUuid}/respond`, {
-      status: 'approved',
-    });
-    await started.handle.signal(approvalRespondedSignal, {
-      eventId: randomUUID(),
-      approvalUuid: approving.approvalUuid,
-      status: 'approved',
-    });
+    await answerPush(h.emulator, started.handle, approving.approvalUuid, 'approved');
     const final = await started.handle.result();
 
     expect(final).toMatchObject({
@@ -93,14 +79,11 @@ describe('onboardUser: the paths to enabled', () => {
   });
 
   it('when the device signal arrives before the workflow waits for it, then it is not lost', async () => {
-    const userId = `user-${randomUUID()}`;
-    const input: OnboardUserInput = {
-      userId,
+    const input = freshOnboardingInput('user', {
       email: 'early@example.com',
-      countryCode: '1',
-      cellphone: uniquePhone(),
-      timing: { ...FAST_TIMING, deviceStatusPollIntervalMs: 3_600_000 },
-    };
+      timing: { deviceStatusPollIntervalMs: 3_600_000 },
+    });
+    const { userId } = input;
     // Authy registration is idempotent per phone, so the Authy id the run will get is known up front.
     const { authyId } = await createAuthyUsersClient(
       createAuthyHttp({ baseUrl: h.emulator.url, apiKey: h.emulator.apiKey }),

@@ -8,19 +8,13 @@ import {
   statusQuery,
 } from '../../src/workflows/onboarding/messages';
 import { createOnboardingHarness } from '../harness/onboarding';
-import type { OnboardingHarness } from '../harness/onboarding';
+import { useForAll } from '../harness/lifecycle';
 
 // Any client with access to the namespace can send these messages (docs/onboarding.md#messages): the
 // workflow checks each payload, drops what is invalid without failing a workflow task, and lets an
 // answer count only for the run's own Authy id and approval requests.
 describe('onboardUser: messages from untrusted clients', () => {
-  let h: OnboardingHarness;
-  beforeAll(async () => {
-    h = await createOnboardingHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useForAll(createOnboardingHarness);
 
   /** Signals whose payloads the TypeScript types would refuse: sent as a hostile client would. */
   const signalRaw = (handle: { signal: (...args: never[]) => Promise<void> }, name: string, arg: unknown) =>

@@ -61,18 +61,12 @@ async function main(): Promise<void> {
   const client = await connectClient(config.temporal);
   const connection = await connectWorkerConnection(config.temporal);
   const taskQueue = `record-verify-histories-${randomUUID()}`;
-  const worker = await createWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue,
-    payloadKeys: config.temporal.payloadKeys,
-    deps: {
-      pool,
-      authyHttp: createAuthyHttp({ baseUrl: url, apiKey: DEV_AUTHY_API_KEY }),
-      verify: createVerifyProvider(verify, { serviceSid }),
-      verifyFactorType: 'totp',
-    },
-  });
+  const { namespace, payloadKeys } = config.temporal;
+  // A worker holding both providers, Verify's default factor TOTP.
+  const authyHttp = createAuthyHttp({ baseUrl: url, apiKey: DEV_AUTHY_API_KEY });
+  const verifyProvider = createVerifyProvider(verify, { serviceSid });
+  const deps = { pool, authyHttp, verify: verifyProvider, verifyFactorType: 'totp' as const };
+  const worker = await createWorker({ connection, namespace, taskQueue, payloadKeys, deps });
   const control = async <T>(method: 'GET' | 'POST', p: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${url}/_emulator/verify/services/${serviceSid}${p}`, {
       method,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { approvalRespondedSignal } from '../../src/workflows/onboarding/messages';
-import { createOnboardingHarness } from '../harness/onboarding';
-import type { OnboardingHarness } from '../harness/onboarding';
+import { answerPush, createOnboardingHarness } from '../harness/onboarding';
 import { waitFor } from '../harness/wait-for';
+import { useForAll } from '../harness/lifecycle';
 
 interface LoggedRequest {
   method: string;
@@ -11,13 +11,7 @@ interface LoggedRequest {
 }
 
 describe('onboardUser: reminders, expiry and denial', () => {
-  let h: OnboardingHarness;
-  beforeAll(async () => {
-    h = await createOnboardingHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useForAll(createOnboardingHarness);
 
   async function requestsTo(pathPart: string): Promise<LoggedRequest[]> {
     const log = await h.emulator.control<{ requests: LoggedRequest[] }>('GET', '/requests');
@@ -41,14 +35,7 @@ describe('onboardUser: reminders, expiry and denial', () => {
     const waiting = await h.waitForStage(started, 'awaiting_device');
     await h.emulator.control('POST', `/users/${waiting.authyId}/install`);
     const approving = await h.waitForApprovalRequest(started);
-    await h.emulator.control('POST', `/approval_requests/${approving.approvalUuid}/respond`, {
-      status: 'denied',
-    });
-    await started.handle.signal(approvalRespondedSignal, {
-      eventId: randomUUID(),
-      approvalUuid: approving.approvalUuid,
-      status: 'denied',
-    });
+    await answerPush(h.emulator, started.handle, approving.approvalUuid, 'denied');
     expect(await started.handle.result()).toMatchObject({ stage: 'denied', approvalAttempts: 1 });
   });
 

@@ -4,17 +4,11 @@ import { InvalidOnboardingInputError, startOnboarding } from '../../src/client/o
 import { onboardingWorkflowId } from '../../src/shared/onboarding';
 import type { OnboardUserInput } from '../../src/shared/onboarding';
 import { createOnboardingHarness, FAST_TIMING, uniquePhone } from '../harness/onboarding';
-import type { OnboardingHarness } from '../harness/onboarding';
+import { useForAll } from '../harness/lifecycle';
 
 describe('onboarding timing limits', () => {
   describe('against real Temporal', () => {
-    let h: OnboardingHarness;
-    beforeAll(async () => {
-      h = await createOnboardingHarness();
-    });
-    afterAll(async () => {
-      await h?.close();
-    });
+    const h = useForAll(createOnboardingHarness);
 
     const input = (timing: OnboardUserInput['timing']): OnboardUserInput => ({
       userId: `user-${randomUUID()}`,

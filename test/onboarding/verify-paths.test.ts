@@ -15,7 +15,7 @@ import {
 import { FAST_TIMING, uniquePhone } from '../harness/onboarding';
 import { waitFor } from '../harness/wait-for';
 import { createVerifyOnboardingHarness } from '../verify/harness';
-import type { VerifyOnboardingHarness } from '../verify/harness';
+import { useForAll } from '../harness/lifecycle';
 
 // The onboarding on Twilio Verify (docs/verify.md, "The onboarding on Verify") against real Temporal,
 // PostgreSQL and the emulator's Verify v2 API. Signals are sent as the gateway sends them.
@@ -23,13 +23,7 @@ import type { VerifyOnboardingHarness } from '../verify/harness';
 const wrongCode = (code: string) => String((Number(code) + 1) % 10 ** code.length).padStart(code.length, '0');
 
 describe('onboardUser on Verify', () => {
-  let h: VerifyOnboardingHarness;
-  beforeAll(async () => {
-    h = await createVerifyOnboardingHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useForAll(createVerifyOnboardingHarness);
 
   it('when a TOTP person submits a wrong code and then the right one, then the first is refused, the run waits, and it ends enabled without a push', async () => {
     const started = await h.start();

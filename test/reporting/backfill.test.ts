@@ -1,18 +1,8 @@
-import { createReportingHarness, randomPastWindow, sorted } from './support';
-import type { ReportingHarness } from './support';
+import { randomPastWindow, sorted, useReportingHarness } from './support';
 import { readReportingWatermark } from '../../src/db/reporting-watermarks';
 
-// Real Temporal, PostgreSQL and emulator on a shared 2-core machine: allow for a busy neighbour.
-jest.setTimeout(180_000);
-
 describe('syncReportingEvents: backfill of an explicit window', () => {
-  let h: ReportingHarness;
-  beforeAll(async () => {
-    h = await createReportingHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useReportingHarness();
 
   it('when a window is backfilled, then PostgreSQL holds exactly the events the API holds for it, and a second run adds nothing', async () => {
     const window = randomPastWindow(90);

@@ -1,22 +1,12 @@
-import { createReportingHarness, randomPastWindow, sorted } from './support';
-import type { ReportingHarness } from './support';
+import { randomPastWindow, sorted, useReportingHarness } from './support';
 
 interface LoggedRequests {
   requests: { status: number; fault: '429' | '5xx' | null; query: string }[];
   total: number;
 }
 
-// Real Temporal, PostgreSQL and emulator on a shared 2-core machine: allow for a busy neighbour.
-jest.setTimeout(180_000);
-
 describe('syncReportingEvents under Authy faults', () => {
-  let h: ReportingHarness;
-  beforeAll(async () => {
-    h = await createReportingHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useReportingHarness();
 
   it('when 10% of requests fail with 5xx and 429 bursts come with and without Retry-After, then the result is still exact', async () => {
     const window = randomPastWindow(60);

@@ -1,22 +1,12 @@
 import { readReportingWatermark } from '../../src/db/reporting-watermarks';
 import { waitFor } from '../harness/wait-for';
-import { createReportingHarness, sorted } from './support';
-import type { ReportingHarness } from './support';
+import { sorted, useReportingHarness } from './support';
 
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-// Real Temporal, PostgreSQL and emulator on a shared 2-core machine: allow for a busy neighbour.
-jest.setTimeout(180_000);
-
 describe('syncReportingEvents: the live sync and its watermark', () => {
-  let h: ReportingHarness;
-  beforeAll(async () => {
-    h = await createReportingHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useReportingHarness();
 
   it('when events arrive during a live run, then the run stores what was there, moves the watermark to its end, and the next run (overlap) makes it exact', async () => {
     const source = `live-${h.seed}`;

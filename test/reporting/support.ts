@@ -10,6 +10,7 @@ import type { syncReportingEvents } from '../../src/workflows/reporting/sync-rep
 import { createTestPool } from '../harness/database';
 import { startEmulator } from '../harness/emulator';
 import type { EmulatorHarness } from '../harness/emulator';
+import { useForAll } from '../harness/lifecycle';
 import { connectTemporal } from '../harness/temporal';
 import type { TemporalHarness } from '../harness/temporal';
 
@@ -140,6 +141,16 @@ export async function createReportingHarness(options: { worker?: boolean } = {})
     },
   };
   return harness;
+}
+
+/**
+ * A {@link createReportingHarness} harness for the tests of the calling describe block, opened before
+ * them and closed after them. It also gives each test of the file three minutes: real Temporal,
+ * PostgreSQL and emulator on a shared 2-core machine, where a busy neighbour slows every sync.
+ */
+export function useReportingHarness(options: { worker?: boolean } = {}): ReportingHarness {
+  jest.setTimeout(180_000);
+  return useForAll(() => createReportingHarness(options));
 }
 
 /** Sorted copy, for order-insensitive comparison of id lists. */

@@ -8,12 +8,12 @@ import type { WindowReadProgress } from '../../src/authy/reporting-window-reader
 import type { ReportingEvent } from '../../src/authy/reporting';
 import { splitWindow, windowContains, windowsAfterCap } from '../../src/shared/reporting-window';
 import type { ReportingWindow } from '../../src/shared/reporting-window';
+import { timeLine } from './time-line';
 
 // A model of the Reporting API: events newest first, optionally with a fresh random order among
 // events sharing an instant on every request, and optionally new events arriving between requests.
 
-const BASE = Date.parse('2026-02-01T00:00:00.000Z');
-const iso = (offsetMs: number) => new Date(BASE + offsetMs).toISOString();
+const { iso } = timeLine('2026-02-01T00:00:00.000Z');
 
 interface ModelEvent extends ReportingEvent {
   request_id: string;
@@ -106,25 +106,27 @@ const limitsArb = fc.record({
   storeBatchSize: fc.integer({ min: 1, max: 20 }),
 });
 
+/** A model sync: its limits, the span of its window (ms from iso(0)) and the seed of its events. */
+const syncCaseArb = fc.record({
+  limits: limitsArb,
+  span: fc.integer({ min: 1, max: 200 }),
+  seed: fc.integer(),
+});
+
 describe('readReportingWindow + window splitting against a model of the Reporting API', () => {
   it('when many events share instants and their order changes on every request, then exactly the window is stored', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        limitsArb,
-        fc.integer({ min: 1, max: 200 }),
-        fc.integer(),
-        async (limits, span, seed) => {
-          // Fewer events per instant than a cap (a full cap at one instant is ambiguous, see the
-          // unsplittable case) and at most a page (so an instant's re-read is one page).
-          const maxPerInstant = Math.min(limits.perPage, limits.perPage * limits.maxPages - 1);
-          const offsets = fc.sample(offsetsArb(span, maxPerInstant), { numRuns: 1, seed })[0]!;
-          const rng = mulberry32(seed);
-          const api = modelApi(offsets, { perPage: limits.perPage, shuffleTies: rng });
-          const window = { from: iso(0), to: iso(span) };
-          const stored = await syncAll(window, api.fetchPage, limits);
-          expect([...stored.keys()].sort()).toEqual(api.events.map((e) => e.request_id).sort());
-        },
-      ),
+      fc.asyncProperty(syncCaseArb, async ({ limits, span, seed }) => {
+        // Fewer events per instant than a cap (a full cap at one instant is ambiguous, see the
+        // unsplittable case) and at most a page (so an instant's re-read is one page).
+        const maxPerInstant = Math.min(limits.perPage, limits.perPage * limits.maxPages - 1);
+        const offsets = fc.sample(offsetsArb(span, maxPerInstant), { numRuns: 1, seed })[0]!;
+        const rng = mulberry32(seed);
+        const api = modelApi(offsets, { perPage: limits.perPage, shuffleTies: rng });
+        const window = { from: iso(0), to: iso(span) };
+        const stored = await syncAll(window, api.fetchPage, limits);
+        expect([...stored.keys()].sort()).toEqual(api.events.map((e) => e.request_id).sort());
+      }),
       { numRuns: 300 },
     );
   });
@@ -132,11 +134,9 @@ describe('readReportingWindow + window splitting against a model of the Reportin
   it('when events arrive during the sync (newer ones and late ones inside the window), then every event present at the start is stored and nothing outside the window', async () => {
     await fc.assert(
       fc.asyncProperty(
-        limitsArb,
-        fc.integer({ min: 1, max: 200 }),
-        fc.integer(),
+        syncCaseArb,
         fc.double({ min: 0, max: 0.9, noNaN: true }),
-        async (limits, span, seed, arrivalRate) => {
+        async ({ limits, span, seed }, arrivalRate) => {
           const cap = limits.perPage * limits.maxPages - 1;
           const offsets = fc.sample(offsetsArb(span, cap), { numRuns: 1, seed })[0]!;
           const rng = mulberry32(seed);
@@ -175,15 +175,11 @@ describe('readReportingWindow + window splitting against a model of the Reportin
         events.forEach((e) => stored.add(e.request_id!));
         return Promise.resolve(stored.size - before);
       };
+      const read = { window, perPage: 5, maxPages: 20, storeBatchSize, fetchPage: api.fetchPage, storePage };
       let checkpoint: WindowReadProgress | undefined;
       await expect(
         readReportingWindow({
-          window,
-          perPage: 5,
-          maxPages: 20,
-          storeBatchSize,
-          fetchPage: api.fetchPage,
-          storePage,
+          ...read,
           onPage: (progress) => {
             checkpoint = progress;
             if (progress.page >= 4) throw new Error('worker died');
@@ -191,15 +187,7 @@ describe('readReportingWindow + window splitting against a model of the Reportin
         }),
       ).rejects.toThrow('worker died');
       const requestsBefore = api.requests.length;
-      const result = await readReportingWindow({
-        window,
-        perPage: 5,
-        maxPages: 20,
-        storeBatchSize,
-        fetchPage: api.fetchPage,
-        storePage,
-        resume: checkpoint!,
-      });
+      const result = await readReportingWindow({ ...read, resume: checkpoint! });
       expect(stored.size).toBe(57);
       expect(result).toMatchObject({ page: 12, stored: 57, lastPageFull: false, tiesToCheck: [] });
       // The resumed read went on at page 5; other requests re-read instants that straddled pages.

@@ -10,9 +10,9 @@ import {
   windowsAfterCap,
 } from '../../src/shared/reporting-window';
 import type { ReportingWindow } from '../../src/shared/reporting-window';
+import { timeLine } from './time-line';
 
-const BASE = Date.parse('2026-03-01T00:00:00.000Z');
-const iso = (offsetMs: number) => new Date(BASE + offsetMs).toISOString();
+const { start: BASE, iso } = timeLine('2026-03-01T00:00:00.000Z');
 
 describe('compareTimes', () => {
   it('when times differ below the millisecond, then they are ordered by their microseconds', () => {

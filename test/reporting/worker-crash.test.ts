@@ -5,7 +5,7 @@ import type { SyncReportingEventsResult } from '../../src/shared/reporting';
 import type { syncReportingEvents } from '../../src/workflows/reporting/sync-reporting-events';
 import { createAuthyHttp } from '../../src/authy/http';
 import { waitFor } from '../harness/wait-for';
-import { createReportingHarness, randomPastWindow, sorted } from './support';
+import { randomPastWindow, sorted, useReportingHarness } from './support';
 import type { ReportingHarness } from './support';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -28,19 +28,11 @@ function spawnWorker(h: ReportingHarness): ChildProcess {
   return child;
 }
 
-// Real Temporal, PostgreSQL and emulator on a shared 2-core machine: allow for a busy neighbour.
-jest.setTimeout(180_000);
-
 describe('syncReportingEvents when its worker dies', () => {
-  let h: ReportingHarness;
   let child: ChildProcess | undefined;
-  beforeAll(async () => {
-    h = await createReportingHarness({ worker: false });
-  });
-  afterAll(async () => {
-    child?.kill('SIGKILL');
-    await h.close();
-  });
+  // Declared before the harness, so the worker process is gone before the harness closes.
+  afterAll(() => child?.kill('SIGKILL'));
+  const h = useReportingHarness({ worker: false });
 
   it('when the worker process is killed mid-backfill and another worker takes over, then the result is still exact', async () => {
     const window = randomPastWindow(180);
