@@ -23,7 +23,7 @@ import {
 
 const WAITING_COUNT = Number(process.env.BENCH_WAITING ?? 10_000);
 /** The worker's sticky cache: runs kept in memory between tasks; the rest are replayed on demand. */
-const WORKER_CACHE = Number(process.env.BENCH_WORKER_CACHE ?? 2_000);
+const WORKER_CACHE = Number(process.env.BENCH_WORKER_CACHE ?? 1_000);
 const BACKEND = process.env.TEMPORAL_BACKEND === 'postgres' ? 'postgres' : 'dev';
 
 /** Day-long waits: nothing but the start happens during the benchmark. */
