@@ -38,6 +38,11 @@ export interface GatewayServerOptions {
   headersTimeoutMs?: number;
   /** An idle keep-alive connection is closed after this (default 5 s). */
   keepAliveTimeoutMs?: number;
+  /**
+   * Requests one keep-alive connection may carry (default 1,000; 0: no limit). At the limit the
+   * answer says `Connection: close`, and Node answers 503 to anything a client still sends on it.
+   */
+  maxRequestsPerSocket?: number;
 }
 
 /** Defaults of {@link GatewayServerOptions}: Twilio gives up on a webhook after 15 s anyway. */
@@ -46,6 +51,7 @@ export const DEFAULT_SERVER_OPTIONS: Required<GatewayServerOptions> = {
   requestTimeoutMs: 15_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
+  maxRequestsPerSocket: 1_000,
 };
 
 /**
@@ -69,7 +75,7 @@ export function createGatewayServer(app: Koa, options: GatewayServerOptions = {}
   );
   server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-  server.maxRequestsPerSocket = 1_000;
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
   server.on('clientError', answerClientError);
   return server;
 }
