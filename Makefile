@@ -59,7 +59,7 @@ test-unit: deps ## the unit tests only (*.unit.test.ts): no services, seconds â€
 demo: deps toolchain ## run the main job end to end (KEEP=1 leaves the stack running; TEMPORAL_BACKEND=postgres: Temporal on PostgreSQL)
 	@bash scripts/demo.sh
 
-bench: deps toolchain ## run every benchmark under bench/ (on the Temporal backend TEMPORAL_BACKEND names)
+bench: deps toolchain ## run every benchmark under bench/ on both Temporal backends, then a side-by-side table (TEMPORAL_BACKEND=x: that one only; BENCH_ONLY, BENCH_WAITING: bench/run.sh)
 	@bash bench/run.sh
 
 chaos: deps toolchain ## SIGKILL every service under a simulated cohort, on a stack of its own (CHAOS_RUNS=10: ten runs)

@@ -3,7 +3,8 @@
 # backend, and stops what it started. Each benchmark prints its figure, its baseline measured in the
 # same run and their ratio; at the end one table puts the backends side by side (bench/summary.ts).
 #
-#   BENCH_BACKENDS  Temporal backends to measure, in order (default "dev postgres"; docs/temporal-backends.md)
+#   BENCH_BACKENDS  Temporal backends to measure, in order (default: TEMPORAL_BACKEND if set, else
+#                   "dev postgres"; docs/temporal-backends.md)
 #   BENCH_ONLY      only these benchmarks, by name without .bench.ts (e.g. "waiting-onboardings")
 #
 # The first backend runs every benchmark; later ones run those whose figures depend on the Temporal
@@ -13,9 +14,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
+# TEMPORAL_BACKEND, when set, picks the one backend to measure (lib.sh defaults it to dev).
+requested_backend="${TEMPORAL_BACKEND:-}"
 source "$repo/scripts/lib.sh"
 
-read -r -a backends <<<"${BENCH_BACKENDS:-dev postgres}"
+read -r -a backends <<<"${BENCH_BACKENDS:-${requested_backend:-dev postgres}}"
 read -r -a only <<<"${BENCH_ONLY:-}"
 temporal_sensitive=" onboarding gateway waiting-onboardings "
 results="$(mktemp -t twofold-bench-XXXXXX.jsonl)"
@@ -23,7 +26,7 @@ export BENCH_RESULTS="$results"
 
 # What each round started, to stop exactly that: "<run dir>|<services...>".
 round_started=""
-postgres_started=0
+postgres_run_dir=""  # the run directory of the round that started PostgreSQL, if one did
 stop_round() {
   [ -n "$round_started" ] || return 0
   local run_dir=${round_started%%|*} services=${round_started#*|}
@@ -33,7 +36,7 @@ stop_round() {
 }
 cleanup() {
   stop_round
-  ((postgres_started)) && bash "$repo/scripts/stack.sh" down postgres || true
+  [ -n "$postgres_run_dir" ] && TWOFOLD_RUN_DIR="$postgres_run_dir" bash "$repo/scripts/stack.sh" down postgres || true
   rm -f "$results"
 }
 trap cleanup EXIT INT TERM
@@ -65,14 +68,18 @@ for backend in "${backends[@]}"; do
     run_dir="$TWOFOLD_HOME/run-bench-$backend"
   fi
   echo "=================== Temporal backend: $backend ($address)"
-  services=()
+  services=() up_output="$(mktemp)" up_status=0
+  TEMPORAL_BACKEND=$backend TEMPORAL_ADDRESS=$address TEMPORAL_UI_PORT=$ui_port TWOFOLD_RUN_DIR=$run_dir \
+    bash "$repo/scripts/stack.sh" up >"$up_output" || up_status=$?
+  # What did start is recorded first, so a half-started round is still stopped on the way out.
   while read -r verb name; do
     if [ "$verb" = started ]; then
-      if [ "$name" = postgres ]; then postgres_started=1; else services+=("$name"); fi
+      if [ "$name" = postgres ]; then postgres_run_dir=$run_dir; else services+=("$name"); fi
     fi
-  done < <(TEMPORAL_BACKEND=$backend TEMPORAL_ADDRESS=$address TEMPORAL_UI_PORT=$ui_port TWOFOLD_RUN_DIR=$run_dir \
-    bash "$repo/scripts/stack.sh" up)
+  done <"$up_output"
+  rm -f "$up_output"
   round_started="$run_dir|${services[*]}"
+  ((up_status == 0)) || die "the $backend backend did not start (exit $up_status; see above)"
   node "$repo/bin/twofold.js" db migrate >/dev/null
 
   for bench in "${benches[@]}"; do

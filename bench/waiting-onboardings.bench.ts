@@ -6,6 +6,7 @@
 // TEMPORAL_BACKEND=postgres, the SQLite file on the dev server). Progress is printed every 10 s.
 // Runs in its own namespace (twofold-bench) and terminates what it started.
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -89,9 +90,11 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  benchWorker = worker;
   const workerExited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
   let workerRssPeakSampled = 0;
   const sampleWorker = (): number => {
+    if (worker.exitCode !== null) return 0;
     const kb = procStatusKb(worker.pid!, 'VmRSS');
     workerRssPeakSampled = Math.max(workerRssPeakSampled, kb);
     return kb;
@@ -102,12 +105,14 @@ async function main(): Promise<void> {
   let started = 0;
   const firstStart = performance.now();
   const progress = setInterval(() => {
-    void waitingCount(pool, marker).then((waiting) => {
-      const elapsed = (performance.now() - firstStart) / 1000;
-      console.log(
-        `    ${elapsed.toFixed(0)} s: ${started} started, ${waiting} waiting, worker RSS ${(sampleWorker() / 1024).toFixed(0)} MiB`,
-      );
-    });
+    void waitingCount(pool, marker)
+      .then((waiting) => {
+        const elapsed = (performance.now() - firstStart) / 1000;
+        console.log(
+          `    ${elapsed.toFixed(0)} s: ${started} started, ${waiting} waiting, worker RSS ${(sampleWorker() / 1024).toFixed(0)} MiB`,
+        );
+      })
+      .catch((error: unknown) => console.error(`    progress: ${String(error)}`));
   }, 10_000);
 
   let phone = 5_560_000_000;
@@ -166,7 +171,11 @@ async function main(): Promise<void> {
   await close();
 }
 
+/** The worker process this benchmark spawned: stopped on any failure, never left behind. */
+let benchWorker: ChildProcess | undefined;
+
 main().catch((error: unknown) => {
   console.error(error);
+  if (benchWorker && benchWorker.exitCode === null) benchWorker.kill('SIGTERM');
   process.exit(1);
 });
