@@ -211,7 +211,7 @@ async function main(): Promise<void> {
   }
 
   // Clean up: nothing of the benchmark stays running.
-  terminateBenchRuns(config.temporal.address, BENCH_NAMESPACE, "ExecutionStatus='Running'");
+  await terminateBenchRuns(config.temporal.address, BENCH_NAMESPACE, "ExecutionStatus='Running'");
   await nativeConnection.close();
   await close();
 }

@@ -112,26 +112,56 @@ export async function ensureBenchNamespace(address: string, namespace: string): 
 /** Where `make toolchain` puts its tools (the Temporal CLI, the dev server's SQLite file). */
 export const TWOFOLD_HOME = process.env.TWOFOLD_HOME ?? path.join(os.homedir(), '.cache', 'twofold');
 
-/**
- * Terminates the running workflows of `namespace` that `query` selects, in one server-side batch of
- * the Temporal CLI, so nothing a benchmark started stays running.
- */
-export function terminateBenchRuns(address: string, namespace: string, query: string): void {
-  execFileSync(
+/** The Temporal CLI `make toolchain` installs, run against one server and namespace. */
+function temporalCli(address: string, namespace: string, args: string[]): string {
+  return execFileSync(
     path.join(TWOFOLD_HOME, 'temporal-1.5.1', 'temporal'),
-    [
-      'workflow',
-      'terminate',
-      '--address',
-      address,
-      '--namespace',
-      namespace,
-      '--query',
-      query,
-      '--reason',
-      'benchmark done',
-      '--yes',
-    ],
-    { stdio: 'ignore' },
+    [...args, '--address', address, '--namespace', namespace],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
+}
+
+/**
+ * Terminates the running workflows of `namespace` that `query` selects with one server-side batch
+ * of the Temporal CLI, and waits until none runs, so nothing a benchmark started outlives it (the
+ * caller may stop the server next). A namespace runs one batch at a time: while an earlier one
+ * (a previous benchmark's) is still at work, the request is refused and asked again. Gives up after
+ * 15 minutes.
+ */
+export async function terminateBenchRuns(address: string, namespace: string, query: string): Promise<void> {
+  const deadline = Date.now() + 15 * 60_000;
+  const running = () =>
+    Number(
+      /Total: (\d+)/.exec(temporalCli(address, namespace, ['workflow', 'count', '--query', query]))?.[1],
+    );
+  let lastSubmitted = 0;
+  for (let lastReport = 0; ;) {
+    const left = running();
+    if (left === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`${left} benchmark runs still running after 15 minutes of terminating`);
+    // Asked again every 30 s while runs are left: a request refused while the namespace's one batch
+    // at a time was taken, or a batch that missed runs, gets another go (terminating twice is harmless).
+    if (Date.now() - lastSubmitted > 30_000) {
+      try {
+        temporalCli(address, namespace, [
+          'workflow',
+          'terminate',
+          '--query',
+          query,
+          '--reason',
+          'benchmark done',
+          '--yes',
+        ]);
+        lastSubmitted = Date.now();
+      } catch {
+        // most likely the namespace's one batch operation at a time is taken: asked again next round
+      }
+    }
+    if (Date.now() - lastReport > 10_000) {
+      console.log(`    terminating the benchmark's runs: ${left} still running`);
+      lastReport = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // a progress poll
+  }
 }

@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   worker.kill('SIGTERM');
   await workerExited;
   // Nothing of the benchmark stays running: one server-side batch terminates every run it started.
-  terminateBenchRuns(
+  await terminateBenchRuns(
     config.temporal.address,
     BENCH_NAMESPACE,
     `ExecutionStatus='Running' AND WorkflowId STARTS_WITH 'onboarding-wait-${marker}-'`,
