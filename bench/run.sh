@@ -43,8 +43,7 @@ trap cleanup EXIT INT TERM
 
 # The backend of the server these scripts started on TEMPORAL_ADDRESS (dev when unknown).
 backend_answering() {
-  local pidfile="$TWOFOLD_RUN_DIR/temporal-server.pid"
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then echo postgres; else echo dev; fi
+  if pid_alive "$TWOFOLD_RUN_DIR/temporal-server.pid"; then echo postgres; else echo dev; fi
 }
 
 wanted() {

@@ -53,6 +53,22 @@ wait_for() {
   done
 }
 
+# pid_alive PIDFILE: the process a pid file names is running.
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop_pidfile PIDFILE NAME: SIGTERM to the process these scripts started and recorded in PIDFILE
+# (never anything else), SIGKILL after 30 s; the pid file goes either way.
+stop_pidfile() {
+  local pidfile=$1 name=$2
+  if pid_alive "$pidfile"; then
+    local pid; pid=$(cat "$pidfile")
+    say "Stopping the $name (pid $pid)"
+    kill -TERM "$pid"
+    wait_for 30 "the $name to stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
 temporal_host() { echo "${TEMPORAL_ADDRESS%:*}"; }
 temporal_port() { echo "${TEMPORAL_ADDRESS##*:}"; }
 is_local_host() { case "$1" in 127.0.0.1 | localhost | ::1) return 0 ;; *) return 1 ;; esac; }

@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 ui="http://$(temporal_host):$TEMPORAL_UI_PORT"
 backend=""
-if [ -f "$TWOFOLD_RUN_DIR/temporal-server.pid" ] && kill -0 "$(cat "$TWOFOLD_RUN_DIR/temporal-server.pid")" 2>/dev/null; then
+if pid_alive "$TWOFOLD_RUN_DIR/temporal-server.pid"; then
   backend="  Temporal backend  postgres: server $TEMPORAL_SERVER_VERSION, databases temporal + temporal_visibility on 127.0.0.1:$TWOFOLD_PG_PORT (docs/temporal-backends.md)
 "
 fi

@@ -31,7 +31,6 @@ VERIFY_WEBHOOK_URL="$GATEWAY_PUBLIC_URL/webhooks/twilio/verify"
 VERIFY_SID_FILE="$TWOFOLD_RUN_DIR/verify-service-sid"
 
 twofold() { node "$repo/bin/twofold.js" "$@"; }
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 http_ok() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
 log_of() { echo "$TWOFOLD_LOG_DIR/$1.log"; }
 
@@ -187,17 +186,8 @@ codec_up() {
 codec_down() { stop_service codec; }
 
 # ---------------------------------------------------------------- stop
-# stop_service NAME: SIGTERM to the process these scripts started (never anything else), SIGKILL after 30 s.
-stop_service() {
-  local pidfile="$TWOFOLD_RUN_DIR/$1.pid"
-  if pid_alive "$pidfile"; then
-    local pid; pid=$(cat "$pidfile")
-    say "Stopping the $1 (pid $pid)"
-    kill -TERM "$pid"
-    wait_for 30 "the $1 to stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$pidfile"
-}
+# stop_service NAME: stops the service these scripts started (its pid file), never anything else.
+stop_service() { stop_pidfile "$TWOFOLD_RUN_DIR/$1.pid" "$1"; }
 
 # ---------------------------------------------------------------- main
 cmd="${1:-}"; shift || true

@@ -10,7 +10,6 @@
 source "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")" && pwd)"
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # ---------------------------------------------------------------- Temporal
 temporal_up() {
@@ -82,13 +81,7 @@ ensure_search_attributes() {
 # Stops what these scripts started on either backend, whichever TEMPORAL_BACKEND says now.
 temporal_down() {
   bash "$here/temporal-postgres.sh" down
-  local pidfile="$TWOFOLD_RUN_DIR/temporal.pid"
-  if pid_alive "$pidfile"; then
-    say "Stopping Temporal dev server"
-    kill -TERM "$(cat "$pidfile")"
-    wait_for 30 "Temporal to stop" bash -c "! kill -0 $(cat "$pidfile") 2>/dev/null" || kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
-  fi
-  rm -f "$pidfile"
+  stop_pidfile "$TWOFOLD_RUN_DIR/temporal.pid" "Temporal dev server"
 }
 
 # ---------------------------------------------------------------- PostgreSQL

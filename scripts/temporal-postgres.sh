@@ -25,7 +25,6 @@ server_log="$TWOFOLD_LOG_DIR/temporal.log"
 ui_log="$TWOFOLD_LOG_DIR/temporal-ui.log"
 schema_log="$TWOFOLD_LOG_DIR/temporal-schema.log"
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # Writes the configuration and sources its values (TP_* variables).
 render_config() {
@@ -81,16 +80,6 @@ start_bg() { # start_bg PIDFILE LOG COMMAND...
   echo $! >"$pidfile"
 }
 
-stop_pid() { # stop_pid PIDFILE NAME: SIGTERM, SIGKILL after 30 s; only the process this script started
-  local pidfile=$1 name=$2
-  if pid_alive "$pidfile"; then
-    local pid; pid=$(cat "$pidfile")
-    say "Stopping the $name (pid $pid)"
-    kill -TERM "$pid"
-    wait_for 30 "the $name to stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$pidfile"
-}
 
 start_failed() { # start_failed LOG WHY: show the log, stop what started, exit non-zero
   tail -n 20 "$1" >&2 || true
@@ -163,8 +152,8 @@ up() {
 }
 
 down() {
-  stop_pid "$ui_pidfile" "Temporal Web UI server"
-  stop_pid "$server_pidfile" "Temporal server"
+  stop_pidfile "$ui_pidfile" "Temporal Web UI server"
+  stop_pidfile "$server_pidfile" "Temporal server"
 }
 
 status() {
