@@ -60,7 +60,7 @@ export function valueTest(condition: ValueCondition): (found: unknown) => boolea
       const { op, value: target } = condition;
       return (found) => {
         const number = typeof found === 'number' ? found : typeof found === 'string' ? Number(found) : NaN;
-        return !Number.isNaN(number) && compareNumbers(op, number, target);
+        return !Number.isNaN(number) && compareValues(op, number, target);
       };
     }
     case 'b': {
@@ -76,7 +76,7 @@ export function valueTest(condition: ValueCondition): (found: unknown) => boolea
       return (found) => {
         const time =
           typeof found === 'string' ? Date.parse(found) : typeof found === 'number' ? found * 1000 : NaN;
-        return !Number.isNaN(time) && compareNumbers(op, time, target);
+        return !Number.isNaN(time) && compareValues(op, time, target);
       };
     }
   }
@@ -87,21 +87,7 @@ function stringTest(op: Operator, value: string): (found: unknown) => boolean {
     const pattern = likePattern(value);
     return (found) => pattern.test(String(found));
   }
-  return (found) => {
-    const text = String(found);
-    switch (op) {
-      case 'eq':
-        return text === value;
-      case 'lt':
-        return text < value;
-      case 'lte':
-        return text <= value;
-      case 'gt':
-        return text > value;
-      default:
-        return text >= value;
-    }
-  };
+  return (found) => compareValues(op, String(found), value);
 }
 
 /** `lk`: SQL LIKE with `%` wildcards, case-insensitive; without `%` it is a substring match. */
@@ -111,7 +97,8 @@ function likePattern(value: string): RegExp {
   return new RegExp(source, 'is');
 }
 
-function compareNumbers(op: Exclude<Operator, 'lk'>, a: number, b: number): boolean {
+/** `a op b` for two numbers, or two strings compared by code unit (as the filters compare text). */
+function compareValues<T extends number | string>(op: Exclude<Operator, 'lk'>, a: T, b: T): boolean {
   switch (op) {
     case 'eq':
       return a === b;
