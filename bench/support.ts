@@ -4,8 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
+import { registerNamespace } from '../src/chaos/temporal-postgres-backend';
 
 /** Wall time of `work` in ms. */
 export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
@@ -78,35 +77,11 @@ export function report(name: string, value: number, baseline: number, unit: stri
 
 /**
  * Ensures a namespace for benchmarks, with the onboarding search attributes, so thousands of bench
- * workflows never show up in the default namespace's lists.
+ * workflows never show up in the default namespace's lists: the chaos stack's registration, which
+ * waits until the frontend serves every attribute (SQL visibility takes a few seconds to).
  */
 export async function ensureBenchNamespace(address: string, namespace: string): Promise<void> {
-  const connection = await Connection.connect({ address });
-  try {
-    try {
-      await connection.workflowService.registerNamespace({
-        namespace,
-        workflowExecutionRetentionPeriod: msToTs('1 day'),
-      });
-    } catch (error) {
-      if (!String(error).includes('already')) throw error;
-    }
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await connection.operatorService.addSearchAttributes({
-          namespace,
-          searchAttributes: { OnboardingStage: 2, AuthyId: 2, OnboardingStageEnteredAt: 6 },
-        });
-        break;
-      } catch (error) {
-        if (String(error).includes('already')) break;
-        if (attempt > 50) throw error;
-        await new Promise((r) => setTimeout(r, 200)); // the new namespace propagates to the frontend
-      }
-    }
-  } finally {
-    await connection.close();
-  }
+  await registerNamespace(address, namespace, 60_000);
 }
 
 /** Where `make toolchain` puts its tools (the Temporal CLI, the dev server's SQLite file). */
