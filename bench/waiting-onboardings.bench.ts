@@ -1,6 +1,8 @@
 // Many onboardings waiting at once (issues 3 and 16): BENCH_WAITING onboardings (default 10,000) are
 // started with day-long timings and left waiting in `awaiting_device`, on a separate worker process
-// (`twofold worker --max-cached-workflows BENCH_WORKER_CACHE`) so its memory is its own. Measured:
+// (`twofold worker --max-cached-workflows BENCH_WORKER_CACHE`) so its memory is its own. The worker
+// runs as docs/operating.md#worker-memory sizes a production one: a prebuilt workflow bundle, a V8
+// heap of BENCH_WORKER_HEAP_MB (default 256) and MALLOC_ARENA_MAX=2. Measured:
 // the client's start rate, the time until every run waits (counted in the customer record), the
 // worker's peak RSS, and the Temporal store's growth per waiting run (the PostgreSQL databases on
 // TEMPORAL_BACKEND=postgres, the SQLite file on the dev server). Progress is printed every 10 s.
@@ -9,9 +11,14 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { DbPool } from '../src/db/pool';
 import { createClient } from '../src/temporal/connection';
+import { FAILURE_CONVERTER_PATH } from '../src/temporal/data-converter';
+import { WORKFLOWS_PATH } from '../src/worker';
 import { BENCH_NAMESPACE, onboardingStart, openOnboardingBench } from './onboarding/setup';
 import {
   machineFacts,
@@ -25,9 +32,10 @@ import {
 const WAITING_COUNT = Number(process.env.BENCH_WAITING ?? 10_000);
 /** The worker's sticky cache: runs kept in memory between tasks; the rest are replayed on demand. */
 const WORKER_CACHE = Number(process.env.BENCH_WORKER_CACHE ?? 1_000);
+/** The worker's V8 heap limit (`--max-old-space-size`, per thread); docs/operating.md#worker-memory. */
+const WORKER_HEAP_MB = Number(process.env.BENCH_WORKER_HEAP_MB ?? 256);
 const BACKEND = process.env.TEMPORAL_BACKEND === 'postgres' ? 'postgres' : 'dev';
 
-/** Day-long waits: nothing but the start happens during the benchmark. */
 function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -70,10 +78,25 @@ async function main(): Promise<void> {
     payloadKeys: config.temporal.payloadKeys,
   });
 
+  // Production workers load a bundle built ahead (the Dockerfile's): bundling at start leaves
+  // webpack's garbage in the worker's heap.
+  const bundleDir = await mkdtemp(path.join(tmpdir(), 'twofold-bench-bundle-'));
+  const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'), // webpack's summary is noise here
+  });
+  await writeFile(bundlePath, code);
+
   const taskQueue = `bench-waiting-${randomUUID()}`;
+  console.log(
+    `worker: --max-cached-workflows ${WORKER_CACHE}, --max-old-space-size=${WORKER_HEAP_MB}, MALLOC_ARENA_MAX=2, prebuilt bundle`,
+  );
   const worker = spawn(
     process.execPath,
     [
+      `--max-old-space-size=${WORKER_HEAP_MB}`,
       path.join(__dirname, '..', 'bin', 'twofold.js'),
       'worker',
       '--max-cached-workflows',
@@ -86,6 +109,8 @@ async function main(): Promise<void> {
         TEMPORAL_TASK_QUEUE: taskQueue,
         AUTHY_API_URL: authyUrl,
         LOG_LEVEL: 'warn',
+        TWOFOLD_WORKFLOW_BUNDLE: bundlePath,
+        MALLOC_ARENA_MAX: '2',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
@@ -103,13 +128,16 @@ async function main(): Promise<void> {
   const storeBefore = await temporalStoreBytes(pool);
   const marker = randomUUID().slice(0, 8);
   let started = 0;
+  let lastWaiting = 0;
   const firstStart = performance.now();
   const progress = setInterval(() => {
     void waitingCount(pool, marker)
       .then((waiting) => {
         const elapsed = (performance.now() - firstStart) / 1000;
+        const rate = (waiting - lastWaiting) / 10;
+        lastWaiting = waiting;
         console.log(
-          `    ${elapsed.toFixed(0)} s: ${started} started, ${waiting} waiting, worker RSS ${(sampleWorker() / 1024).toFixed(0)} MiB`,
+          `    ${elapsed.toFixed(0)} s: ${started} started, ${waiting} waiting (+${rate.toFixed(1)}/s), worker RSS ${(sampleWorker() / 1024).toFixed(0)} MiB`,
         );
       })
       .catch((error: unknown) => console.error(`    progress: ${String(error)}`));
@@ -140,7 +168,7 @@ async function main(): Promise<void> {
 
   const startRate = (WAITING_COUNT / starts.ms) * 1000;
   console.log(
-    `${WAITING_COUNT} onboardings waiting at once (worker --max-cached-workflows ${WORKER_CACHE}):`,
+    `${WAITING_COUNT} onboardings waiting at once (worker --max-cached-workflows ${WORKER_CACHE}, heap ${WORKER_HEAP_MB} MB):`,
   );
   console.log(`    start rate: ${startRate.toFixed(0)} starts/s (client)`);
   console.log(
@@ -162,6 +190,7 @@ async function main(): Promise<void> {
 
   worker.kill('SIGTERM');
   await workerExited;
+  await rm(bundleDir, { recursive: true, force: true });
   // Nothing of the benchmark stays running: one server-side batch terminates every run it started.
   await terminateBenchRuns(
     config.temporal.address,

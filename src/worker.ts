@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
@@ -98,7 +99,13 @@ export async function runWorker(
       tuning,
     });
     log.info(
-      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
+      {
+        taskQueue: config.temporal.taskQueue,
+        namespace: config.temporal.namespace,
+        // What bounds the worker's memory (docs/operating.md#worker-memory).
+        maxCachedWorkflows: worker.options.maxCachedWorkflows,
+        heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+      },
       'worker started',
     );
     // Worker.run() resolves after SIGINT/SIGTERM (the SDK's default shutdown signals) once

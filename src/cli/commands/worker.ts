@@ -30,7 +30,7 @@ export function registerWorkerCommand(program: Command): void {
     )
     .option(
       '--max-cached-workflows <n>',
-      'workflows kept in memory between tasks (sticky cache); SDK default from the memory limit',
+      'workflows kept in memory between tasks (sticky cache); SDK default from the V8 heap limit (docs/operating.md#worker-memory)',
       positiveIntegerArgument('--max-cached-workflows'),
     )
     .addOption(
