@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { registerNamespace } from '../src/chaos/temporal-postgres-backend';
+import { registerNamespace } from '../src/temporal/namespace-registration';
 
 /** Wall time of `work` in ms. */
 export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {

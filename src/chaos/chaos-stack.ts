@@ -9,13 +9,9 @@ import { DEV_AUTHY_KEYS } from '../shared/dev-keys';
 import { freePorts } from './free-port';
 import { ManagedProcess } from './managed-process';
 import type { ManagedProcessSpec } from './managed-process';
-import { httpOk } from './poll';
-import {
-  chaosTemporalBackend,
-  namespaceServes,
-  prepareTemporalPostgres,
-  registerNamespace,
-} from './temporal-postgres-backend';
+import { httpOk } from '../shared/poll';
+import { namespaceServes, registerNamespace } from '../temporal/namespace-registration';
+import { chaosTemporalBackend, prepareTemporalPostgres } from './temporal-postgres-backend';
 import type { PreparedTemporalPostgres } from './temporal-postgres-backend';
 
 const run = promisify(execFile);

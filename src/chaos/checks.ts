@@ -5,7 +5,7 @@ import { fetchHistories, listOnboardingRuns } from '../client/history-sources';
 import { replayCheck } from '../client/replay-check';
 import { EXPECTED_STAGE } from '../simulation/personas';
 import type { SimulatedPerson } from '../simulation/types';
-import { pollUntil } from './poll';
+import { pollUntil } from '../shared/poll';
 
 /** A person whose onboarding did not end as their persona implies. */
 export interface WrongEnding {

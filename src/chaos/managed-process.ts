@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
-import { delay, pollUntil } from './poll';
+import { delay, pollUntil } from '../shared/poll';
 
 /** How to run one service of the chaos stack as a child process. */
 export interface ManagedProcessSpec {

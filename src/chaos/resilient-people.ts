@@ -1,6 +1,6 @@
 import { EmulatorControlError } from '../simulation/emulator-people';
 import type { EmulatorPeople } from '../simulation/emulator-people';
-import { delay } from './poll';
+import { delay } from '../shared/poll';
 
 /**
  * The emulator's people, patient through an outage: a control call that fails because the emulator

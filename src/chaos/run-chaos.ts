@@ -27,7 +27,7 @@ import {
 import type { ExtraPushes, ReplayFigures, WrongEnding } from './checks';
 import { killSchedule } from './kill-schedule';
 import type { PlannedKill } from './kill-schedule';
-import { delay } from './poll';
+import { delay } from '../shared/poll';
 import { installQuietTemporalRuntime } from './quiet-runtime';
 import { resilientPeople } from './resilient-people';
 

@@ -1,6 +1,6 @@
 /**
  * Polls `probe` every `intervalMs` until it returns true, or throws naming `what` after `timeoutMs`:
- * how the chaos suite waits for a service to come up or a queue to drain (a condition, never a sleep).
+ * how the chaos suite and the benchmarks wait for a service to come up or a queue to drain (a condition, never a sleep).
  */
 export async function pollUntil(
   probe: () => Promise<boolean>,
