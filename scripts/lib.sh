@@ -53,8 +53,28 @@ wait_for() {
   done
 }
 
-# pid_alive PIDFILE: the process a pid file names is running.
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# pid_alive PIDFILE: the process a pid file names is running, and is the one recorded there. A pid
+# file outliving its process (a SIGKILL, a reboot) may name a pid the system has since given to
+# another process: one that started after the file was written is not ours, so the file is stale.
+pid_alive() {
+  [ -f "$1" ] || return 1
+  local pid started
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  started=$(process_start_epoch "$pid") || return 0 # no /proc to ask: kill -0 is all there is
+  ((started <= $(stat -c %Y "$1") + 2))
+}
+
+# process_start_epoch PID: when the process started, in seconds since the epoch (from /proc).
+process_start_epoch() {
+  local stat ticks boot fields
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  # Fields after the command name (which may hold spaces and parentheses); the start time is field 22.
+  read -r -a fields <<<"${stat##*) }"
+  ticks=${fields[19]}
+  boot=$(awk '/^btime/ { print $2 }' /proc/stat)
+  echo $((boot + ticks / $(getconf CLK_TCK)))
+}
 
 # stop_pidfile PIDFILE NAME: SIGTERM to the process these scripts started and recorded in PIDFILE
 # (never anything else), SIGKILL after 30 s; the pid file goes either way.
