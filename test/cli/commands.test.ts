@@ -105,6 +105,18 @@ describe('bad arguments and bad configuration of the commands without a test fol
       2,
       /--max-cached-workflows must be a positive integer \(got "lots"\)/,
     ],
+    [
+      ['worker', '--workflow-task-pollers', '0'],
+      {},
+      2,
+      /--workflow-task-pollers must be a positive integer \(got "0"\)/,
+    ],
+    [
+      ['worker', '--activity-task-pollers', '1.5'],
+      {},
+      2,
+      /--activity-task-pollers must be a positive integer \(got "1.5"\)/,
+    ],
     [['worker'], { TEMPORAL_ADDRESS: 'nonsense' }, 78, /TEMPORAL_ADDRESS: expected host:port/],
     [['gateway', '--nonce-window', 'abc'], {}, 2, /--nonce-window must be a positive number of seconds/],
     [['gateway', '--target-grace', '-5'], {}, 2, /--target-grace must be a positive number of seconds/],

@@ -29,6 +29,9 @@ async function scrape(url: string): Promise<string> {
   return response.text();
 }
 
+/** Fewer than the SDK's default 10, so the poller gauge shows the flag took effect. */
+const ACTIVITY_POLLERS = 3;
+
 describe('twofold worker --metrics-port', () => {
   let temporal: TemporalHarness;
   let emulator: EmulatorHarness;
@@ -43,7 +46,14 @@ describe('twofold worker --metrics-port', () => {
     emulator = await startEmulator();
     const port = await unusedPort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    worker = spawn(process.execPath, [bin, 'worker', '--metrics-port', String(port)], {
+    const args = [
+      'worker',
+      '--metrics-port',
+      String(port),
+      '--activity-task-pollers',
+      String(ACTIVITY_POLLERS),
+    ];
+    worker = spawn(process.execPath, [bin, ...args], {
       env: {
         ...process.env,
         TEMPORAL_TASK_QUEUE: taskQueue,
@@ -80,6 +90,19 @@ describe('twofold worker --metrics-port', () => {
       { timeoutMs: 30_000, what: 'the worker task slot gauge on /metrics' },
     );
     expect(names).toContain('temporal_worker_task_slots_available');
+  });
+
+  it('when started with --activity-task-pollers 3, then it keeps at most 3 activity polls open', async () => {
+    const pollers = (page: string) =>
+      /temporal_num_pollers\{[^}]*poller_type="activity_task"[^}]*\} (\d+)/.exec(page)?.[1];
+    const page = await waitFor(
+      () => scrape(metricsUrl),
+      (text) => pollers(text) !== undefined,
+      { timeoutMs: 30_000, what: 'the activity poller gauge on /metrics' },
+    );
+    const open = Number(pollers(page));
+    expect(open).toBeGreaterThanOrEqual(1);
+    expect(open).toBeLessThanOrEqual(ACTIVITY_POLLERS);
   });
 
   it('when a workflow ran and another failed its workflow task, then /metrics has the workflow task, schedule-to-start, sticky cache and failure series for the task queue', async () => {

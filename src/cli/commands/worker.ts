@@ -9,6 +9,8 @@ interface WorkerCommandOptions {
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
   maxCachedWorkflows?: number;
+  workflowTaskPollers?: number;
+  activityTaskPollers?: number;
   metricsPort?: number;
   metricsHost: string;
 }
@@ -33,6 +35,16 @@ export function registerWorkerCommand(program: Command): void {
       'workflows kept in memory between tasks (sticky cache); SDK default from the V8 heap limit (docs/operating.md#worker-memory)',
       positiveIntegerArgument('--max-cached-workflows'),
     )
+    .option(
+      '--workflow-task-pollers <n>',
+      'long polls for workflow tasks kept open at once; SDK default 10 (README "Scaling out")',
+      positiveIntegerArgument('--workflow-task-pollers'),
+    )
+    .option(
+      '--activity-task-pollers <n>',
+      'long polls for activity tasks kept open at once; SDK default 10',
+      positiveIntegerArgument('--activity-task-pollers'),
+    )
     .addOption(
       new Option(
         '--metrics-port <port>',
@@ -56,6 +68,16 @@ export function registerWorkerCommand(program: Command): void {
         ...(options.maxCachedWorkflows === undefined
           ? {}
           : { maxCachedWorkflows: options.maxCachedWorkflows }),
+        ...(options.workflowTaskPollers === undefined
+          ? {}
+          : {
+              workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: options.workflowTaskPollers },
+            }),
+        ...(options.activityTaskPollers === undefined
+          ? {}
+          : {
+              activityTaskPollerBehavior: { type: 'simple-maximum', maximum: options.activityTaskPollers },
+            }),
       };
       const metrics =
         options.metricsPort === undefined ? undefined : `${options.metricsHost}:${options.metricsPort}`;
