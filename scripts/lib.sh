@@ -53,27 +53,37 @@ wait_for() {
   done
 }
 
-# pid_alive PIDFILE: the process a pid file names is running, and is the one recorded there. A pid
-# file outliving its process (a SIGKILL, a reboot) may name a pid the system has since given to
-# another process: one that started after the file was written is not ours, so the file is stale.
-pid_alive() {
-  [ -f "$1" ] || return 1
-  local pid started
-  pid=$(cat "$1")
-  kill -0 "$pid" 2>/dev/null || return 1
-  started=$(process_start_epoch "$pid") || return 0 # no /proc to ask: kill -0 is all there is
-  ((started <= $(stat -c %Y "$1") + 2))
+# record_pid PIDFILE PID: writes the pid file of a process these scripts started and, beside it
+# (PIDFILE.start), that process's start time in clock ticks since boot. Together they name that one
+# process: a pid file outliving its process (a SIGKILL, a reboot) may name a pid the system has since
+# given to another, which pid_alive then tells apart. No wall clock is involved, so a clock step
+# cannot make a live service look stale.
+record_pid() {
+  echo "$2" >"$1"
+  local ticks
+  if ticks=$(process_start_ticks "$2"); then echo "$ticks" >"$1.start"; else rm -f "$1.start"; fi
 }
 
-# process_start_epoch PID: when the process started, in seconds since the epoch (from /proc).
-process_start_epoch() {
-  local stat ticks boot fields
+# process_start_ticks PID: field 22 of /proc/PID/stat (start time since boot, in clock ticks).
+process_start_ticks() {
+  local stat fields
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  # Fields after the command name (which may hold spaces and parentheses); the start time is field 22.
+  # The fields after the command name, which may itself hold spaces and parentheses.
   read -r -a fields <<<"${stat##*) }"
-  ticks=${fields[19]}
-  boot=$(awk '/^btime/ { print $2 }' /proc/stat)
-  echo $((boot + ticks / $(getconf CLK_TCK)))
+  echo "${fields[19]}"
+}
+
+# pid_alive PIDFILE: the process a pid file names is running, and is the one recorded there.
+pid_alive() {
+  [ -f "$1" ] || return 1
+  local pid recorded ticks
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  # A pid file from before start times were recorded, or no /proc to ask: kill -0 is all there is.
+  [ -f "$1.start" ] || return 0
+  recorded=$(cat "$1.start")
+  ticks=$(process_start_ticks "$pid") || return 0
+  [ "$ticks" = "$recorded" ]
 }
 
 # stop_pidfile PIDFILE NAME: SIGTERM to the process these scripts started and recorded in PIDFILE
@@ -86,7 +96,7 @@ stop_pidfile() {
     kill -TERM "$pid"
     wait_for 30 "the $name to stop" bash -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$pidfile"
+  rm -f "$pidfile" "$pidfile.start"
 }
 
 temporal_host() { echo "${TEMPORAL_ADDRESS%:*}"; }

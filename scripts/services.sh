@@ -38,7 +38,7 @@ log_of() { echo "$TWOFOLD_LOG_DIR/$1.log"; }
 start_bg() {
   local name=$1; shift
   setsid nohup "$@" >"$(log_of "$name")" 2>&1 </dev/null &
-  echo $! >"$TWOFOLD_RUN_DIR/$name.pid"
+  record_pid "$TWOFOLD_RUN_DIR/$name.pid" $!
 }
 
 # fail NAME WHY: the last lines of the service's log, stop it, then exit non-zero naming the log.

@@ -77,7 +77,7 @@ schema_failed() {
 start_bg() { # start_bg PIDFILE LOG COMMAND...
   local pidfile=$1 log=$2; shift 2
   setsid nohup "$@" >"$log" 2>&1 </dev/null &
-  echo $! >"$pidfile"
+  record_pid "$pidfile" $!
 }
 
 
