@@ -101,10 +101,11 @@ function temporalCli(address: string, namespace: string, args: string[]): string
  * of the Temporal CLI, and waits until none runs, so nothing a benchmark started outlives it (the
  * caller may stop the server next). A namespace runs one batch at a time: while an earlier one
  * (a previous benchmark's) is still at work, the request is refused and asked again. Gives up after
- * 15 minutes.
+ * 15 minutes, or after twice the time the runs take at the default batch rate of 50/s if longer
+ * (the local servers allow 500/s: `worker.batcherRPS`, docs/temporal-backends.md).
  */
 export async function terminateBenchRuns(address: string, namespace: string, query: string): Promise<void> {
-  const deadline = Date.now() + 15 * 60_000;
+  let deadline = 0;
   const running = () =>
     Number(
       /Total: (\d+)/.exec(temporalCli(address, namespace, ['workflow', 'count', '--query', query]))?.[1],
@@ -113,8 +114,9 @@ export async function terminateBenchRuns(address: string, namespace: string, que
   for (let lastReport = 0; ;) {
     const left = running();
     if (left === 0) return;
+    deadline ||= Date.now() + Math.max(15 * 60_000, (left / 50) * 2_000);
     if (Date.now() > deadline)
-      throw new Error(`${left} benchmark runs still running after 15 minutes of terminating`);
+      throw new Error(`${left} benchmark runs still running when the terminate's time ran out`);
     // Asked again every 30 s while runs are left: a request refused while the namespace's one batch
     // at a time was taken, or a batch that missed runs, gets another go (terminating twice is harmless).
     if (Date.now() - lastSubmitted > 30_000) {

@@ -39,9 +39,10 @@ temporal_up() {
     --search-attribute OnboardingStage=Keyword --search-attribute AuthyId=Keyword \
     --search-attribute OnboardingStageEnteredAt=Datetime \
     --dynamic-config-value limit.maxIDLength=255 \
+    --dynamic-config-value worker.batcherRPS=500 --dynamic-config-value worker.batcherConcurrency=20 \
     --ui-codec-endpoint "http://127.0.0.1:${CODEC_PORT:-8089}" \
     --log-level warn >"$TWOFOLD_LOG_DIR/temporal.log" 2>&1 </dev/null &
-  echo $! >"$TWOFOLD_RUN_DIR/temporal.pid"
+  record_pid "$TWOFOLD_RUN_DIR/temporal.pid" $!
   if ! wait_for 90 "Temporal" temporal_healthy "$bin"; then
     tail -n 20 "$TWOFOLD_LOG_DIR/temporal.log" >&2
     die "Temporal did not become healthy within 90 s (log: $TWOFOLD_LOG_DIR/temporal.log)"
