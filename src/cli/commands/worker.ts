@@ -2,7 +2,7 @@ import type { WorkerOptions } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runWorker } from '../../worker';
-import { portArgument, positiveIntegerArgument } from '../arguments';
+import { integerArgument, portArgument, positiveIntegerArgument } from '../arguments';
 import { commandContext, runService } from '../context';
 
 interface WorkerCommandOptions {
@@ -37,13 +37,13 @@ export function registerWorkerCommand(program: Command): void {
     )
     .option(
       '--workflow-task-pollers <n>',
-      'long polls for workflow tasks kept open at once; SDK default 10 (README "Scaling out")',
-      positiveIntegerArgument('--workflow-task-pollers'),
+      'long polls for workflow tasks kept open at once, 2 or more (the SDK splits them between the shared and the sticky queue); default min(10, --max-concurrent-workflow-tasks) (README "Scaling out")',
+      integerArgument('--workflow-task-pollers', 2, 1000),
     )
     .option(
       '--activity-task-pollers <n>',
-      'long polls for activity tasks kept open at once; SDK default 10',
-      positiveIntegerArgument('--activity-task-pollers'),
+      'long polls for activity tasks kept open at once; default min(10, --max-concurrent-activities)',
+      integerArgument('--activity-task-pollers', 1, 1000),
     )
     .addOption(
       new Option(
