@@ -35,11 +35,12 @@ describe('docker-compose.yml brought to life (issue 6)', () => {
     expect(commandOf('worker')).toMatch(/schedule ensure && exec node bin\/twofold\.js worker/);
   });
 
-  it('when the worker runs in a container, then its cache and V8 heap are bounded as docs/operating.md#worker-memory sizes them', () => {
+  it('when the worker runs in a container, then its cache, V8 heap and container memory are bounded as docs/operating.md#worker-memory sizes them', () => {
     expect(commandOf('worker')).toMatch(/worker --max-cached-workflows 1000\b/);
     const environment = services.worker?.environment as Record<string, string>;
     expect(environment.NODE_OPTIONS).toBe('--max-old-space-size=256');
     expect(environment.MALLOC_ARENA_MAX).toBe('2');
+    expect(services.worker?.mem_limit).toBe('1g');
   });
 
   it('when the gateway and the emulator run in containers, then they listen on every interface', () => {
