@@ -14,11 +14,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import type { DbPool } from '../src/db/pool';
 import { createClient } from '../src/temporal/connection';
-import { FAILURE_CONVERTER_PATH } from '../src/temporal/data-converter';
-import { WORKFLOWS_PATH } from '../src/worker';
+import { buildWorkflowBundle } from '../src/worker';
 import { BENCH_NAMESPACE, onboardingStart, openOnboardingBench } from './onboarding/setup';
 import {
   machineFacts,
@@ -82,12 +81,7 @@ async function main(): Promise<void> {
   // webpack's garbage in the worker's heap.
   const bundleDir = await mkdtemp(path.join(tmpdir(), 'twofold-bench-bundle-'));
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: new DefaultLogger('WARN'), // webpack's summary is noise here
-  });
-  await writeFile(bundlePath, code);
+  await writeFile(bundlePath, await buildWorkflowBundle(new DefaultLogger('WARN'))); // webpack's summary is noise here
 
   const taskQueue = `bench-waiting-${randomUUID()}`;
   console.log(

@@ -1,17 +1,12 @@
 // Writes the prebuilt workflow bundle a production worker loads through TWOFOLD_WORKFLOW_BUNDLE.
 // Usage: tsx scripts/build-workflow-bundle.ts <output-file>
 import { writeFile } from 'node:fs/promises';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../src/worker';
-import { FAILURE_CONVERTER_PATH } from '../src/temporal/data-converter';
+import { buildWorkflowBundle } from '../src/worker';
 
 async function main(): Promise<void> {
   const output = process.argv[2];
   if (!output) throw new Error('usage: build-workflow-bundle.ts <output-file>');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-  });
+  const code = await buildWorkflowBundle();
   await writeFile(output, code);
   console.log(`workflow bundle written to ${output} (${(code.length / 1024).toFixed(0)} KiB)`);
 }

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
-import { Worker } from '@temporalio/worker';
-import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { Logger as SdkLogger, NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { createAuthyHttp } from './authy/http';
 import { createAuthyReportingClient } from './authy/reporting';
@@ -11,7 +11,7 @@ import { createPool } from './db/pool';
 import { assertSchemaCurrent } from './db/migrate';
 import type { Logger } from './logger';
 import { connectWorkerConnection } from './temporal/connection';
-import { createDataConverter } from './temporal/data-converter';
+import { createDataConverter, FAILURE_CONVERTER_PATH } from './temporal/data-converter';
 import type { PayloadKey } from './temporal/payload-keys';
 import { installTemporalRuntime } from './temporal/runtime';
 import { verifyWorkerDeps } from './verify/from-config';
@@ -21,6 +21,19 @@ export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBund
 
 /** The workflow bundle entry, resolved at runtime so both `src/` (tsx) and compiled code work. */
 export const WORKFLOWS_PATH = require.resolve('./workflows');
+
+/**
+ * Builds the workflow bundle a production worker loads through `TWOFOLD_WORKFLOW_BUNDLE` (the
+ * workflows with twofold's failure converter): its JavaScript code. `logger` receives webpack's output.
+ */
+export async function buildWorkflowBundle(logger?: SdkLogger): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    ...(logger ? { logger } : {}),
+  });
+  return code;
+}
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
