@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DbPool } from '../../../src/db/pool';
 import { recordOnboardingProgress } from '../../../src/db/onboardings';
 import type { OnboardingProvider } from '../../../src/db/onboardings';
@@ -8,12 +8,18 @@ import type { OnboardingStage } from '../../../src/shared/onboarding';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The first day {@link privateDays} has not handed out yet in this test file (from 1990 on). */
+let nextPrivateDay = Date.UTC(1990, 0, 1);
+
 /**
- * A run of whole UTC days between 1990 and 2009 that no other test writes to (they use recent
- * times): each test's rows are told apart from everyone else's by the period alone.
+ * A run of whole UTC days from 1990 on that no other test of this file is given, with a free day on
+ * each side for the rows tests write just outside their period (the tests that write recent times
+ * never reach them). With a database of the file's own ({@link useDashboardServer}), each test's
+ * rows are told apart by the period alone.
  */
 export function privateDays(days: number): { from: Date; to: Date; day(n: number): string } {
-  const start = Date.UTC(1990, 0, 1) + randomInt(0, 7000) * DAY_MS;
+  const start = nextPrivateDay + DAY_MS;
+  nextPrivateDay = start + (days + 1) * DAY_MS;
   return {
     from: new Date(start),
     to: new Date(start + days * DAY_MS),

@@ -4,7 +4,7 @@ import Koa from 'koa';
 import { createDashboardRouter } from '../../../src/dashboard/router';
 import type { DashboardDeps } from '../../../src/dashboard/router';
 import type { DbPool } from '../../../src/db/pool';
-import { createTestPool } from '../../harness/database';
+import { createIsolatedDatabase } from '../../harness/isolated-database';
 import { useForAll } from '../../harness/lifecycle';
 import type { OnboardingHarness } from '../../harness/onboarding';
 
@@ -63,19 +63,21 @@ export interface DashboardApi extends Omit<DashboardServer, 'close'> {
 }
 
 /**
- * Starts the dashboard on the shared test database before the describe block's tests and closes it
- * (and its pool) after them; `deps` as for {@link startDashboardServer}, less the pool.
+ * Starts the dashboard on a database of its own before the describe block's tests, and closes it and
+ * drops the database after them; `deps` as for {@link startDashboardServer}, less the pool. The
+ * panels count everything in a period, so they read only what this block wrote: rows other files
+ * (or earlier runs on a kept PostgreSQL) left in the shared database cannot land in a test's period.
  */
 export function useDashboardServer(deps: Partial<DashboardDeps> = {}): DashboardApi {
   return useForAll(async () => {
-    const pool = createTestPool();
-    const server = await startDashboardServer({ ...deps, pool });
+    const db = await createIsolatedDatabase('dash');
+    const server = await startDashboardServer({ ...deps, pool: db.pool });
     return {
       ...server,
-      pool,
+      pool: db.pool,
       async close() {
         await server.close();
-        await pool.end();
+        await db.drop();
       },
     };
   });
