@@ -64,6 +64,14 @@ record_pid() {
   if ticks=$(process_start_ticks "$2"); then echo "$ticks" >"$1.start"; else rm -f "$1.start"; fi
 }
 
+# start_detached PIDFILE LOG COMMAND...: runs COMMAND in its own session, immune to the caller's
+# hangup, output in LOG, and records its pid (record_pid).
+start_detached() {
+  local pidfile=$1 log=$2; shift 2
+  setsid nohup "$@" >"$log" 2>&1 </dev/null &
+  record_pid "$pidfile" $!
+}
+
 # process_start_ticks PID: field 22 of /proc/PID/stat (start time since boot, in clock ticks).
 process_start_ticks() {
   local stat fields

@@ -37,8 +37,7 @@ log_of() { echo "$TWOFOLD_LOG_DIR/$1.log"; }
 # start_bg NAME COMMAND...: runs COMMAND detached, output in the service's log, pid in its pid file.
 start_bg() {
   local name=$1; shift
-  setsid nohup "$@" >"$(log_of "$name")" 2>&1 </dev/null &
-  record_pid "$TWOFOLD_RUN_DIR/$name.pid" $!
+  start_detached "$TWOFOLD_RUN_DIR/$name.pid" "$(log_of "$name")" "$@"
 }
 
 # fail NAME WHY: the last lines of the service's log, stop it, then exit non-zero naming the log.

@@ -10,7 +10,6 @@
 source "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")" && pwd)"
 
-
 # ---------------------------------------------------------------- Temporal
 temporal_up() {
   local host port; host=$(temporal_host); port=$(temporal_port)
@@ -33,7 +32,8 @@ temporal_up() {
   fi
   local bin; bin=$("$here/ensure-temporal-cli.sh")
   say "Starting Temporal dev server on $host:$port (Web UI :$TEMPORAL_UI_PORT, state in $TEMPORAL_DB_FILE)"
-  setsid nohup "$bin" server start-dev \
+  start_detached "$TWOFOLD_RUN_DIR/temporal.pid" "$TWOFOLD_LOG_DIR/temporal.log" \
+    "$bin" server start-dev \
     --ip "$host" --port "$port" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename "$TEMPORAL_DB_FILE" --namespace "$TEMPORAL_NAMESPACE" \
     --search-attribute OnboardingStage=Keyword --search-attribute AuthyId=Keyword \
@@ -41,8 +41,7 @@ temporal_up() {
     --dynamic-config-value limit.maxIDLength=255 \
     --dynamic-config-value worker.batcherRPS=500 --dynamic-config-value worker.batcherConcurrency=20 \
     --ui-codec-endpoint "http://127.0.0.1:${CODEC_PORT:-8089}" \
-    --log-level warn >"$TWOFOLD_LOG_DIR/temporal.log" 2>&1 </dev/null &
-  record_pid "$TWOFOLD_RUN_DIR/temporal.pid" $!
+    --log-level warn
   if ! wait_for 90 "Temporal" temporal_healthy "$bin"; then
     tail -n 20 "$TWOFOLD_LOG_DIR/temporal.log" >&2
     die "Temporal did not become healthy within 90 s (log: $TWOFOLD_LOG_DIR/temporal.log)"

@@ -25,7 +25,6 @@ server_log="$TWOFOLD_LOG_DIR/temporal.log"
 ui_log="$TWOFOLD_LOG_DIR/temporal-ui.log"
 schema_log="$TWOFOLD_LOG_DIR/temporal-schema.log"
 
-
 # Writes the configuration and sources its values (TP_* variables).
 render_config() {
   (cd "$repo" && npx --no-install tsx "$here/temporal-postgres/render-config.ts" "$state") ||
@@ -74,13 +73,6 @@ schema_failed() {
 }
 
 # ---------------------------------------------------------------- processes
-start_bg() { # start_bg PIDFILE LOG COMMAND...
-  local pidfile=$1 log=$2; shift 2
-  setsid nohup "$@" >"$log" 2>&1 </dev/null &
-  record_pid "$pidfile" $!
-}
-
-
 start_failed() { # start_failed LOG WHY: show the log, stop what started, exit non-zero
   tail -n 20 "$1" >&2 || true
   down >/dev/null 2>&1 || true
@@ -132,7 +124,7 @@ prepare() {
 up() {
   prepare
   say "Starting the Temporal server $TEMPORAL_SERVER_VERSION on $TEMPORAL_ADDRESS (PostgreSQL 127.0.0.1:$TWOFOLD_PG_PORT, databases $TP_PG_DATABASE and $TP_PG_VISIBILITY_DATABASE)"
-  start_bg "$server_pidfile" "$server_log" "${server_command[@]}"
+  start_detached "$server_pidfile" "$server_log" "${server_command[@]}"
   wait_for 120 "the Temporal server" server_serving ||
     start_failed "$server_log" "the Temporal server did not become healthy within 120 s"
 
@@ -146,7 +138,7 @@ up() {
     start_failed "$server_log" "the namespace $TP_NAMESPACE did not become usable within 60 s"
 
   say "Starting the Temporal Web UI server $TEMPORAL_UI_SERVER_VERSION on $TP_HOST:$TP_UI_PORT"
-  start_bg "$ui_pidfile" "$ui_log" "${ui_command[@]}"
+  start_detached "$ui_pidfile" "$ui_log" "${ui_command[@]}"
   wait_for 60 "the Web UI server" ui_serving ||
     start_failed "$ui_log" "the Web UI server did not start within 60 s"
 }

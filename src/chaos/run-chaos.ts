@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createPool } from '../db/pool';
 import { SimulationTimeoutError, runSimulation } from '../simulation/run-simulation';
@@ -12,8 +11,8 @@ import { personaCounts } from '../simulation/personas';
 import type { Persona } from '../simulation/personas';
 import { seededRandom } from '../simulation/random';
 import { connectClient } from '../temporal/connection';
-import { createDataConverter, FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
-import { WORKFLOWS_PATH } from '../worker';
+import { createDataConverter } from '../temporal/data-converter';
+import { buildWorkflowBundle } from '../worker';
 import { CHAOS_SERVICES, startChaosStack } from './chaos-stack';
 import type { ChaosService, ChaosStack } from './chaos-stack';
 import { CHAOS_TIMING } from './chaos-timing';
@@ -100,12 +99,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
   try {
     log(`chaos: seed ${seed}, ${users} people, ${rounds} rounds, stack in ${dir}`);
     const bundlePath = path.join(dir, 'workflows.js');
-    const bundle = await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: quietLogger,
-    });
-    writeFileSync(bundlePath, bundle.code);
+    writeFileSync(bundlePath, await buildWorkflowBundle(quietLogger));
     stack = await startChaosStack({ dir, seed, workflowBundlePath: bundlePath, taskQueue: 'twofold-chaos' });
     log(
       `chaos: stack up in ${seconds(Date.now() - started)} (Temporal ${stack.temporalAddress}, UI :${stack.temporalUiPort}, ` +

@@ -2,10 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { migrateUp } from '../../src/db/migrate';
-import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
-import { WORKFLOWS_PATH } from '../../src/worker';
+import { buildWorkflowBundle } from '../../src/worker';
 import { LOCAL_DATABASE_URL } from '../../src/config';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -32,14 +30,10 @@ export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   await migrateUp({ databaseUrl: process.env.DATABASE_URL });
 
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: quietLogger,
-  });
+  const bundle = await buildWorkflowBundle(quietLogger);
   const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'twofold-bundle-'));
   const workflowBundlePath = path.join(bundleDir, 'workflows.js');
-  writeFileSync(workflowBundlePath, bundle.code);
+  writeFileSync(workflowBundlePath, bundle);
   process.env.TWOFOLD_TEST_WORKFLOW_BUNDLE = workflowBundlePath;
 
   const state = { started, workflowBundlePath };
