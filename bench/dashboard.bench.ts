@@ -18,7 +18,7 @@ import { createDashboardRouter } from '../src/dashboard';
 import { MIGRATIONS_DIR } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import type { DbPool } from '../src/db/pool';
-
+import { latencySummary } from './support';
 const EVENTS = 1_000_000;
 const RUNS = 100_000;
 const DAYS = 90;
@@ -48,10 +48,6 @@ function upSql(file: string): string {
   return text.slice(text.indexOf('-- Up Migration'), text.indexOf('-- Down Migration'));
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 async function measure(work: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < WARMUP; i += 1) await work();
   const times: number[] = [];
@@ -60,8 +56,7 @@ async function measure(work: () => Promise<unknown>): Promise<{ p50: number; p99
     await work();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  return latencySummary(times);
 }
 
 async function seed(pool: DbPool, schema: string, from: Date): Promise<void> {

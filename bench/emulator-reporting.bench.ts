@@ -13,7 +13,7 @@ import type { EmulatedApp, ReportingEvent } from '../src/authy-emulator/event-ob
 import { parseReportingQuery } from '../src/authy-emulator/reporting/query-parse';
 import { ReportingLog } from '../src/authy-emulator/reporting/reporting-log';
 import { DEV_AUTHY_API_KEY } from '../src/shared/dev-keys';
-
+import { latencySummary } from './support';
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const QUERIES = Number(process.env.QUERIES ?? 400);
 const SEED = 1;
@@ -29,15 +29,6 @@ function mb(bytes: number): string {
 function memory(): number {
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.arrayBuffers;
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function summary(samples: number[]): { p50: number; p99: number } {
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
 /** Deterministic pseudo-random window ends, the same list for every contender. */
@@ -189,15 +180,15 @@ async function main(): Promise<void> {
   });
 
   const row = (name: string, figure: number[], base: number[]) => {
-    const f = summary(figure);
-    const b = summary(base);
+    const f = latencySummary(figure);
+    const b = latencySummary(base);
     console.log(
       `${name}: emulator p50 ${f.p50.toFixed(3)} ms, p99 ${f.p99.toFixed(3)} ms | baseline p50 ${b.p50.toFixed(3)} ms, p99 ${b.p99.toFixed(3)} ms | ratio p50 ${(f.p50 / b.p50).toFixed(2)}x, p99 ${(f.p99 / b.p99).toFixed(2)}x`,
     );
   };
   row('deep page in-process (page 100 × 100, time window)', inProcess, inBaseline);
   row('deep page over HTTP  (page 100 × 100, time window)', overHttp, httpBaseline);
-  const f = summary(filtered);
+  const f = latencySummary(filtered);
   console.log(
     `deep page over HTTP with query[event][eq] (scan of the window): p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms`,
   );

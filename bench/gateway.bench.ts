@@ -26,7 +26,7 @@ import { createGatewayMetrics } from '../src/webhook-gateway/metrics';
 import { createGatewayServer } from '../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../src/webhook-gateway/workflow-signaller';
 import type { WorkflowSignaller } from '../src/webhook-gateway/workflow-signaller';
-import { recordFigure } from './support';
+import { latencySummary, recordFigure } from './support';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -122,11 +122,6 @@ interface Figure {
   errors?: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -197,8 +192,7 @@ async function bareInserts(pool: DbPool, seconds: number): Promise<Figure> {
   const began = Date.now();
   await Promise.all(loops);
   const elapsed = (Date.now() - began) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { rate: latencies.length / elapsed, ...latencySummary(latencies) };
 }
 
 function line(label: string, f: Figure): void {
@@ -219,14 +213,13 @@ async function lagOf(
        FROM webhook_inbox WHERE authy_id = ANY($1) AND state = 'delivered'`,
     [authyIds],
   );
-  const lags = rows.map((r) => r.lag).sort((a, b) => a - b);
+  const lags = rows.map((r) => r.lag);
   const first = Math.min(...rows.map((r) => r.received.getTime()));
   const last = Math.max(...rows.map((r) => r.settled.getTime()));
   return {
     n: rows.length,
-    p50: percentile(lags, 50),
-    p99: percentile(lags, 99),
-    max: lags.at(-1) ?? 0,
+    ...latencySummary(lags),
+    max: Math.max(0, ...lags),
     spanS: (last - first) / 1000,
   };
 }
@@ -246,12 +239,7 @@ async function bareSignals(targets: WorkflowHandle[], count: number): Promise<Fi
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
-  return {
-    rate: count / ((Date.now() - started) / 1000),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
+  return { rate: count / ((Date.now() - started) / 1000), ...latencySummary(latencies) };
 }
 
 /**
@@ -275,21 +263,16 @@ async function pacedBareSignals(targets: WorkflowHandle[], rate: number, count: 
     );
   }
   await Promise.all(sends);
-  latencies.sort((a, b) => a - b);
-  return {
-    rate: count / ((performance.now() - started) / 1000),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
+  return { rate: count / ((performance.now() - started) / 1000), ...latencySummary(latencies) };
 }
 
-/** The durations of the dispatcher's signal calls since the last ask, sorted. */
+/** The durations of the dispatcher's signal calls since the last ask. */
 function dispatcherSignalCalls(child: ChildProcess): Promise<number[]> {
   return new Promise((resolve) => {
     const onMessage = (m: { type?: string; ms?: number[] }) => {
       if (m.type !== 'signal-calls' || !m.ms) return;
       child.off('message', onMessage);
-      resolve(m.ms.sort((a, b) => a - b));
+      resolve(m.ms);
     };
     child.on('message', onMessage);
     child.send({ type: 'signal-calls' });
@@ -489,6 +472,7 @@ async function main(): Promise<void> {
     await waitUntil(async () => (await lagOf(pool, targetIds)).n >= PACED_RATE * 10, 60_000);
     const pacedLag = await lagOf(pool, targetIds);
     const signalCalls = await dispatcherSignalCalls(child);
+    const signalCallsMs = latencySummary(signalCalls);
     const pacedSignals = await pacedBareSignals(targets, PACED_RATE, PACED_RATE * 10);
     console.log(`\ndelivery to workflows (real Temporal, ${TARGETS} open workflows)`);
     line(`paced ${PACED_RATE} deliveries/s for 10 s: intake`, pacedRun);
@@ -496,7 +480,7 @@ async function main(): Promise<void> {
       `${'  lag recorded → signalled'.padEnd(44)} ${fmt(pacedLag.n).padStart(8)} ok   p50 ${fmt(pacedLag.p50, 1).padStart(6)} ms   p99 ${fmt(pacedLag.p99, 1).padStart(6)} ms   max ${fmt(pacedLag.max, 0)} ms`,
     );
     console.log(
-      `${'  of which the dispatcher signal calls'.padEnd(44)} ${fmt(signalCalls.length).padStart(8)} ok   p50 ${fmt(percentile(signalCalls, 50), 1).padStart(6)} ms   p99 ${fmt(percentile(signalCalls, 99), 1).padStart(6)} ms`,
+      `${'  of which the dispatcher signal calls'.padEnd(44)} ${fmt(signalCalls.length).padStart(8)} ok   p50 ${fmt(signalCallsMs.p50, 1).padStart(6)} ms   p99 ${fmt(signalCallsMs.p99, 1).padStart(6)} ms`,
     );
     line(`(d') bare Temporal signals, paced ${PACED_RATE}/s`, pacedSignals);
 

@@ -13,11 +13,16 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms:
   return { result, ms: performance.now() - start };
 }
 
-/** The p-th percentile (0–100) of `values`. */
-export function percentile(values: number[], p: number): number {
+/** The p-th percentile (0–100) of `values` by nearest rank; NaN when there are none. */
+export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** The median and the 99th percentile of `values` ({@link percentile}). */
+export function latencySummary(values: readonly number[]): { p50: number; p99: number } {
+  return { p50: percentile(values, 50), p99: percentile(values, 99) };
 }
 
 /** Runs `task` for each item with at most `concurrency` in flight. */
