@@ -4,7 +4,8 @@
 // recording to the workflow's signal (against bare signals paced at the same rate), and (issue 17) the server CPU one hostile nested-JSON request
 // costs next to a flat JSON body of the same size. Servers run in a child process so the load
 // generator does not share their event loop. Run: `npx tsx bench/gateway.bench.ts` (stack up:
-// `make up`); `BENCH_GATEWAY_ONLY=hostile-input` runs only the CPU-per-request part.
+// `make up`); `BENCH_GATEWAY_ONLY=hostile-input` runs only the CPU-per-request part,
+// `BENCH_GATEWAY_ONLY=delivery` only the delivery lag and drain.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createSecretKey, randomBytes, randomUUID } from 'node:crypto';
@@ -25,7 +26,13 @@ import { DEFAULT_DISPATCHER_OPTIONS, createDispatcher } from '../src/webhook-gat
 import { createGatewayMetrics } from '../src/webhook-gateway/metrics';
 import { createGatewayServer } from '../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../src/webhook-gateway/workflow-signaller';
-import type { WorkflowSignaller } from '../src/webhook-gateway/workflow-signaller';
+import {
+  DELIVERY_STAGES,
+  createStageTimings,
+  timeInboxStatements,
+  timeSignals,
+} from './gateway/stage-timings';
+import type { DeliveryStage, StageSamples } from './gateway/stage-timings';
 import { latencySummary, recordFigure } from './support';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -36,6 +43,8 @@ const API_KEY = 'bench-authy-api-key-0123456789abcdef';
 const POOL_SIZE = CONNECTIONS;
 const TARGETS = 200;
 const BURST = 2_000;
+/** Authy ids no onboarding has: the intake runs' deliveries go nowhere. */
+const UNKNOWN_IDS = Array.from({ length: 1000 }, (_, i) => String(900_000_000_000 + i));
 const PACED_RATE = 20;
 /** The dispatcher's default parallelism, used for the bare-signal baseline too. */
 const DISPATCH_CONCURRENCY = DEFAULT_DISPATCHER_OPTIONS.concurrency;
@@ -55,19 +64,11 @@ async function serve(databaseUrl: string): Promise<void> {
   const pool = createPool(databaseUrl, { max: POOL_SIZE });
   const metrics = createGatewayMetrics({ defaultMetrics: false });
   const signaller = createWorkflowSignaller(() => connectClient(config.temporal));
-  // How long the dispatcher's signal calls take, to tell the lag's signal share from the rest.
-  const signalCallsMs: number[] = [];
-  const timedSignaller: WorkflowSignaller = {
-    ...signaller,
-    async signal(target, definition, ...args) {
-      const began = performance.now();
-      const result = await signaller.signal(target, definition, ...args);
-      signalCallsMs.push(performance.now() - began); // answered calls only: a failure is not a latency
-      return result;
-    },
-  };
+  // How long each step of a delivery takes, to tell the lag's parts apart.
+  const stageTimings = createStageTimings();
+  timeInboxStatements(pool, stageTimings);
   const dispatcher = createDispatcher(
-    { pool, signaller: timedSignaller, log, metrics },
+    { pool, signaller: timeSignals(signaller, stageTimings), log, metrics },
     { pollIntervalMs: 200 },
   );
   const gateway = createApp({
@@ -95,7 +96,7 @@ async function serve(databaseUrl: string): Promise<void> {
   const ready: ServeReady = { type: 'ready', bareUrl: await listen(bare), gatewayUrl: await listen(gateway) };
   process.on('message', (message: { type: string }) => {
     if (message.type === 'cpu-usage') process.send!({ type: 'cpu-usage', usage: process.cpuUsage() });
-    if (message.type === 'signal-calls') process.send!({ type: 'signal-calls', ms: signalCallsMs.splice(0) });
+    if (message.type === 'stage-times') process.send!({ type: 'stage-times', samples: stageTimings.take() });
     if (message.type === 'start-dispatcher') dispatcher.start();
     if (message.type === 'stop-dispatcher') {
       void dispatcher.stop().then(() => process.send!({ type: 'dispatcher-stopped' }));
@@ -121,6 +122,15 @@ interface Figure {
   non2xx?: number;
   errors?: number;
 }
+
+/** How each delivery stage reads in the lag's breakdown. */
+const STAGE_LABELS: Record<DeliveryStage, string> = {
+  record: 'intake INSERT + commit',
+  claim: 'claim UPDATE',
+  route: 'target lookup',
+  signal: 'Temporal signal',
+  settle: 'settle UPDATE',
+};
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -266,16 +276,16 @@ async function pacedBareSignals(targets: WorkflowHandle[], rate: number, count: 
   return { rate: count / ((performance.now() - started) / 1000), ...latencySummary(latencies) };
 }
 
-/** The durations of the dispatcher's signal calls since the last ask. */
-function dispatcherSignalCalls(child: ChildProcess): Promise<number[]> {
+/** The durations of each delivery stage in the server process since the last ask. */
+function deliveryStageTimes(child: ChildProcess): Promise<StageSamples> {
   return new Promise((resolve) => {
-    const onMessage = (m: { type?: string; ms?: number[] }) => {
-      if (m.type !== 'signal-calls' || !m.ms) return;
+    const onMessage = (m: { type?: string; samples?: StageSamples }) => {
+      if (m.type !== 'stage-times' || !m.samples) return;
       child.off('message', onMessage);
-      resolve(m.ms);
+      resolve(m.samples);
     };
     child.on('message', onMessage);
-    child.send({ type: 'signal-calls' });
+    child.send({ type: 'stage-times' });
   });
 }
 
@@ -369,6 +379,29 @@ hostile input: server CPU per request, OneTouch route, forged signature (${COUNT
   }
 }
 
+/** (a)–(c): the gateway's intake against a bare Koa route and bare durable INSERTs, dispatcher idle. */
+async function measureIntake(ready: ServeReady, pool: DbPool): Promise<void> {
+  const total = Math.ceil(DURATION_S * 12_000);
+  const bodies = prepareDeliveries(total, UNKNOWN_IDS);
+
+  // Warm both servers and the database, then measure.
+  await hammer(ready.bareUrl, bodies.slice(0, 2000), { amount: 2000 });
+  await hammer(ready.gatewayUrl, prepareDeliveries(2000, UNKNOWN_IDS), { amount: 2000 });
+  await bareInserts(pool, 1);
+
+  const bare = await hammer(ready.bareUrl, bodies, { seconds: DURATION_S });
+  const inserts = await bareInserts(pool, DURATION_S);
+  const gateway = await hammer(ready.gatewayUrl, bodies, { seconds: DURATION_S });
+  console.log('\nintake (dispatcher idle; events for authy ids with no onboarding)');
+  line('(a) bare Koa route answering 200', bare);
+  line('(b) bare durable single-row INSERTs', inserts);
+  line('(c) gateway: verify JWT + record in inbox', gateway);
+  console.log(
+    `ratios: gateway/insert ${fmt(gateway.rate / inserts.rate, 2)}× (target ≥ 0.50), gateway/bare-koa ${fmt(gateway.rate / bare.rate, 2)}×; ` +
+      `gateway p99 ${fmt(gateway.p99, 1)} ms (target ≤ 50)`,
+  );
+}
+
 async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -406,31 +439,17 @@ async function main(): Promise<void> {
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ` +
         `${CONNECTIONS} connections, ${DURATION_S} s per run, pool ${POOL_SIZE}, PostgreSQL fsync on`,
     );
-    // Warm the OneTouch route (the first requests compile its code paths), then measure.
-    await cpuPerRequest(child, ready.gatewayUrl, flatBody(8_000), 200);
-    await hostileInput(child, ready.gatewayUrl);
-    if (process.env.BENCH_GATEWAY_ONLY === 'hostile-input') return;
-
-    const unknownIds = Array.from({ length: 1000 }, (_, i) => String(900_000_000_000 + i));
-    const total = Math.ceil(DURATION_S * 12_000);
-    const bodies = prepareDeliveries(total, unknownIds);
-
-    // Warm both servers and the database, then measure.
-    await hammer(ready.bareUrl, bodies.slice(0, 2000), { amount: 2000 });
-    await hammer(ready.gatewayUrl, prepareDeliveries(2000, unknownIds), { amount: 2000 });
-    await bareInserts(pool, 1);
-
-    const bare = await hammer(ready.bareUrl, bodies, { seconds: DURATION_S });
-    const inserts = await bareInserts(pool, DURATION_S);
-    const gateway = await hammer(ready.gatewayUrl, bodies, { seconds: DURATION_S });
-    console.log('\nintake (dispatcher idle; events for authy ids with no onboarding)');
-    line('(a) bare Koa route answering 200', bare);
-    line('(b) bare durable single-row INSERTs', inserts);
-    line('(c) gateway: verify JWT + record in inbox', gateway);
-    console.log(
-      `ratios: gateway/insert ${fmt(gateway.rate / inserts.rate, 2)}× (target ≥ 0.50), gateway/bare-koa ${fmt(gateway.rate / bare.rate, 2)}×; ` +
-        `gateway p99 ${fmt(gateway.p99, 1)} ms (target ≤ 50)`,
-    );
+    const only = process.env.BENCH_GATEWAY_ONLY;
+    if (only === 'delivery') {
+      // Warm the gateway route only; its rows are settled below with the intake's.
+      await hammer(ready.gatewayUrl, prepareDeliveries(2000, UNKNOWN_IDS), { amount: 2000 });
+    } else {
+      // Warm the OneTouch route (the first requests compile its code paths), then measure.
+      await cpuPerRequest(child, ready.gatewayUrl, flatBody(8_000), 200);
+      await hostileInput(child, ready.gatewayUrl);
+      if (only === 'hostile-input') return;
+      await measureIntake(ready, pool);
+    }
 
     // Delivery lag: real open workflow executions (no worker: signals land in their history). An
     // onboarding receives a handful of signals, so deliveries are spread over many workflows.
@@ -463,6 +482,7 @@ async function main(): Promise<void> {
     await pool.query(
       `UPDATE webhook_inbox SET state = 'no_target', settled_at = now() WHERE state = 'pending'`,
     );
+    await deliveryStageTimes(child); // the intake runs' inserts are not this measurement's
     child.send({ type: 'start-dispatcher' });
 
     const pacedRun = await hammer(ready.gatewayUrl, prepareDeliveries(PACED_RATE * 10, targetIds), {
@@ -471,17 +491,19 @@ async function main(): Promise<void> {
     });
     await waitUntil(async () => (await lagOf(pool, targetIds)).n >= PACED_RATE * 10, 60_000);
     const pacedLag = await lagOf(pool, targetIds);
-    const signalCalls = await dispatcherSignalCalls(child);
-    const signalCallsMs = latencySummary(signalCalls);
+    const stages = await deliveryStageTimes(child);
     const pacedSignals = await pacedBareSignals(targets, PACED_RATE, PACED_RATE * 10);
     console.log(`\ndelivery to workflows (real Temporal, ${TARGETS} open workflows)`);
     line(`paced ${PACED_RATE} deliveries/s for 10 s: intake`, pacedRun);
     console.log(
       `${'  lag recorded → signalled'.padEnd(44)} ${fmt(pacedLag.n).padStart(8)} ok   p50 ${fmt(pacedLag.p50, 1).padStart(6)} ms   p99 ${fmt(pacedLag.p99, 1).padStart(6)} ms   max ${fmt(pacedLag.max, 0)} ms`,
     );
-    console.log(
-      `${'  of which the dispatcher signal calls'.padEnd(44)} ${fmt(signalCalls.length).padStart(8)} ok   p50 ${fmt(signalCallsMs.p50, 1).padStart(6)} ms   p99 ${fmt(signalCallsMs.p99, 1).padStart(6)} ms`,
-    );
+    for (const stage of DELIVERY_STAGES) {
+      const { p50, p99 } = latencySummary(stages[stage]);
+      console.log(
+        `${`    ${stage}: ${STAGE_LABELS[stage]}`.padEnd(44)} ${fmt(stages[stage].length).padStart(8)} ok   p50 ${fmt(p50, 1).padStart(6)} ms   p99 ${fmt(p99, 1).padStart(6)} ms`,
+      );
+    }
     line(`(d') bare Temporal signals, paced ${PACED_RATE}/s`, pacedSignals);
 
     recordFigure({
