@@ -1,8 +1,9 @@
 // Webhook gateway benchmark (issue 4, `make bench`): signed deliveries recorded per second and their
 // latency against two baselines measured in the same run — a bare Koa route answering 200 and bare
 // durable single-row INSERTs into PostgreSQL at the same concurrency — plus the delivery lag from
-// recording to the workflow's signal (against bare signals paced at the same rate), and (issue 17) the server CPU one hostile nested-JSON request
-// costs next to a flat JSON body of the same size. Servers run in a child process so the load
+// recording to the workflow's signal, split by stage, at 20/s evenly paced and in per-second bursts
+// (each against bare signals sent on the same schedule), and (issue 17) the server CPU one hostile
+// nested-JSON request costs next to a flat JSON body of the same size. Servers run in a child process so the load
 // generator does not share their event loop. Run: `npx tsx bench/gateway.bench.ts` (stack up:
 // `make up`); `BENCH_GATEWAY_ONLY=hostile-input` runs only the CPU-per-request part,
 // `BENCH_GATEWAY_ONLY=delivery` only the delivery lag and drain.
@@ -26,6 +27,8 @@ import { DEFAULT_DISPATCHER_OPTIONS, createDispatcher } from '../src/webhook-gat
 import { createGatewayMetrics } from '../src/webhook-gateway/metrics';
 import { createGatewayServer } from '../src/webhook-gateway/server';
 import { createWorkflowSignaller } from '../src/webhook-gateway/workflow-signaller';
+import { evenly, paced, perSecondBursts } from './gateway/paced';
+import type { Schedule } from './gateway/paced';
 import {
   DELIVERY_STAGES,
   createStageTimings,
@@ -163,14 +166,13 @@ function prepareDeliveries(count: number, authyIds: string[]): string[] {
 async function hammer(
   url: string,
   bodies: string[],
-  options: { seconds?: number; amount?: number; rate?: number },
+  options: { seconds?: number; amount?: number },
 ): Promise<Figure> {
   let next = 0;
   const result = await autocannon({
     url: `${url}/webhooks/authy`,
-    connections: options.rate ? Math.min(CONNECTIONS, 8) : CONNECTIONS,
+    connections: CONNECTIONS,
     ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? DURATION_S }),
-    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
         method: 'POST',
@@ -211,6 +213,12 @@ function line(label: string, f: Figure): void {
   const extra = f.non2xx || f.errors ? `  (non-2xx ${f.non2xx ?? 0}, errors ${f.errors ?? 0})` : '';
   console.log(
     `${label.padEnd(44)} ${fmt(f.rate).padStart(8)} /s   p50 ${fmt(f.p50, 1).padStart(6)} ms   p99 ${fmt(f.p99, 1).padStart(6)} ms${extra}`,
+  );
+}
+
+function lagLine(label: string, lag: { n: number; p50: number; p99: number; max: number }): void {
+  console.log(
+    `${label.padEnd(44)} ${fmt(lag.n).padStart(8)} ok   p50 ${fmt(lag.p50, 1).padStart(6)} ms   p99 ${fmt(lag.p99, 1).padStart(6)} ms   max ${fmt(lag.max, 0)} ms`,
   );
 }
 
@@ -257,23 +265,23 @@ async function bareSignals(targets: WorkflowHandle[], count: number): Promise<Fi
  * 1000/rate ms whether or not the previous one has answered — what a signal costs on this Temporal
  * server with no inbox, dispatcher or PostgreSQL round trip around it.
  */
-async function pacedBareSignals(targets: WorkflowHandle[], rate: number, count: number): Promise<Figure> {
-  const latencies: number[] = [];
-  const sends: Promise<void>[] = [];
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait)); // pacing, not synchronisation
-    const began = performance.now();
-    sends.push(
-      targets[i % targets.length]!.signal('benchBaseline', { eventId: `paced-${i}` }).then(() => {
-        latencies.push(performance.now() - began);
-      }),
-    );
-  }
-  await Promise.all(sends);
-  return { rate: count / ((performance.now() - started) / 1000), ...latencySummary(latencies) };
+function pacedBareSignals(targets: WorkflowHandle[], count: number, schedule: Schedule): Promise<Figure> {
+  return paced(count, schedule, (i) =>
+    targets[i % targets.length]!.signal('benchBaseline', { eventId: `paced-${i}` }),
+  );
+}
+
+/** Signed deliveries POSTed to the gateway on the same even schedule as {@link pacedBareSignals}. */
+function pacedDeliveries(url: string, bodies: string[], schedule: Schedule): Promise<Figure> {
+  return paced(bodies.length, schedule, async (i) => {
+    const response = await fetch(`${url}/webhooks/authy`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bodies[i]!,
+    });
+    await response.text();
+    if (!response.ok) throw new Error(`the gateway answered ${response.status} to a paced delivery`);
+  });
 }
 
 /** The durations of each delivery stage in the server process since the last ask. */
@@ -482,42 +490,52 @@ async function main(): Promise<void> {
     await pool.query(
       `UPDATE webhook_inbox SET state = 'no_target', settled_at = now() WHERE state = 'pending'`,
     );
-    await deliveryStageTimes(child); // the intake runs' inserts are not this measurement's
     child.send({ type: 'start-dispatcher' });
 
-    const pacedRun = await hammer(ready.gatewayUrl, prepareDeliveries(PACED_RATE * 10, targetIds), {
-      amount: PACED_RATE * 10,
-      rate: PACED_RATE,
-    });
-    await waitUntil(async () => (await lagOf(pool, targetIds)).n >= PACED_RATE * 10, 60_000);
-    const pacedLag = await lagOf(pool, targetIds);
-    const stages = await deliveryStageTimes(child);
-    const pacedSignals = await pacedBareSignals(targets, PACED_RATE, PACED_RATE * 10);
+    // The lag under one arrival schedule: the deliveries' intake, their lag and its stages, and bare
+    // signals sent from this process on the same schedule (the baseline).
+    const lagUnder = async (label: string, schedule: Schedule) => {
+      const count = PACED_RATE * 10;
+      await pool.query('DELETE FROM webhook_inbox WHERE authy_id = ANY($1)', [targetIds]);
+      await deliveryStageTimes(child!); // what came before is not this measurement's
+      const intake = await pacedDeliveries(ready.gatewayUrl, prepareDeliveries(count, targetIds), schedule);
+      await waitUntil(async () => (await lagOf(pool, targetIds)).n >= count, 60_000);
+      const lag = await lagOf(pool, targetIds);
+      const stages = await deliveryStageTimes(child!);
+      const bare = await pacedBareSignals(targets, count, schedule);
+      line(`${label}, 10 s: intake`, intake);
+      lagLine('  lag recorded → signalled', lag);
+      for (const stage of DELIVERY_STAGES) {
+        const { p50, p99 } = latencySummary(stages[stage]);
+        console.log(
+          `${`    ${stage}: ${STAGE_LABELS[stage]}`.padEnd(44)} ${fmt(stages[stage].length).padStart(8)} ok   p50 ${fmt(p50, 1).padStart(6)} ms   p99 ${fmt(p99, 1).padStart(6)} ms`,
+        );
+      }
+      line(`  (d') bare Temporal signals, same schedule`, bare);
+      return { lag, bare };
+    };
     console.log(`\ndelivery to workflows (real Temporal, ${TARGETS} open workflows)`);
-    line(`paced ${PACED_RATE} deliveries/s for 10 s: intake`, pacedRun);
-    console.log(
-      `${'  lag recorded → signalled'.padEnd(44)} ${fmt(pacedLag.n).padStart(8)} ok   p50 ${fmt(pacedLag.p50, 1).padStart(6)} ms   p99 ${fmt(pacedLag.p99, 1).padStart(6)} ms   max ${fmt(pacedLag.max, 0)} ms`,
-    );
-    for (const stage of DELIVERY_STAGES) {
-      const { p50, p99 } = latencySummary(stages[stage]);
-      console.log(
-        `${`    ${stage}: ${STAGE_LABELS[stage]}`.padEnd(44)} ${fmt(stages[stage].length).padStart(8)} ok   p50 ${fmt(p50, 1).padStart(6)} ms   p99 ${fmt(p99, 1).padStart(6)} ms`,
-      );
-    }
-    line(`(d') bare Temporal signals, paced ${PACED_RATE}/s`, pacedSignals);
-
+    const even = await lagUnder(`${PACED_RATE}/s evenly paced`, evenly(PACED_RATE));
+    const bursts = await lagUnder(`${PACED_RATE}/s in per-second bursts`, perSecondBursts(PACED_RATE));
     recordFigure({
       name: 'gateway.delivery_lag_p50',
-      value: pacedLag.p50,
+      value: even.lag.p50,
       unit: 'ms',
-      baseline: pacedSignals.p50,
+      baseline: even.bare.p50,
       size: PACED_RATE,
     });
     recordFigure({
       name: 'gateway.delivery_lag_p99',
-      value: pacedLag.p99,
+      value: even.lag.p99,
       unit: 'ms',
-      baseline: pacedSignals.p99,
+      baseline: even.bare.p99,
+      size: PACED_RATE,
+    });
+    recordFigure({
+      name: 'gateway.delivery_lag_bursts_p99',
+      value: bursts.lag.p99,
+      unit: 'ms',
+      baseline: bursts.bare.p99,
       size: PACED_RATE,
     });
 
