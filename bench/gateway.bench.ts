@@ -19,7 +19,7 @@ import Koa from 'koa';
 import { loadConfig } from '../src/config';
 import { connectClient, connectClientConnection, createClient } from '../src/temporal/connection';
 import { migrateUp } from '../src/db/migrate';
-import { createPool } from '../src/db/pool';
+import { createPool, warmPool } from '../src/db/pool';
 import type { DbPool } from '../src/db/pool';
 import { createLogger } from '../src/logger';
 import { createApp } from '../src/webhook-gateway/app';
@@ -64,7 +64,9 @@ interface ServeReady {
 async function serve(databaseUrl: string): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger('silent');
-  const pool = createPool(databaseUrl, { max: POOL_SIZE });
+  // Warm and kept open, as `twofold gateway` keeps its pool (src/webhook-gateway/main.ts).
+  const pool = createPool(databaseUrl, { max: POOL_SIZE, minConnections: POOL_SIZE });
+  await warmPool(pool, POOL_SIZE);
   const metrics = createGatewayMetrics({ defaultMetrics: false });
   const signaller = createWorkflowSignaller(() => connectClient(config.temporal));
   // How long each step of a delivery takes, to tell the lag's parts apart.

@@ -18,6 +18,16 @@ export interface PoolOptions {
   connectionTimeoutMs?: number;
   /** The `application_name` PostgreSQL shows for its connections (`pg_stat_activity`). */
   applicationName?: string;
+  /**
+   * Connections kept open however long they sit idle (pg-pool's `min`; open them at start with
+   * {@link warmPool}). Without, idle connections close after 10 s, and a burst after a quiet spell
+   * pays PostgreSQL's connection set-up (a backend process and authentication each) on many
+   * connections at once: tens of milliseconds each on a busy server (docs/gateway.md#benchmark).
+   * Default 0.
+   */
+  minConnections?: number;
+  /** An idle connection beyond `minConnections` closes after this long (default 10 s). */
+  idleTimeoutMs?: number;
 }
 
 /** Creates a pool for `databaseUrl`. Callers own it and must `end()` it on shutdown. */
@@ -30,6 +40,8 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): DbPo
       ? {}
       : { connectionTimeoutMillis: options.connectionTimeoutMs }),
     ...(options.applicationName === undefined ? {} : { application_name: options.applicationName }),
+    ...(options.minConnections === undefined ? {} : { min: options.minConnections }),
+    ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMillis: options.idleTimeoutMs }),
   });
   // An idle client losing its connection (server restart) must not crash the process: the pool
   // drops it and the next query opens a fresh one.
@@ -41,6 +53,22 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): DbPo
     client.on('error', () => undefined);
   });
   return pool;
+}
+
+/**
+ * Opens `count` connections of `pool` now and puts them back idle, so the first burst of work finds
+ * them ready; keep them with {@link PoolOptions.minConnections}. Best effort: resolves with how many
+ * opened (a database that is down now is the first query's problem, as without warming).
+ */
+export async function warmPool(pool: DbPool, count: number): Promise<number> {
+  const opened = await Promise.allSettled(Array.from({ length: count }, () => pool.connect()));
+  let ready = 0;
+  for (const result of opened) {
+    if (result.status !== 'fulfilled') continue;
+    result.value.release();
+    ready += 1;
+  }
+  return ready;
 }
 
 /** Runs `work` inside one transaction: committed if it resolves, rolled back if it throws. */

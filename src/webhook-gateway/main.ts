@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import { createDashboardRouter, createLazyTemporalClient, createResponseCache } from '../dashboard';
 import { createDashboardPool } from '../db/dashboard-pool';
 import { assertSchemaCurrent } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { createPool, warmPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { connectClient } from '../temporal/connection';
 import { createAdminApp } from './admin-app';
@@ -50,6 +50,9 @@ export interface RunningGateway {
 
 /** Longest any intake or dispatcher statement may run before PostgreSQL cancels it. */
 export const GATEWAY_STATEMENT_TIMEOUT_MS = 15_000;
+
+/** Connections of the gateway's intake and dispatcher pool, all kept open (the dashboard has its own). */
+const GATEWAY_POOL_SIZE = 20;
 
 /** The admin listener serves a few operators: a small connection cap keeps a flood off the process. */
 const ADMIN_SERVER_OPTIONS: GatewayServerOptions = { maxConnections: 64 };
@@ -103,14 +106,21 @@ export async function startGateway(
     options.dispatcher?.inboxRetentionMs ?? DEFAULT_DISPATCHER_OPTIONS.inboxRetentionMs,
   );
   // Webhook intake writes one statement at a time; a statement stuck on a lock must not stall it
-  // for long (deliveries meanwhile answer 503 after 5 s and are retried by the sender).
-  const pool = createPool(config.databaseUrl, { max: 20, statementTimeoutMs: GATEWAY_STATEMENT_TIMEOUT_MS });
+  // for long (deliveries meanwhile answer 503 after 5 s and are retried by the sender). Every
+  // connection stays open: a burst of deliveries after a quiet spell would otherwise wait for
+  // PostgreSQL to set up a connection per parallel delivery.
+  const pool = createPool(config.databaseUrl, {
+    max: GATEWAY_POOL_SIZE,
+    minConnections: GATEWAY_POOL_SIZE,
+    statementTimeoutMs: GATEWAY_STATEMENT_TIMEOUT_MS,
+  });
   try {
     await assertSchemaCurrent(config.databaseUrl);
   } catch (error) {
     await pool.end();
     throw error;
   }
+  await warmPool(pool, GATEWAY_POOL_SIZE);
   const dashboardPool = createDashboardPool(config.databaseUrl);
   const signaller = createWorkflowSignaller(
     options.connectTemporal ?? (() => connectClient(config.temporal)),
