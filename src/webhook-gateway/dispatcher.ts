@@ -14,7 +14,12 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   /** Rows claimed per round. */
   batchSize: number;
-  /** Deliveries in flight at once. */
+  /**
+   * Deliveries in flight at once. A delivery holds a database connection only for its two short
+   * statements (target lookup, settle), not while Temporal answers its signal, so this may exceed
+   * the gateway's pool. Above the bursts a sender makes: a burst larger than this waits a whole
+   * signal round trip for a slot (docs/gateway.md#benchmark).
+   */
   concurrency: number;
   /** A claimed row is invisible to other dispatchers this long (longer than any attempt takes). */
   leaseMs: number;
@@ -38,7 +43,7 @@ export interface DispatcherOptions {
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   pollIntervalMs: 1_000,
   batchSize: 100,
-  concurrency: 16,
+  concurrency: 32,
   leaseMs: 60_000,
   retryBaseMs: 1_000,
   retryMaxMs: 60_000,
