@@ -42,7 +42,10 @@ describe('least privilege: the runtime role twofold_app (DML only) beside the ow
                  from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p) as dml,
               has_table_privilege(c.oid, 'TRUNCATE, REFERENCES, TRIGGER') as other
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = 'public' and c.relkind in ('r', 'p')`,
+        where n.nspname = 'public' and c.relkind in ('r', 'p')
+          -- test/foundation/copy.test.ts creates and drops scratch tables meanwhile: a table dropped
+          -- between the catalog read and the privilege check would read as NULL.
+          and left(c.relname, 10) <> 'copy_test_'`,
     );
     expect(rows.map((r) => r.table_name)).toEqual(
       expect.arrayContaining(['reporting_events', 'webhook_inbox', 'onboardings']),

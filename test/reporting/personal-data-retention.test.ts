@@ -4,28 +4,20 @@ import { createReportingActivities } from '../../src/activities/reporting';
 import { toReportingEventRow } from '../../src/activities/reporting-event-row';
 import type { AuthyReportingClient } from '../../src/authy/reporting';
 import { insertReportingEvents, stripReportingPersonalData } from '../../src/db/reporting-events';
-import type { DbPool } from '../../src/db/pool';
 import { loadConfig } from '../../src/config';
-import { createTestPool } from '../harness/database';
+import { useIsolatedDatabase } from '../harness/isolated-database';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('reporting_events: retention of personal data in objects (device IP, user agent, name)', () => {
-  let pool: DbPool;
-  const requestIds: string[] = [];
-  beforeAll(() => {
-    pool = createTestPool();
-  });
-  afterAll(async () => {
-    await pool.query('delete from reporting_events where request_id = any($1)', [requestIds]);
-    await pool.end();
-  });
+  // The strip works on the whole table: a database of this file's own, so the reporting syncs other
+  // files run meanwhile (with events of the same age) cannot change what it finds.
+  const db = useIsolatedDatabase('retention');
 
   /** Stores a device_registration_completed event `daysAgo` days old and returns its request id. */
   async function storeInstall(daysAgo: number): Promise<string> {
     const requestId = `retention-${randomUUID()}`;
-    requestIds.push(requestId);
-    await insertReportingEvents(pool, [
+    await insertReportingEvents(db.pool, [
       toReportingEventRow({
         event: 'device_registration_completed',
         time: new Date(Date.now() - daysAgo * DAY_MS).toISOString(),
@@ -46,7 +38,7 @@ describe('reporting_events: retention of personal data in objects (device IP, us
   }
 
   async function stored(requestId: string) {
-    const { rows } = await pool.query<{
+    const { rows } = await db.pool.query<{
       device: Record<string, unknown>;
       authy_id: string;
       device_type: string;
@@ -61,7 +53,7 @@ describe('reporting_events: retention of personal data in objects (device IP, us
     const old = await storeInstall(45);
     const recent = await storeInstall(5);
     const activities = createReportingActivities({
-      pool,
+      pool: db.pool,
       reporting: {} as AuthyReportingClient,
       personalDataRetentionDays: 30,
     });
@@ -78,15 +70,15 @@ describe('reporting_events: retention of personal data in objects (device IP, us
       ip: '203.0.113.10',
       user_agent: 'Authy/25.1 (android)',
     });
-    await pool.query('delete from reporting_sync_watermarks where source = $1', [source]);
   });
 
   it('when the strip runs again, or in small batches, then it strips each row once and leaves the rest as it was', async () => {
     const ids = [await storeInstall(50), await storeInstall(51), await storeInstall(52)];
     const cutoff = new Date(Date.now() - 40 * DAY_MS);
-    expect(await stripReportingPersonalData(pool, { olderThan: cutoff, limit: 1 })).toBeGreaterThanOrEqual(3);
+    // The first test's 45-day-old event was stripped by its sync; its 5-day-old one is too recent.
+    expect(await stripReportingPersonalData(db.pool, { olderThan: cutoff, limit: 1 })).toBe(3);
     for (const id of ids) expect((await stored(id))?.device).toEqual({ id: 7, device_type: 'android' });
-    expect(await stripReportingPersonalData(pool, { olderThan: cutoff, limit: 1 })).toBe(0);
+    expect(await stripReportingPersonalData(db.pool, { olderThan: cutoff, limit: 1 })).toBe(0);
   });
 
   it('when REPORTING_PERSONAL_DATA_DAYS is set, then the config carries it; when invalid, it fails naming it', () => {
