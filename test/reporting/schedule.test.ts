@@ -5,6 +5,7 @@ import { main } from '../../src/cli/main';
 import type { syncReportingEvents } from '../../src/workflows/reporting/sync-reporting-events';
 import { createOnboardingHarness } from '../harness/onboarding';
 import type { OnboardingHarness } from '../harness/onboarding';
+import { emulatorAppId } from '../harness/emulator';
 import { waitFor } from '../harness/wait-for';
 
 /** Runs the twofold CLI in-process and returns its exit code and what it printed. */
@@ -113,10 +114,11 @@ describe('the authy-reporting-sync schedule', () => {
 
     const query = new URLSearchParams({ from: result.window!.from, to: result.window!.to });
     const truth = await h.emulator.control<{ count: number }>('GET', `/reporting/count?${query.toString()}`);
+    // This emulator's rows only: rows other runs left may carry the same authy ids (drawn from ~8M).
     const { rows } = await h.pool.query<{ event: string; authy_id: string }>(
       `select event, authy_id from reporting_events
-        where authy_id = any($1) and occurred_at >= $2 and occurred_at < $3`,
-      [authyIds, result.window!.from, result.window!.to],
+        where app_id = $4 and authy_id = any($1) and occurred_at >= $2 and occurred_at < $3`,
+      [authyIds, result.window!.from, result.window!.to, await emulatorAppId(h.emulator)],
     );
     expect(rows).toHaveLength(truth.count);
     for (const authyId of authyIds) {

@@ -8,7 +8,7 @@ import type { DbPool } from '../../src/db/pool';
 import type { SyncReportingEventsInput, SyncReportingEventsResult } from '../../src/shared/reporting';
 import type { syncReportingEvents } from '../../src/workflows/reporting/sync-reporting-events';
 import { createTestPool } from '../harness/database';
-import { startEmulator } from '../harness/emulator';
+import { emulatorAppId, startEmulator } from '../harness/emulator';
 import type { EmulatorHarness } from '../harness/emulator';
 import { useForAll } from '../harness/lifecycle';
 import { connectTemporal } from '../harness/temporal';
@@ -94,19 +94,7 @@ export async function createReportingHarness(options: { worker?: boolean } = {})
       return (await emulator.control<{ count: number }>('GET', `/reporting/count?${query.toString()}`)).count;
     },
     async appId() {
-      if (appId) return appId;
-      // Every event of one emulator carries its app: read any one of them.
-      const probe = { from: '2000-01-01T00:00:00.000Z', to: new Date().toISOString() };
-      const [event] = await createAuthyReportingClient(authyHttp).listEvents({
-        ...probe,
-        page: 1,
-        perPage: 1,
-      });
-      const id = (event?.objects?.app as { id?: unknown } | undefined)?.id;
-      if (typeof id !== 'number' && typeof id !== 'string') {
-        throw new Error('seed some history before asking for the app id');
-      }
-      appId = String(id);
+      appId ??= await emulatorAppId(emulator);
       return appId;
     },
     async storedIds(window) {
