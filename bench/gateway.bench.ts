@@ -66,7 +66,7 @@ async function serve(databaseUrl: string): Promise<void> {
   const log = createLogger('silent');
   // Warm and kept open, as `twofold gateway` keeps its pool (src/webhook-gateway/main.ts).
   const pool = createPool(databaseUrl, { max: POOL_SIZE, minConnections: POOL_SIZE });
-  await warmPool(pool, POOL_SIZE);
+  await warmPool(pool);
   const metrics = createGatewayMetrics({ defaultMetrics: false });
   const signaller = createWorkflowSignaller(() => connectClient(config.temporal));
   // How long each step of a delivery takes, to tell the lag's parts apart.
@@ -218,10 +218,15 @@ function line(label: string, f: Figure): void {
   );
 }
 
-function lagLine(label: string, lag: { n: number; p50: number; p99: number; max: number }): void {
+/** A line of `n` timed results: how many, their p50 and p99, then `tail`. */
+function countLine(label: string, n: number, { p50, p99 }: { p50: number; p99: number }, tail = ''): void {
   console.log(
-    `${label.padEnd(44)} ${fmt(lag.n).padStart(8)} ok   p50 ${fmt(lag.p50, 1).padStart(6)} ms   p99 ${fmt(lag.p99, 1).padStart(6)} ms   max ${fmt(lag.max, 0)} ms`,
+    `${label.padEnd(44)} ${fmt(n).padStart(8)} ok   p50 ${fmt(p50, 1).padStart(6)} ms   p99 ${fmt(p99, 1).padStart(6)} ms${tail}`,
   );
+}
+
+function lagLine(label: string, lag: { n: number; p50: number; p99: number; max: number }): void {
+  countLine(label, lag.n, lag, `   max ${fmt(lag.max, 0)} ms`);
 }
 
 async function lagOf(
@@ -508,10 +513,8 @@ async function main(): Promise<void> {
       line(`${label}, 10 s: intake`, intake);
       lagLine('  lag recorded → signalled', lag);
       for (const stage of DELIVERY_STAGES) {
-        const { p50, p99 } = latencySummary(stages[stage]);
-        console.log(
-          `${`    ${stage}: ${STAGE_LABELS[stage]}`.padEnd(44)} ${fmt(stages[stage].length).padStart(8)} ok   p50 ${fmt(p50, 1).padStart(6)} ms   p99 ${fmt(p99, 1).padStart(6)} ms`,
-        );
+        const samples = stages[stage];
+        countLine(`    ${stage}: ${STAGE_LABELS[stage]}`, samples.length, latencySummary(samples));
       }
       line(`  (d') bare Temporal signals, same schedule`, bare);
       return { lag, bare };

@@ -56,11 +56,12 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): DbPo
 }
 
 /**
- * Opens `count` connections of `pool` now and puts them back idle, so the first burst of work finds
- * them ready; keep them with {@link PoolOptions.minConnections}. Best effort: resolves with how many
- * opened (a database that is down now is the first query's problem, as without warming).
+ * Opens `count` connections of `pool` now (default: the pool's {@link PoolOptions.minConnections},
+ * the ones it keeps) and puts them back idle, so the first burst of work finds them ready. Best
+ * effort: resolves with how many opened (a database that is down now is the first query's problem,
+ * as without warming).
  */
-export async function warmPool(pool: DbPool, count: number): Promise<number> {
+export async function warmPool(pool: DbPool, count = pool.options.min ?? 0): Promise<number> {
   const opened = await Promise.allSettled(Array.from({ length: count }, () => pool.connect()));
   let ready = 0;
   for (const result of opened) {

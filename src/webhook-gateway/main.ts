@@ -120,7 +120,7 @@ export async function startGateway(
     await pool.end();
     throw error;
   }
-  await warmPool(pool, GATEWAY_POOL_SIZE);
+  await warmPool(pool);
   const dashboardPool = createDashboardPool(config.databaseUrl);
   const signaller = createWorkflowSignaller(
     options.connectTemporal ?? (() => connectClient(config.temporal)),
