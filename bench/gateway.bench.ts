@@ -26,6 +26,7 @@ import { createApp } from '../src/webhook-gateway/app';
 import { DEFAULT_DISPATCHER_OPTIONS, createDispatcher } from '../src/webhook-gateway/dispatcher';
 import { createGatewayMetrics } from '../src/webhook-gateway/metrics';
 import { createGatewayServer } from '../src/webhook-gateway/server';
+import { pollUntil } from '../src/shared/poll';
 import { createWorkflowSignaller } from '../src/webhook-gateway/workflow-signaller';
 import { evenly, paced, perSecondBursts } from './gateway/paced';
 import type { Schedule } from './gateway/paced';
@@ -278,7 +279,7 @@ function pacedBareSignals(targets: WorkflowHandle[], count: number, schedule: Sc
   );
 }
 
-/** Signed deliveries POSTed to the gateway on the same even schedule as {@link pacedBareSignals}. */
+/** Signed deliveries POSTed to the gateway on `schedule`, as {@link pacedBareSignals} sends signals. */
 function pacedDeliveries(url: string, bodies: string[], schedule: Schedule): Promise<Figure> {
   return paced(bodies.length, schedule, async (i) => {
     const response = await fetch(`${url}/webhooks/authy`, {
@@ -417,15 +418,6 @@ async function measureIntake(ready: ServeReady, pool: DbPool): Promise<void> {
   );
 }
 
-async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
-}
-
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const name = `twofold_bench_${randomBytes(4).toString('hex')}`;
@@ -506,7 +498,10 @@ async function main(): Promise<void> {
       await pool.query('DELETE FROM webhook_inbox WHERE authy_id = ANY($1)', [targetIds]);
       await deliveryStageTimes(child!); // what came before is not this measurement's
       const intake = await pacedDeliveries(ready.gatewayUrl, prepareDeliveries(count, targetIds), schedule);
-      await waitUntil(async () => (await lagOf(pool, targetIds)).n >= count, 60_000);
+      await pollUntil(async () => (await lagOf(pool, targetIds)).n >= count, {
+        timeoutMs: 60_000,
+        what: `the ${count} deliveries of "${label}" to be signalled`,
+      });
       const lag = await lagOf(pool, targetIds);
       const stages = await deliveryStageTimes(child!);
       const bare = await pacedBareSignals(targets, count, schedule);
@@ -556,7 +551,10 @@ async function main(): Promise<void> {
     const signalBaseline = await bareSignals(targets, BURST);
     const drainStarted = Date.now();
     child.send({ type: 'start-dispatcher' });
-    await waitUntil(async () => (await lagOf(pool, targetIds)).n >= BURST, 300_000);
+    await pollUntil(async () => (await lagOf(pool, targetIds)).n >= BURST, {
+      timeoutMs: 300_000,
+      what: `the backlog of ${BURST} deliveries to drain`,
+    });
     const drainSeconds = (Date.now() - drainStarted) / 1000;
     line(`burst of ${fmt(BURST)} deliveries, dispatcher stopped: intake`, burstRun);
     console.log(

@@ -1,4 +1,5 @@
 // Open-loop loads on a fixed schedule, for the gateway benchmark's delivery lag and its baselines.
+import { delay } from '../../src/shared/poll';
 import { latencySummary } from '../support';
 
 /** What a scheduled run measured: the rate achieved and the answers' latency, in ms. */
@@ -40,7 +41,7 @@ export async function paced(
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     const wait = started + schedule(i) - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait)); // pacing, not synchronisation
+    if (wait > 0) await delay(wait); // pacing, not synchronisation
     const began = performance.now();
     sends.push(send(i).then(() => void latencies.push(performance.now() - began)));
   }
